@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * cmd.h - the command table and what every command handler receives.
+ *
+ * Commands are a table (STYLE R13): main.c holds the top-level one, and a
+ * group file (cmd/spec.c, ...) holds its own table of verbs and hands it to
+ * sw_cmd_dispatch().  Flags declare preconditions, so handlers do not
+ * repeat them: with SW_CMD_NEEDS_WORKSPACE the dispatcher finds .kiro (or
+ * fails with a clear message) before the handler runs.
+ *
+ * A handler is int fn(int argc, const char **argv, struct sw_ctx *ctx), where
+ * argv[0] is its own name; it returns the exit code: 0 success, 1 error,
+ * 2 usage.  Only main() calls exit().
+ */
+#ifndef SW_CMD_H
+#define SW_CMD_H
+
+#include "base/compat.h"
+#include "base/error.h"
+
+struct sw_ctx {
+	char *cwd;      /* absolute directory the command runs in (-C applied) */
+	int json;       /* --json given globally */
+	char *root;     /* workspace root (the folder holding .kiro), NULL if not found */
+	char *kiro_dir; /* root/.kiro, NULL if not found */
+	const char *argv0;
+};
+
+enum {
+	SW_CMD_NEEDS_WORKSPACE = 1 << 0, /* fail unless a .kiro folder is found */
+	SW_CMD_HIDDEN = 1 << 1,          /* not listed in help */
+};
+
+struct sw_cmd {
+	const char *name;
+	int (*fn)(int argc, const char **argv, struct sw_ctx *ctx);
+	unsigned flags;
+	const char *summary;
+};
+
+/*
+ * Runs the verb named by argv[1] from @table (NULL-name terminated) for
+ * command group @group ("spec").  No verb or --help prints the group's
+ * verbs; an unknown verb is a usage error with the nearest verb suggested.
+ */
+int sw_cmd_dispatch(const char *group, const struct sw_cmd *table, int argc, const char **argv,
+		    struct sw_ctx *ctx);
+
+/* Finds .kiro for @ctx if needed by @flags; prints and returns 1 on failure. */
+int sw_cmd_prepare(const struct sw_cmd *c, struct sw_ctx *ctx);
+
+/* Prints the nearest command name as a hint, if one is close enough. */
+void sw_cmd_suggest(const struct sw_cmd *table, const char *name);
+
+/* Prints @err (sw_report) and returns the exit code for it (1, or 2 for SW_EINVAL usage). */
+int sw_cmd_fail(const struct sw_error *err);
+
+/* The top-level table, for 'help' and completion. */
+extern const struct sw_cmd sw_commands[];
+
+#endif

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * main.c - the specwright command line: global options and the command
+ * table.  Each command lives in cmd/<group>.c; this file only finds it,
+ * applies the global options and the command's preconditions, and turns
+ * its return value into the exit status.
+ */
+#include "base/compat.h"
+#include "base/buf.h"
+#include "base/fs.h"
+#include "base/log.h"
+#include "cmd/cmd.h"
+#include "cmd/commands.h"
+#include "version.h"
+
+#include <unistd.h>
+
+static int cmd_help(int argc, const char **argv, struct sw_ctx *ctx);
+static int cmd_version(int argc, const char **argv, struct sw_ctx *ctx);
+
+const struct sw_cmd sw_commands[] = {
+	{ "help", cmd_help, 0, "Show help for specwright or one of its commands" },
+	{ "version", cmd_version, 0, "Print the version" },
+	{ NULL, NULL, 0, NULL },
+};
+
+static const char *const main_usage[] = {
+	"specwright [-C DIR] [-v|-q] [--json] [--color=WHEN] <command> [args]",
+	NULL,
+};
+
+static void print_main_help(FILE *fp)
+{
+	const struct sw_cmd *c;
+
+	fprintf(fp, "usage: %s\n\n", main_usage[0]);
+	fputs("Specwright turns prompts into Kiro-compatible specs (requirements, design, tasks)\n"
+	      "and manages the .kiro folder around them.\n\n"
+	      "global options:\n"
+	      "    -C DIR          run as if started in DIR\n"
+	      "    -v, --verbose   more messages (repeat for debug)\n"
+	      "    -q, --quiet     only errors\n"
+	      "    --json          print data as one JSON document\n"
+	      "    --color=WHEN    always, never or auto (default; NO_COLOR is honoured)\n"
+	      "    --version       print the version\n\n"
+	      "commands:\n", fp);
+	for (c = sw_commands; c->name; c++)
+		if (!(c->flags & SW_CMD_HIDDEN))
+			fprintf(fp, "    %-14s %s\n", c->name, c->summary);
+	fputs("\nRun 'specwright help <command>' or 'specwright <command> --help' for details.\n", fp);
+}
+
+static const struct sw_cmd *find_command(const char *name)
+{
+	const struct sw_cmd *c;
+
+	for (c = sw_commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+static int cmd_help(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	static const char *const usage[] = { "specwright help [<command> [<verb>]]", NULL };
+	const struct sw_opt opts[] = { SW_OPT_END };
+	const struct sw_cmd *c;
+	const char *args[4];
+
+	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	if (argc == 0) {
+		print_main_help(stdout);
+		return 0;
+	}
+	c = find_command(argv[0]);
+	if (!c) {
+		fprintf(stderr, "specwright: '%s' is not a specwright command\n", argv[0]);
+		sw_cmd_suggest(sw_commands, argv[0]);
+		return 2;
+	}
+	/* "help spec lint" is "spec lint --help"; a group prints its verbs for "--help". */
+	args[0] = argv[0];
+	if (argc >= 2) {
+		args[1] = argv[1];
+		args[2] = "--help";
+		args[3] = NULL;
+		return c->fn(3, args, ctx);
+	}
+	args[1] = "--help";
+	args[2] = NULL;
+	return c->fn(2, args, ctx);
+}
+
+static int cmd_version(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	static const char *const usage[] = { "specwright version [--json]", NULL };
+	int json = ctx->json;
+	const struct sw_opt opts[] = {
+		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_END,
+	};
+
+	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	if (argc)
+		return sw_usage_error(usage, "too many arguments");
+	if (json)
+		printf("{\"name\":\"specwright\",\"version\":\"%s\"}\n", SPECWRIGHT_VERSION);
+	else
+		printf("specwright %s\n", SPECWRIGHT_VERSION);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sw_ctx ctx = { NULL, 0, NULL, NULL, argv[0] };
+	const char *dir = NULL;
+	const struct sw_cmd *c;
+	int i, rc, verbose = 0, quiet = 0;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i], *v;
+
+		if (!strcmp(a, "-C")) {
+			if (++i >= argc)
+				return sw_usage_error(main_usage, "option '-C' requires a directory");
+			dir = argv[i];
+		} else if (sw_skip_prefix(a, "-C", &v)) {
+			dir = v;
+		} else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			verbose++;
+		} else if (!strcmp(a, "-vv")) {
+			verbose += 2;
+		} else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+			quiet = 1;
+		} else if (!strcmp(a, "--json")) {
+			ctx.json = 1;
+		} else if (sw_skip_prefix(a, "--color=", &v)) {
+			if (!strcmp(v, "always"))
+				sw_log_set_color(1);
+			else if (!strcmp(v, "never"))
+				sw_log_set_color(0);
+			else if (strcmp(v, "auto"))
+				return sw_usage_error(main_usage, "--color expects always, never or auto, not '%s'", v);
+		} else if (!strcmp(a, "--version")) {
+			printf("specwright %s\n", SPECWRIGHT_VERSION);
+			return 0;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			print_main_help(stdout);
+			return 0;
+		} else {
+			return sw_usage_error(main_usage, "unknown option '%s'", a);
+		}
+	}
+	sw_log_set_level(quiet ? SW_LOG_QUIET : verbose);
+	if (i >= argc) {
+		print_main_help(stderr);
+		return 2;
+	}
+	if (dir && chdir(dir) < 0) {
+		fprintf(stderr, "specwright: cannot change to '%s': %s\n", dir, strerror(errno));
+		return 1;
+	}
+	ctx.cwd = sw_path_absolute(".");
+	c = find_command(argv[i]);
+	if (!c) {
+		fprintf(stderr, "specwright: '%s' is not a specwright command (see 'specwright --help')\n",
+			argv[i]);
+		sw_cmd_suggest(sw_commands, argv[i]);
+		rc = 2;
+		goto out;
+	}
+	if (sw_cmd_prepare(c, &ctx)) {
+		rc = 1;
+		goto out;
+	}
+	rc = c->fn(argc - i, (const char **)argv + i, &ctx);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "specwright: cannot write to standard output: %s\n", strerror(errno));
+		rc = rc ? rc : 1;
+	}
+out:
+	free(ctx.cwd);
+	free(ctx.root);
+	free(ctx.kiro_dir);
+	return rc;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * sw_test.c - helpers shared by the unit tests.
+ */
+#include "sw_test.h"
+#include "base/fs.h"
+
+#include <ftw.h>
+#include <unistd.h>
+
+char *sw_test_tmpdir(void)
+{
+	char tmpl[] = "/tmp/sw-unit.XXXXXX";
+
+	if (!mkdtemp(tmpl))
+		fail_msg("mkdtemp: %s", strerror(errno));
+	return sw_xstrdup(tmpl);
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	SW_UNUSED(st);
+	SW_UNUSED(flag);
+	SW_UNUSED(ftw);
+	return remove(path);
+}
+
+void sw_test_rmtree(const char *dir)
+{
+	if (dir && *dir)
+		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void sw_test_write(const char *dir, const char *rel, const char *text)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	char *path = sw_path_join(dir, rel);
+	char *parent = sw_dirname(path);
+
+	assert_sw_ok(sw_mkdir_p(parent, &err), &err);
+	assert_sw_ok(sw_write_atomic(path, text, strlen(text), &err), &err);
+	free(parent);
+	free(path);
+}
+
+const char *sw_test_shared(void)
+{
+	static char path[4096];
+	const char *env = getenv("SW_SHARED");
+
+	snprintf(path, sizeof(path), "%s", env && *env ? env : "../shared");
+	return sw_is_dir(path) ? path : NULL;
+}
