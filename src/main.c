@@ -21,6 +21,18 @@ static int cmd_version(int argc, const char **argv, struct sw_ctx *ctx);
 const struct sw_cmd sw_commands[] = {
 	{ "help", cmd_help, 0, "Show help for specwright or one of its commands" },
 	{ "version", cmd_version, 0, "Print the version" },
+	/* workspace (cmd/workspace.c, cmd/steering.c, cmd/agent.c, cmd/hooks.c) */
+
+	/* specs (cmd/spec.c) */
+
+	/* mcp (cmd/mcp.c) */
+
+	/* knowledge (cmd/knowledge.c) */
+
+	/* chat (cmd/chat.c) */
+
+	/* acp (cmd/acp.c) */
+
 	{ NULL, NULL, 0, NULL },
 };
 

@@ -9,4 +9,16 @@
 #include "cmd/cmd.h"
 #include "base/opt.h"
 
+/* workspace */
+
+/* specs */
+
+/* mcp */
+
+/* knowledge */
+
+/* chat */
+
+/* acp */
+
 #endif
