@@ -58,6 +58,9 @@ QUIET_AR = @echo '   AR $@';
 QUIET_LINK = @echo ' LINK $@';
 endif
 
+# Test objects are intermediate files of a chain; keep them between runs.
+.SECONDARY:
+
 .PHONY: all test check deps install bench clean unit-tests fuzz hdr-check check-layers
 
 all: $(BIN)
@@ -87,6 +90,7 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_HELPER_OBJS) $(LIB)
 unit-tests: $(UNIT_BINS)
 
 test: $(BIN) $(UNIT_BINS)
+	@tests/check-layers.sh
 	@BUILD=$(BUILD) SPECWRIGHT=$(abspath $(BIN)) tests/run.sh
 
 check:
