@@ -109,11 +109,14 @@ fuzz:
 				$(FUZZ_BUILD)/libspecwright.a $(LIBS) || exit 1; done; \
 	else echo "fuzz: no fuzz targets or no clang; skipped"; fi
 
+# The seed corpus is copied: libFuzzer adds what it finds to the folder it runs on.
 fuzz-run: fuzz
 	$(Q)for f in $(FUZZ_SRCS); do n=$$(basename $$f .c); \
 		if [ -x $(FUZZ_BUILD)/$$n ]; then \
+			rm -rf $(FUZZ_BUILD)/corpus-$$n && mkdir -p $(FUZZ_BUILD)/corpus-$$n && \
+			{ [ ! -d tests/fuzz/corpus/$$n ] || cp tests/fuzz/corpus/$$n/* $(FUZZ_BUILD)/corpus-$$n/; } && \
 			$(FUZZ_BUILD)/$$n -max_total_time=20 -rss_limit_mb=1024 \
-				$$( [ -d tests/fuzz/corpus/$$n ] && echo tests/fuzz/corpus/$$n ) || exit 1; fi; done
+				$(FUZZ_BUILD)/corpus-$$n || exit 1; fi; done
 
 # Each header compiles on its own.
 hdr-check:
