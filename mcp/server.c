@@ -273,24 +273,31 @@ void mcp_session_free(struct mcp_session *s)
 	free(s);
 }
 
-void mcp_session_log(struct mcp_session *s, int level, const char *logger, const char *fmt, ...)
+static void session_vlog(struct mcp_session *s, int level, const char *logger, void *origin,
+			 const char *fmt, va_list ap)
 {
 	struct sw_buf b = SW_BUF_INIT;
 	cJSON *params;
-	va_list ap;
 
 	if (!s || s->log_level < 0 || level < s->log_level)
 		return;
-	va_start(ap, fmt);
 	sw_buf_vaddf(&b, fmt, ap);
-	va_end(ap);
 	params = cJSON_CreateObject();
 	cJSON_AddStringToObject(params, "level", mcp_log_level_name(level));
 	if (logger)
 		cJSON_AddStringToObject(params, "logger", logger);
 	cJSON_AddStringToObject(params, "data", b.ptr);
 	sw_buf_release(&b);
-	send_notification(s, "notifications/message", params, NULL);
+	send_notification(s, "notifications/message", params, origin);
+}
+
+void mcp_session_log(struct mcp_session *s, int level, const char *logger, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	session_vlog(s, level, logger, NULL, fmt, ap);
+	va_end(ap);
 }
 
 void mcp_session_parse_error(struct mcp_session *s, const char *detail, void *origin)
@@ -926,6 +933,15 @@ uv_loop_t *mcp_call_loop(const struct mcp_call *call)
 struct mcp_session *mcp_call_session(const struct mcp_call *call)
 {
 	return call->session;
+}
+
+void mcp_call_log(struct mcp_call *call, int level, const char *logger, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	session_vlog(call->session, level, logger, call->origin, fmt, ap);
+	va_end(ap);
 }
 
 void mcp_call_finish(struct mcp_call *call)

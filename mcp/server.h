@@ -166,6 +166,9 @@ void mcp_call_structured_take(struct mcp_call *call, cJSON *obj);
 void mcp_call_error(struct mcp_call *call, const char *fmt, ...) SW_PRINTF(2, 3);
 /* Sends notifications/progress when the client asked for it (progressToken). */
 void mcp_call_progress(struct mcp_call *call, double progress, double total, const char *message);
+/* mcp_session_log() for the call's session, sent along with the call's messages. */
+void mcp_call_log(struct mcp_call *call, int level, const char *logger, const char *fmt, ...)
+	SW_PRINTF(4, 5);
 /* 1 once the client cancelled the call (or went away). */
 int mcp_call_cancelled(const struct mcp_call *call);
 /* Registers a callback for the moment the call is cancelled. */

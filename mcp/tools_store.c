@@ -429,7 +429,7 @@ static int fs_write(struct mcp_call *call, const cJSON *args, void *data, struct
 		mcp_call_error(call, "cannot write '%s': %s", norm, e.msg);
 		goto out;
 	}
-	mcp_session_log(mcp_call_session(call), 1, "store", "%s %s (%zu bytes)",
+	mcp_call_log(call, 1, "store", "%s %s (%zu bytes)",
 			append ? "appended to" : "wrote", norm, tlen);
 	res = cJSON_CreateObject();
 	cJSON_AddStringToObject(res, "path", norm);
