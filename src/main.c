@@ -22,10 +22,13 @@ const struct sw_cmd sw_commands[] = {
 	{ "help", cmd_help, 0, "Show help for specwright or one of its commands" },
 	{ "version", cmd_version, 0, "Print the version" },
 	/* workspace (cmd/workspace.c, cmd/steering.c, cmd/agent.c, cmd/hooks.c) */
+	{ "steering", cmd_steering, 0, "List steering documents and explain when they load" },
+	{ "hooks", cmd_hooks, 0, "List and run the hooks of .kiro/hooks" },
 
 	/* specs (cmd/spec.c) */
 
 	/* mcp (cmd/mcp.c) */
+	{ "mcp", cmd_mcp, 0, "List configured MCP servers" },
 
 	/* knowledge (cmd/knowledge.c) */
 

@@ -5,6 +5,7 @@
 #include "compat.h"
 #include "fs.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/file.h>
@@ -471,4 +472,53 @@ void sw_file_unlock(int fd, const char *path)
 	/* The lock file stays: unlinking it would race with a waiter holding the old inode. */
 	flock(fd, LOCK_UN);
 	close(fd);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int list_into(struct sw_strvec *out, const char *dir, const char *prefix, int depth,
+		     unsigned flags, struct sw_error *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return sw_error_set(err, SW_ENOTFOUND, "no folder '%s'", dir);
+		return sw_error_errno(err, SW_EIO, "cannot read folder '%s'", dir);
+	}
+	while ((de = readdir(d))) {
+		char *full, *rel;
+		struct stat st;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		full = sw_path_join(dir, de->d_name);
+		rel = *prefix ? sw_path_join(prefix, de->d_name) : sw_xstrdup(de->d_name);
+		if (stat(full, &st) == 0) {
+			if (S_ISREG(st.st_mode))
+				sw_strvec_push(out, rel);
+			else if (S_ISDIR(st.st_mode) && (flags & SW_LIST_RECURSIVE) && depth < 32 &&
+				 !(de->d_name[0] == '.' && !(flags & SW_LIST_DOTDIRS)))
+				list_into(out, full, rel, depth + 1, flags, NULL);
+		}
+		free(full);
+		free(rel);
+	}
+	closedir(d);
+	return 0;
+}
+
+int sw_list_dir(struct sw_strvec *out, const char *dir, unsigned flags, struct sw_error *err)
+{
+	size_t start = out->nr;
+	int rc = list_into(out, dir, "", 0, flags, err);
+
+	if (rc < 0)
+		return rc;
+	qsort(out->v + start, out->nr - start, sizeof(*out->v), cmp_str);
+	return 0;
 }

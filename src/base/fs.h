@@ -74,6 +74,19 @@ int sw_path_resolve_under(char **out, const char *root, const char *rel, size_t 
 int sw_file_lock(int *fd_out, const char *path, int timeout_ms, struct sw_error *err);
 void sw_file_unlock(int fd, const char *path);
 
+enum {
+	SW_LIST_RECURSIVE = 1 << 0, /* descend into sub-folders (at most 32 deep) */
+	SW_LIST_DOTDIRS = 1 << 1,   /* with SW_LIST_RECURSIVE, also into folders named ".*" */
+};
+
+/*
+ * Appends the regular files in @dir (following symbolic links) to @out as
+ * paths relative to @dir, sorted bytewise ("a.md", "sub/b.md").  An
+ * unreadable sub-folder is skipped.  Errors: SW_ENOTFOUND when @dir does
+ * not exist, SW_EIO when it cannot be read.
+ */
+int sw_list_dir(struct sw_strvec *out, const char *dir, unsigned flags, struct sw_error *err);
+
 /* Used by tests: resets the SW_FAULT counters (re-reads the variable). */
 void sw_fault_reset(void);
 /* 1 if the fault named @op is due now (counts one call of @op). */

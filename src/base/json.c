@@ -379,8 +379,7 @@ static int skip_value(struct scan *s, int depth)
 	return 0;
 }
 
-/* Parses the next path step: ".key", "['key']" or "[N]". */
-static int next_step(const char **path, struct sw_buf *key, long *index)
+int sw_json_path_step(const char **path, struct sw_buf *key, long *index)
 {
 	const char *p = *path;
 
@@ -430,7 +429,7 @@ int sw_json_locate(const char *text, size_t len, const char *path, int key_pos, 
 	skip_ws(&s);
 	target = s.p;
 	while (*path) {
-		if (next_step(&path, &key, &index) < 0)
+		if (sw_json_path_step(&path, &key, &index) < 0)
 			goto out;
 		skip_ws(&s);
 		if (index < 0) {

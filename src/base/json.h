@@ -70,6 +70,13 @@ int sw_json_get_strings(struct sw_strvec *out, const cJSON *obj, const char *key
  */
 int sw_json_locate(const char *text, size_t len, const char *path, int key_pos, int *line, int *col);
 
+/*
+ * Parses the next step of a JSON path at *@path (".key", "['key']" or
+ * "[N]"), advancing *@path past it: a member sets @key and *@index to -1,
+ * an element sets *@index.  Returns 0, or -1 for a malformed step.
+ */
+int sw_json_path_step(const char **path, struct sw_buf *key, long *index);
+
 /* Line and column (1-based, bytes) of offset @off in @text. */
 void sw_text_position(const char *text, size_t off, int *line, int *col);
 

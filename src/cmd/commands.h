@@ -10,10 +10,13 @@
 #include "base/opt.h"
 
 /* workspace */
+int cmd_steering(int argc, const char **argv, struct sw_ctx *ctx);
+int cmd_hooks(int argc, const char **argv, struct sw_ctx *ctx);
 
 /* specs */
 
 /* mcp */
+int cmd_mcp(int argc, const char **argv, struct sw_ctx *ctx);
 
 /* knowledge */
 

@@ -261,6 +261,37 @@ static void fs__lock_excludes_second_holder(void **state)
 	free(dir);
 }
 
+static void fs__list_dir_sorted_recursive(void **state)
+{
+	struct sw_strvec v = SW_STRVEC_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	char *dir = sw_test_tmpdir(), *missing = sw_path_join(dir, "nope");
+
+	SW_UNUSED(state);
+	sw_test_write(dir, "b.md", "b");
+	sw_test_write(dir, "a b.md", "a");
+	sw_test_write(dir, "sub/c.md", "c");
+	sw_test_write(dir, ".hidden/d.md", "d");
+	assert_sw_ok(sw_list_dir(&v, dir, 0, &err), &err);
+	assert_int_equal(v.nr, 2);
+	assert_string_equal(v.v[0], "a b.md");
+	assert_string_equal(v.v[1], "b.md");
+	sw_strvec_clear(&v);
+	assert_sw_ok(sw_list_dir(&v, dir, SW_LIST_RECURSIVE, &err), &err);
+	assert_int_equal(v.nr, 3);
+	assert_string_equal(v.v[2], "sub/c.md");
+	sw_strvec_clear(&v);
+	assert_sw_ok(sw_list_dir(&v, dir, SW_LIST_RECURSIVE | SW_LIST_DOTDIRS, &err), &err);
+	assert_int_equal(v.nr, 4);
+	assert_string_equal(v.v[0], ".hidden/d.md");
+	sw_strvec_clear(&v);
+	assert_int_equal(sw_list_dir(&v, missing, 0, &err), SW_ENOTFOUND);
+	assert_int_equal(v.nr, 0);
+	sw_test_rmtree(dir);
+	free(missing);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -273,6 +304,7 @@ int main(void)
 		cmocka_unit_test(fs__resolve_under_refuses_symlink_escape),
 		cmocka_unit_test(fs__path_helpers),
 		cmocka_unit_test(fs__lock_excludes_second_holder),
+		cmocka_unit_test(fs__list_dir_sorted_recursive),
 	};
 	return sw_run_group("fs", tests);
 }

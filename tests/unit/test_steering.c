@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "helpers/sw_test.h"
+#include "kiro/steering.h"
+#include "base/fs.h"
+
+static void dump(const struct sw_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++)
+		print_message("  %s:%d:%d: %s: %s [%s]\n", d->v[i].path, d->v[i].line, d->v[i].col,
+			      sw_severity_name(d->v[i].severity), d->v[i].msg, d->v[i].code);
+}
+
+static const struct sw_diag *find_diag(const struct sw_diags *d, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++)
+		if (!strcmp(d->v[i].code, code))
+			return &d->v[i];
+	return NULL;
+}
+
+struct mode_case {
+	const char *text;
+	enum kiro_inclusion want;
+	size_t patterns;
+	const char *diag; /* code of the one expected diagnostic, NULL for none */
+};
+
+static const struct mode_case modes[] = {
+	{ "# no front matter\n", KIRO_INCLUDE_ALWAYS, 0, NULL },
+	{ "---\ninclusion: always\n---\nx", KIRO_INCLUDE_ALWAYS, 0, NULL },
+	{ "---\ntitle: t\n---\nx", KIRO_INCLUDE_ALWAYS, 0, NULL },
+	{ "---\ninclusion: fileMatch\nfileMatchPattern: 'src/**/*.ts'\n---\n", KIRO_INCLUDE_FILEMATCH, 1, NULL },
+	{ "---\ninclusion: fileMatch\nfileMatchPattern: ['**/*.ts', '**/*.tsx']\n---\n", KIRO_INCLUDE_FILEMATCH, 2, NULL },
+	{ "---\ninclusion: fileMatch\nfileMatchPattern:\n  - a\n  - b\n  - c\n---\n", KIRO_INCLUDE_FILEMATCH, 3, NULL },
+	{ "---\ninclusion: manual\n---\n", KIRO_INCLUDE_MANUAL, 0, NULL },
+	{ "---\ninclusion: auto\nname: api\ndescription: REST API design. Use when designing endpoints.\n---\n",
+	  KIRO_INCLUDE_AUTO, 0, NULL },
+	{ "---\ninclusion: auto\nname: api\n---\n", KIRO_INCLUDE_AUTO, 0, "steering-auto" },
+	{ "---\ninclusion: never\n---\n", KIRO_INCLUDE_ALWAYS, 0, "steering-inclusion" },
+	{ "---\ninclusion: fileMatch\n---\n", KIRO_INCLUDE_FILEMATCH, 0, "steering-pattern" },
+	{ "---\ninclusion: manual\nfileMatchPattern: '*.ts'\n---\n", KIRO_INCLUDE_MANUAL, 1, "steering-pattern" },
+	{ "---\ninclusion: [always]\n---\n", KIRO_INCLUDE_ALWAYS, 0, "steering-field" },
+	{ "---\ninclusion: always\nbad: [\n---\n", KIRO_INCLUDE_ALWAYS, 0, "steering-frontmatter" },
+	{ "---\r\ninclusion: manual\r\n---\r\nbody\r\n", KIRO_INCLUDE_MANUAL, 0, NULL },
+};
+
+static void steering__inclusion_modes(void **state)
+{
+	size_t i;
+
+	SW_UNUSED(state);
+	for (i = 0; i < SW_ARRAY_SIZE(modes); i++) {
+		struct kiro_steering_doc *doc = NULL;
+		struct sw_diags d = SW_DIAGS_INIT;
+
+		kiro_steering_parse(&doc, "x.md", "/nowhere/x.md", ".kiro/steering/x.md", KIRO_STEERING_WORKSPACE,
+				    modes[i].text, strlen(modes[i].text), NULL, &d);
+		if (doc->inclusion != modes[i].want || doc->patterns.nr != modes[i].patterns ||
+		    d.nr != (modes[i].diag ? 1u : 0u) || (modes[i].diag && strcmp(d.v[0].code, modes[i].diag))) {
+			dump(&d);
+			fail_msg("case %zu: inclusion %s, %zu patterns, %zu diagnostics", i,
+				 kiro_inclusion_name(doc->inclusion), doc->patterns.nr, d.nr);
+		}
+		kiro_steering_doc_free(doc);
+		sw_diags_release(&d);
+	}
+}
+
+static void steering__unknown_inclusion_says_always(void **state)
+{
+	struct kiro_steering_doc *doc = NULL;
+	struct sw_diags d = SW_DIAGS_INIT;
+	const char *text = "---\ntitle: Git\ninclusion: never\n---\n";
+
+	SW_UNUSED(state);
+	kiro_steering_parse(&doc, "g.md", "/x/g.md", ".kiro/steering/g.md", KIRO_STEERING_WORKSPACE, text,
+			    strlen(text), NULL, &d);
+	assert_int_equal(d.nr, 1);
+	assert_int_equal(d.v[0].severity, SW_SEV_WARNING);
+	assert_int_equal(d.v[0].line, 3);
+	assert_int_equal(d.v[0].col, 12);
+	assert_non_null(strstr(d.v[0].msg, "Kiro treats the document as 'always'"));
+	assert_non_null(strstr(d.v[0].hint, "manual"));
+	assert_string_equal(doc->inclusion_raw, "never");
+	/* unknown keys are kept */
+	assert_string_equal(kiro_fm_get(doc->fm.root, "title")->value, "Git");
+	kiro_steering_doc_free(doc);
+	sw_diags_release(&d);
+}
+
+static void steering__load_merge_explain(void **state)
+{
+	struct kiro_steering st = KIRO_STEERING_INIT;
+	struct kiro_steering_why *why = NULL;
+	struct sw_diags d = SW_DIAGS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	char *dir = sw_test_tmpdir(), *root = sw_path_join(dir, "ws"), *global = sw_path_join(dir, "home/.kiro");
+	const struct kiro_steering_doc *doc;
+	size_t i;
+
+	SW_UNUSED(state);
+	sw_test_write(root, ".kiro/steering/tech.md", "---\ninclusion: always\n---\nworkspace tech\n");
+	sw_test_write(root, ".kiro/steering/sub dir/react rules.md",
+		      "---\ninclusion: fileMatch\nfileMatchPattern: ['**/*.tsx', 'web/**']\n---\n");
+	sw_test_write(root, ".kiro/steering/api.md", "---\ninclusion: manual\n---\n");
+	sw_test_write(root, ".kiro/steering/skill.md", "---\ninclusion: auto\nname: s\ndescription: d\n---\n");
+	sw_test_write(root, ".kiro/steering/notes.txt", "not steering");
+	sw_test_write(root, "AGENTS.md", "# agents\n");
+	sw_test_write(global, "steering/tech.md", "global tech\n");
+	sw_test_write(global, "steering/personal.md", "---\ninclusion: always\n---\n");
+	assert_sw_ok(kiro_steering_load(&st, root, global, &d, &err), &err);
+	dump(&d);
+	assert_int_equal(d.nr, 0);
+	assert_int_equal(st.nr, 6);
+	doc = kiro_steering_find(&st, "tech");
+	assert_non_null(doc);
+	assert_int_equal(doc->scope, KIRO_STEERING_WORKSPACE);
+	assert_string_equal(doc->overrides, "~/.kiro/steering/tech.md");
+	doc = kiro_steering_find(&st, "personal.md");
+	assert_int_equal(doc->scope, KIRO_STEERING_GLOBAL);
+	assert_string_equal(doc->rel, "~/.kiro/steering/personal.md");
+	doc = kiro_steering_find(&st, "sub dir/react rules.md");
+	assert_non_null(doc);
+	assert_string_equal(doc->rel, ".kiro/steering/sub dir/react rules.md");
+	assert_string_equal(st.v[st.nr - 1]->name, "AGENTS.md");
+
+	kiro_steering_explain(&why, &st, "src/App.tsx");
+	for (i = 0; i < st.nr; i++) {
+		const char *n = why[i].doc->name;
+
+		if (!strcmp(n, "sub dir/react rules.md")) {
+			assert_int_equal(why[i].load, KIRO_LOADS);
+			assert_string_equal(why[i].pattern, "**/*.tsx");
+		} else if (!strcmp(n, "api.md") || !strcmp(n, "skill.md")) {
+			assert_int_equal(why[i].load, KIRO_LOADS_ON_REQUEST);
+		} else {
+			assert_int_equal(why[i].load, KIRO_LOADS);
+		}
+	}
+	free(why);
+	kiro_steering_explain(&why, &st, "src/main.c");
+	doc = kiro_steering_find(&st, "sub dir/react rules.md");
+	for (i = 0; i < st.nr; i++)
+		if (why[i].doc == doc)
+			assert_int_equal(why[i].load, KIRO_LOADS_NOT);
+	free(why);
+	kiro_steering_release(&st);
+	sw_diags_release(&d);
+	sw_test_rmtree(dir);
+	free(root);
+	free(global);
+	free(dir);
+}
+
+static void steering__file_references(void **state)
+{
+	struct kiro_steering st = KIRO_STEERING_INIT;
+	struct sw_diags d = SW_DIAGS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	char *dir = sw_test_tmpdir();
+	const struct sw_diag *dg;
+
+	SW_UNUSED(state);
+	sw_test_write(dir, "api/openapi.yaml", "openapi: 3\n");
+	sw_test_write(dir, "docs/x.md", "x\n");
+	sw_test_write(dir, ".kiro/steering/refs.md",
+		      "---\ninclusion: always\n---\nSee #[[file:api/openapi.yaml]] and #[[file:docs/x.md:3-9]].\n"
+		      "Folder #[[folder:docs]].\n```\n#[[file:in/code/block.md]]\n```\n"
+		      "Missing: #[[file:api/missing.yaml]]\n");
+	assert_sw_ok(kiro_steering_load(&st, dir, NULL, &d, &err), &err);
+	assert_int_equal(st.v[0]->refs_nr, 4);
+	assert_true(st.v[0]->refs[1].found);
+	assert_string_equal(st.v[0]->refs[1].target, "docs/x.md");
+	assert_true(st.v[0]->refs[2].folder);
+	assert_int_equal(d.nr, 1);
+	dg = find_diag(&d, "steering-ref");
+	assert_non_null(dg);
+	assert_int_equal(dg->severity, SW_SEV_ERROR);
+	assert_int_equal(dg->line, 9);
+	assert_int_equal(dg->col, 10);
+	assert_non_null(strstr(dg->msg, "'api/missing.yaml'"));
+	kiro_steering_release(&st);
+	sw_diags_release(&d);
+	sw_test_rmtree(dir);
+	free(dir);
+}
+
+static void steering__comma_pattern_warning(void **state)
+{
+	struct kiro_steering st = KIRO_STEERING_INIT;
+	struct sw_diags d = SW_DIAGS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	char *dir = sw_test_tmpdir();
+	const struct sw_diag *dg;
+
+	SW_UNUSED(state);
+	sw_test_write(dir, "src/App.tsx", "x");
+	sw_test_write(dir, ".kiro/steering/react.md",
+		      "---\ninclusion: fileMatch\nfileMatchPattern: '*.tsx,*.jsx'\n---\n");
+	sw_test_write(dir, ".kiro/steering/brace.md",
+		      "---\ninclusion: fileMatch\nfileMatchPattern: 'src/*.{tsx,jsx}'\n---\n");
+	sw_test_write(dir, ".kiro/steering/odd.md",
+		      "---\ninclusion: fileMatch\nfileMatchPattern: 'a,b.txt'\n---\n");
+	sw_test_write(dir, "a,b.txt", "a file whose name has a comma");
+	assert_sw_ok(kiro_steering_load(&st, dir, NULL, &d, &err), &err);
+	dump(&d);
+	assert_int_equal(d.nr, 1);
+	dg = find_diag(&d, "steering-pattern-comma");
+	assert_non_null(dg);
+	assert_string_equal(dg->path, ".kiro/steering/react.md");
+	assert_int_equal(dg->line, 3);
+	assert_int_equal(dg->col, 19);
+	assert_string_equal(dg->hint, "use a list: fileMatchPattern: [\"*.tsx\", \"*.jsx\"]");
+	assert_true(kiro_steering_pattern_has_comma("a,b"));
+	assert_false(kiro_steering_pattern_has_comma("{a,b}"));
+	assert_false(kiro_steering_pattern_has_comma("x\\,y"));
+	kiro_steering_release(&st);
+	sw_diags_release(&d);
+	sw_test_rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(steering__inclusion_modes),
+		cmocka_unit_test(steering__unknown_inclusion_says_always),
+		cmocka_unit_test(steering__load_merge_explain),
+		cmocka_unit_test(steering__file_references),
+		cmocka_unit_test(steering__comma_pattern_warning),
+	};
+
+	return sw_run_group("steering", tests);
+}
