@@ -31,6 +31,7 @@ const struct sw_cmd sw_commands[] = {
 	{ "mcp", cmd_mcp, 0, "List configured MCP servers" },
 
 	/* knowledge (cmd/knowledge.c) */
+	{ "knowledge", cmd_knowledge, 0, "Index folders and search them (SQLite FTS5, embeddings)" },
 
 	/* chat (cmd/chat.c) */
 

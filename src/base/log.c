@@ -39,6 +39,18 @@ int sw_log_color(void)
 	return isatty(STDERR_FILENO);
 }
 
+int sw_log_color_fd(int fd)
+{
+	const char *nc;
+
+	if (color_mode >= 0)
+		return color_mode;
+	nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		return 0;
+	return isatty(fd);
+}
+
 static const char *col(const char *code)
 {
 	return sw_log_color() ? code : "";

@@ -20,6 +20,8 @@ int sw_log_level(void);
 /* -1 auto (TTY and no NO_COLOR), 0 never, 1 always. */
 void sw_log_set_color(int mode);
 int sw_log_color(void);
+/* The same decision for output on file descriptor @fd (1 for data on stdout). */
+int sw_log_color_fd(int fd);
 
 /* "specwright: warning: ..." (hidden with -q). */
 void sw_warn(const char *fmt, ...) SW_PRINTF(1, 2);

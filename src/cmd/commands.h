@@ -19,6 +19,7 @@ int cmd_hooks(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_mcp(int argc, const char **argv, struct sw_ctx *ctx);
 
 /* knowledge */
+int cmd_knowledge(int argc, const char **argv, struct sw_ctx *ctx);
 
 /* chat */
 
