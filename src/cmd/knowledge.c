@@ -123,10 +123,14 @@ static void warn_skips(const struct kb_stats *s, size_t max_bytes)
 			max_bytes >> 20);
 }
 
+/* Verbs find the workspace only after their options, so --help works anywhere. */
 static int open_db(struct kb_db **db, struct sw_ctx *ctx, int readonly)
 {
+	static const struct sw_cmd needs_ws = { "knowledge", NULL, SW_CMD_NEEDS_WORKSPACE, NULL };
 	struct sw_error err = SW_ERROR_INIT;
 
+	if (sw_cmd_prepare(&needs_ws, ctx))
+		return 1;
 	if (kb_open(db, ctx->root, readonly, &err) < 0)
 		return sw_cmd_fail(&err);
 	return 0;
@@ -701,14 +705,14 @@ out:
 }
 
 static const struct sw_cmd knowledge_verbs[] = {
-	{ "add", cmd_kb_add, SW_CMD_NEEDS_WORKSPACE, "Index a folder as a knowledge base" },
-	{ "search", cmd_kb_search, SW_CMD_NEEDS_WORKSPACE, "Search the knowledge bases" },
-	{ "list", cmd_kb_list, SW_CMD_NEEDS_WORKSPACE, "List the knowledge bases" },
-	{ "show", cmd_kb_list, SW_CMD_NEEDS_WORKSPACE | SW_CMD_HIDDEN, "List the knowledge bases" },
-	{ "update", cmd_kb_update, SW_CMD_NEEDS_WORKSPACE, "Re-index changed, new and deleted files" },
-	{ "remove", cmd_kb_remove, SW_CMD_NEEDS_WORKSPACE, "Remove a knowledge base" },
-	{ "clear", cmd_kb_clear, SW_CMD_NEEDS_WORKSPACE, "Remove every knowledge base" },
-	{ "status", cmd_kb_status, SW_CMD_NEEDS_WORKSPACE, "Show the knowledge database and its totals" },
+	{ "add", cmd_kb_add, 0, "Index a folder as a knowledge base" },
+	{ "search", cmd_kb_search, 0, "Search the knowledge bases" },
+	{ "list", cmd_kb_list, 0, "List the knowledge bases" },
+	{ "show", cmd_kb_list, SW_CMD_HIDDEN, "List the knowledge bases" },
+	{ "update", cmd_kb_update, 0, "Re-index changed, new and deleted files" },
+	{ "remove", cmd_kb_remove, 0, "Remove a knowledge base" },
+	{ "clear", cmd_kb_clear, 0, "Remove every knowledge base" },
+	{ "status", cmd_kb_status, 0, "Show the knowledge database and its totals" },
 	{ NULL, NULL, 0, NULL },
 };
 

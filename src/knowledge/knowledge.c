@@ -1325,6 +1325,8 @@ int kb_clear(struct kb_db *db, struct sw_error *err)
 		goto out;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st); /* an open read would block the DROP below */
+	st = NULL;
 	/* Dropping and recreating the FTS table is much faster than deleting its rows. */
 	sw_buf_addf(&sql, "BEGIN IMMEDIATE; DELETE FROM vec; DELETE FROM chunk; DELETE FROM file;"
 			  " DELETE FROM kb; DROP TABLE chunk_fts; %s COMMIT;", fts_sql);
@@ -1777,7 +1779,14 @@ int kb_spec_from_resource(struct kb_spec *out, char **out_path, const cJSON *obj
 		sw_error_prefix(err, "%s.name", json_path);
 		return rc;
 	}
-	*out_path = rest[0] == '/' ? sw_xstrdup(rest) : sw_path_join(base_dir, rest);
+	if (rest[0] == '/') {
+		*out_path = sw_path_absolute(rest);
+	} else {
+		char *j = sw_path_join(base_dir, rest);
+
+		*out_path = sw_path_absolute(j);
+		free(j);
+	}
 	s.name = name;
 	s.path = *out_path;
 	s.description = desc;
