@@ -169,7 +169,7 @@ static int run_index(struct kb_db *db, struct sw_ctx *ctx, int json, const struc
 	ui.start = ui.last = now_s();
 	o.progress = on_progress;
 	o.progress_data = &ui;
-	if (kb_embedder_from_env(&emb, NULL) == 0)
+	if (kb_embedder_from_env(&emb, NULL, NULL) == 0)
 		o.embedder = kb_embedder_http_get(emb);
 	catch_sigint(&old);
 	if (spec)
@@ -401,7 +401,7 @@ static int cmd_kb_search(int argc, const char **argv, struct sw_ctx *ctx)
 		which = which_arg(ctx, name);
 	if ((rc = open_db(&db, ctx, 1)))
 		goto out;
-	if (kb_embedder_from_env(&emb, NULL) == 0)
+	if (kb_embedder_from_env(&emb, NULL, NULL) == 0)
 		q.embedder = kb_embedder_http_get(emb);
 	q.text = text.ptr;
 	q.kb = which;
@@ -666,7 +666,7 @@ static int cmd_kb_status(int argc, const char **argv, struct sw_ctx *ctx)
 		rc = sw_cmd_fail(&err);
 		goto out;
 	}
-	if (kb_embedder_from_env(&emb, NULL) == 0)
+	if (kb_embedder_from_env(&emb, NULL, NULL) == 0)
 		model = kb_embedder_http_get(emb)->model;
 	if (json) {
 		struct sw_buf b = SW_BUF_INIT;
