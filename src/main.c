@@ -26,6 +26,7 @@ const struct sw_cmd sw_commands[] = {
 	{ "hooks", cmd_hooks, 0, "List and run the hooks of .kiro/hooks" },
 
 	/* specs (cmd/spec.c) */
+	{ "spec", cmd_spec, 0, "Create, lint and track specs (requirements, design, tasks)" },
 
 	/* mcp (cmd/mcp.c) */
 	{ "mcp", cmd_mcp, 0, "List configured MCP servers" },

@@ -464,6 +464,36 @@ out:
 	return rc;
 }
 
+int sw_dir_lock(int *fd_out, const char *dir, int timeout_ms, struct sw_error *err)
+{
+	int fd, waited = 0, rc = 0;
+
+	*fd_out = -1;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return sw_error_errno(err, errno == ENOENT ? SW_ENOTFOUND : SW_EIO, "cannot open '%s'", dir);
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		struct timespec ts = { 0, 2 * 1000000L };
+
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			rc = sw_error_errno(err, SW_EIO, "cannot lock '%s'", dir);
+			goto out;
+		}
+		if (waited >= timeout_ms) {
+			rc = sw_error_set(err, SW_ETIMEOUT, "'%s' is locked by another process", dir);
+			goto out;
+		}
+		nanosleep(&ts, NULL);
+		waited += 2;
+	}
+	*fd_out = fd;
+	fd = -1;
+out:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 void sw_file_unlock(int fd, const char *path)
 {
 	SW_UNUSED(path);

@@ -73,6 +73,13 @@ int sw_path_resolve_under(char **out, const char *root, const char *rel, size_t 
  */
 int sw_file_lock(int *fd_out, const char *path, int timeout_ms, struct sw_error *err);
 void sw_file_unlock(int fd, const char *path);
+/*
+ * The same lock taken on directory @dir itself: nothing is created, and
+ * files inside may be replaced by rename while it is held (a lock on a
+ * file that sw_write_atomic() replaces would be lost with the old inode).
+ * Release with sw_file_unlock(fd, dir).  Errors: SW_ENOTFOUND, SW_ETIMEOUT, SW_EIO.
+ */
+int sw_dir_lock(int *fd_out, const char *dir, int timeout_ms, struct sw_error *err);
 
 enum {
 	SW_LIST_RECURSIVE = 1 << 0, /* descend into sub-folders (at most 32 deep) */

@@ -14,6 +14,7 @@ int cmd_steering(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_hooks(int argc, const char **argv, struct sw_ctx *ctx);
 
 /* specs */
+int cmd_spec(int argc, const char **argv, struct sw_ctx *ctx);
 
 /* mcp */
 int cmd_mcp(int argc, const char **argv, struct sw_ctx *ctx);

@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ears.c - the EARS classifier: one pass over the criterion collecting
+ * keyword events, then a decision on the events.
+ *
+ * The main SHALL is the first one.  The main clause starts at the last
+ * boundary before it: "THEN", "THE" or a comma (ASCII, full-width or the
+ * ideographic '、').  What lies before the boundary is the precondition and
+ * must open with WHEN, WHILE, IF or WHERE; what lies between the boundary
+ * and SHALL is the system name (or, when SHALL stands last, the response).
+ * Keywords are matched on whole ASCII words, so they work next to CJK text
+ * without spaces.  When no upper-case SHALL exists but a lower-case one
+ * does, the pass is repeated case-insensitively and a warning says so.
+ */
+#include "base/compat.h"
+#include "specs-engine/ears.h"
+
+#include <ctype.h>
+
+enum ev_kind { EV_WHEN, EV_WHILE, EV_IF, EV_WHERE, EV_THEN, EV_THE, EV_COMMA };
+
+static const char *const ev_word[] = { "WHEN", "WHILE", "IF", "WHERE", "THEN", "THE" };
+
+struct scan {
+	int ci;                  /* case-insensitive keywords */
+	size_t shall, shall_end; /* first SHALL, (size_t)-1 if none */
+	size_t shall2;           /* second SHALL */
+	int shall_count;
+	/* Before the first SHALL: */
+	int have_bnd;
+	enum ev_kind bnd_kind;
+	size_t bnd, bnd_end;     /* last boundary */
+	unsigned mask_committed; /* precondition kinds before the last boundary */
+	unsigned mask_pending;   /* ... seen since it */
+	int first_kind;          /* kind of the first token: -1 content, or enum ev_kind */
+	size_t first_off, first_end;
+	int first_kw_kind;       /* first precondition keyword, -1 if none */
+	size_t empty_kw, empty_kw_end; /* a precondition keyword followed by nothing */
+	int have_empty;
+	int if_seen, then_seen;
+	size_t modal, modal_end; /* first MUST / SHOULD / WILL, (size_t)-1 if none */
+	size_t lower_shall;      /* a shall in another case, (size_t)-1 if none */
+};
+
+static int is_word(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+static int word_eq(const char *w, size_t n, const char *kw, int ci)
+{
+	size_t i;
+
+	if (strlen(kw) != n)
+		return 0;
+	for (i = 0; i < n; i++) {
+		char a = w[i], b = kw[i];
+
+		if (ci) {
+			a = (char)toupper((unsigned char)a);
+			b = (char)toupper((unsigned char)b);
+		}
+		if (a != b)
+			return 0;
+	}
+	return 1;
+}
+
+/* Bytes that carry no words: white space and ASCII punctuation. */
+static int is_filler(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || (c < 0x80 && ispunct(c));
+}
+
+/* Length of a comma at @p (0 if none): ',', U+FF0C, U+3001. */
+static size_t comma_at(const char *p, size_t left)
+{
+	if (*p == ',')
+		return 1;
+	if (left >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBC && (unsigned char)p[2] == 0x8C)
+		return 3;
+	if (left >= 3 && (unsigned char)p[0] == 0xE3 && (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0x81)
+		return 3;
+	return 0;
+}
+
+static void scan_text(struct scan *s, const char *t, size_t len, int ci)
+{
+	size_t i = 0;
+	int content_since_kw = 1, last_was_pre = 0;
+	size_t last_pre = 0, last_pre_end = 0;
+
+	memset(s, 0, sizeof(*s));
+	s->ci = ci;
+	s->shall = s->shall2 = s->modal = s->lower_shall = (size_t)-1;
+	s->first_kind = -2;
+	s->first_kw_kind = -1;
+	while (i < len) {
+		unsigned char c = (unsigned char)t[i];
+		size_t k, j;
+		int kind = -1;
+
+		if ((k = comma_at(t + i, len - i)) != 0) {
+			kind = EV_COMMA;
+			j = i + k;
+		} else if (is_word(c)) {
+			for (j = i; j < len && is_word((unsigned char)t[j]); j++)
+				;
+			if (word_eq(t + i, j - i, "SHALL", ci)) {
+				if (s->shall == (size_t)-1) {
+					s->shall = i;
+					s->shall_end = j;
+				} else if (s->shall2 == (size_t)-1) {
+					s->shall2 = i;
+				}
+				s->shall_count++;
+				if (s->first_kind == -2) {
+					s->first_kind = -1;
+					s->first_off = i;
+					s->first_end = j;
+				}
+				i = j;
+				continue;
+			}
+			if (!ci && s->lower_shall == (size_t)-1 && word_eq(t + i, j - i, "SHALL", 1))
+				s->lower_shall = i;
+			if (s->modal == (size_t)-1 && (word_eq(t + i, j - i, "MUST", 0) || word_eq(t + i, j - i, "SHOULD", 0) ||
+						       word_eq(t + i, j - i, "WILL", 0))) {
+				s->modal = i;
+				s->modal_end = j;
+			}
+			if (s->shall == (size_t)-1) {
+				size_t w;
+
+				for (w = 0; w < SW_ARRAY_SIZE(ev_word); w++)
+					if (word_eq(t + i, j - i, ev_word[w], ci)) {
+						kind = (int)w;
+						break;
+					}
+			}
+			if (kind < 0) {
+				if (s->first_kind == -2) {
+					s->first_kind = -1;
+					s->first_off = i;
+					s->first_end = j;
+				}
+				content_since_kw = 1;
+				i = j;
+				continue;
+			}
+		} else {
+			if (!is_filler(c)) {
+				if (s->first_kind == -2) {
+					s->first_kind = -1;
+					s->first_off = i;
+					for (s->first_end = i + 1; s->first_end < len && s->first_end - i < 12 &&
+					     !is_filler((unsigned char)t[s->first_end]); s->first_end++)
+						;
+				}
+				content_since_kw = 1;
+			}
+			i++;
+			continue;
+		}
+		/* A keyword or comma event before the first SHALL. */
+		if (s->shall != (size_t)-1) {
+			i = j;
+			continue;
+		}
+		if (last_was_pre && !content_since_kw && !s->have_empty) {
+			s->have_empty = 1;
+			s->empty_kw = last_pre;
+			s->empty_kw_end = last_pre_end;
+		}
+		if (s->first_kind == -2 && kind != EV_COMMA) {
+			s->first_kind = kind;
+			s->first_off = i;
+			s->first_end = j;
+		}
+		if (kind <= EV_WHERE) {
+			s->mask_pending |= 1u << kind;
+			if (s->first_kw_kind < 0)
+				s->first_kw_kind = kind;
+			if (kind == EV_IF)
+				s->if_seen = 1;
+			last_was_pre = 1;
+			last_pre = i;
+			last_pre_end = j;
+		} else {
+			if (kind == EV_THEN)
+				s->then_seen = 1;
+			s->have_bnd = 1;
+			s->bnd_kind = (enum ev_kind)kind;
+			s->bnd = i;
+			s->bnd_end = j;
+			s->mask_committed |= s->mask_pending;
+			s->mask_pending = 0;
+			last_was_pre = 0;
+		}
+		content_since_kw = 0;
+		i = j;
+	}
+	if (last_was_pre && !content_since_kw && !s->have_empty) {
+		s->have_empty = 1;
+		s->empty_kw = last_pre;
+		s->empty_kw_end = last_pre_end;
+	}
+}
+
+static struct ears_finding *add_finding(struct ears_result *r, enum sw_severity sev, const char *code, size_t off,
+					const char *hint, const char *fmt, ...) SW_PRINTF(6, 7);
+
+static struct ears_finding *add_finding(struct ears_result *r, enum sw_severity sev, const char *code, size_t off,
+					const char *hint, const char *fmt, ...)
+{
+	struct ears_finding *f;
+	va_list ap;
+
+	if (r->nr >= EARS_MAX_FINDINGS)
+		return NULL;
+	f = &r->f[r->nr++];
+	f->severity = sev;
+	f->code = code;
+	f->off = off;
+	va_start(ap, fmt);
+	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	va_end(ap);
+	snprintf(f->hint, sizeof(f->hint), "%s", hint ? hint : "");
+	return f;
+}
+
+static enum ears_class class_of_mask(unsigned mask)
+{
+	int n = 0;
+	enum ears_class cls = EARS_UBIQUITOUS;
+
+	if (mask & (1u << EV_WHEN)) {
+		n++;
+		cls = EARS_EVENT;
+	}
+	if (mask & (1u << EV_WHILE)) {
+		n++;
+		cls = EARS_STATE;
+	}
+	if (mask & (1u << EV_IF)) {
+		n++;
+		cls = EARS_UNWANTED;
+	}
+	if (mask & (1u << EV_WHERE)) {
+		n++;
+		cls = EARS_OPTIONAL;
+	}
+	return n > 1 ? EARS_COMPLEX : cls;
+}
+
+static enum ears_class class_of_kind(int kind)
+{
+	switch (kind) {
+	case EV_WHEN: return EARS_EVENT;
+	case EV_WHILE: return EARS_STATE;
+	case EV_IF: return EARS_UNWANTED;
+	case EV_WHERE: return EARS_OPTIONAL;
+	default: return EARS_UBIQUITOUS;
+	}
+}
+
+static void nearest_hint(char *buf, size_t n, enum ears_class cls)
+{
+	snprintf(buf, n, "nearest pattern: %s '%s'", ears_class_name(cls), ears_class_template(cls));
+}
+
+/* A short quote of the text at @off for messages (up to 24 bytes, not splitting UTF-8). */
+static void quote(char *buf, size_t n, const char *t, size_t len, size_t off)
+{
+	size_t e = off, max = off + 24;
+
+	while (e < len && e < max && t[e] != '\n' && t[e] != '\r')
+		e++;
+	while (e > off && e < len && ((unsigned char)t[e] & 0xC0) == 0x80)
+		e--;
+	snprintf(buf, n, "%.*s", (int)(e - off), t + off);
+}
+
+static size_t skip_space(const char *t, size_t len, size_t i)
+{
+	while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r'))
+		i++;
+	return i;
+}
+
+static const char *const vague_words[] = {
+	"fast", "quick", "quickly", "easy", "easily", "simple", "intuitive", "efficient", "efficiently",
+	"appropriate", "appropriately", "adequate", "adequately", "reasonable", "robust", "seamless",
+	"seamlessly", "flexible", "etc", "user-friendly",
+};
+
+static void find_vague(struct ears_result *r, const char *t, size_t len)
+{
+	size_t i = 0, found = 0;
+
+	while (i < len && found < 3) {
+		size_t j, w;
+
+		if (!is_word((unsigned char)t[i]) || (i > 0 && is_word((unsigned char)t[i - 1]))) {
+			i++;
+			continue;
+		}
+		for (j = i; j < len && (is_word((unsigned char)t[j]) || (t[j] == '-' && j + 1 < len &&
+									is_word((unsigned char)t[j + 1]))); j++)
+			;
+		if (word_eq(t + i, j - i, "and", 1) && j + 3 <= len && !strncmp(t + j, "/or", 3)) {
+			add_finding(r, SW_SEV_WARNING, "ears-vague", i, "say which one: 'and', 'or', or both cases separately",
+				    "ambiguous 'and/or'");
+			found++;
+		}
+		for (w = 0; w < SW_ARRAY_SIZE(vague_words); w++)
+			if (word_eq(t + i, j - i, vague_words[w], 1)) {
+				add_finding(r, SW_SEV_WARNING, "ears-vague", i,
+					    "state a measurable criterion instead", "vague word '%.*s'", (int)(j - i), t + i);
+				found++;
+				break;
+			}
+		i = j;
+	}
+}
+
+void ears_classify(struct ears_result *r, const char *t, size_t len, enum ears_context ctx)
+{
+	struct scan s;
+	char q[64], hint[160];
+	size_t main_start, after;
+	int need_shall = ctx != EARS_CTX_BUG_CURRENT;
+
+	memset(r, 0, sizeof(*r));
+	r->shall_off = (size_t)-1;
+	scan_text(&s, t, len, 0);
+	if (s.shall == (size_t)-1 && s.lower_shall != (size_t)-1) {
+		add_finding(r, SW_SEV_WARNING, "ears-lowercase", s.lower_shall, "EARS keywords are written in capitals",
+			    "expected 'SHALL' in capitals, found '%.5s'", t + s.lower_shall);
+		scan_text(&s, t, len, 1);
+		r->flags |= EARS_LOWERCASE;
+	}
+
+	if (s.shall == (size_t)-1) {
+		/* No SHALL at all. */
+		enum ears_class near = s.first_kind >= 0 && s.first_kind <= EV_WHERE ? class_of_kind(s.first_kind)
+										       : EARS_UBIQUITOUS;
+
+		if (!need_shall) {
+			/* A defect description: "WHEN <condition> THEN <what happens>". */
+			if (s.first_kind >= 0 && s.first_kind <= EV_WHERE && s.then_seen) {
+				r->cls = class_of_mask(s.mask_committed | s.mask_pending);
+			} else {
+				r->cls = EARS_NONE;
+				add_finding(r, SW_SEV_WARNING, "ears-defect-form", s.first_kind == -2 ? 0 : s.first_off,
+					    "write the defect as 'WHEN <condition> THEN <what the system does>'",
+					    "expected 'WHEN <condition> THEN <defect>'");
+			}
+			goto vague;
+		}
+		r->cls = EARS_NONE;
+		nearest_hint(hint, sizeof(hint), near);
+		if (s.modal != (size_t)-1) {
+			add_finding(r, SW_SEV_ERROR, "ears-no-shall", s.modal, hint, "expected 'SHALL', found '%.*s'",
+				    (int)(s.modal_end - s.modal), t + s.modal);
+		} else if (s.first_kind >= 0 && s.first_kind <= EV_WHERE && s.have_bnd) {
+			size_t at = skip_space(t, len, s.bnd_end);
+
+			quote(q, sizeof(q), t, len, at);
+			add_finding(r, SW_SEV_ERROR, "ears-no-shall", at, hint,
+				    "expected '<system> SHALL <response>' after the %s, found '%s' and no SHALL",
+				    near == EARS_STATE ? "state" : near == EARS_OPTIONAL ? "feature" : near == EARS_UNWANTED ? "condition" : "trigger",
+				    q);
+		} else if (s.first_kind >= 0 && s.first_kind <= EV_WHERE) {
+			add_finding(r, SW_SEV_ERROR, "ears-no-shall", len, hint,
+				    "expected ', THE <system> SHALL <response>' before the end, found no SHALL");
+		} else {
+			size_t at = s.first_kind == -2 ? 0 : s.first_off;
+
+			quote(q, sizeof(q), t, len, at);
+			add_finding(r, SW_SEV_ERROR, "ears-no-shall", at, hint,
+				    "expected an EARS requirement (WHEN, WHILE, IF, WHERE or THE … SHALL), found '%s'", q);
+		}
+		goto vague;
+	}
+
+	r->shall_off = s.shall;
+	/* What follows SHALL: NOT, CONTINUE TO, the response, or nothing (SHALL last). */
+	after = skip_space(t, len, s.shall_end);
+	if (after + 3 <= len && word_eq(t + after, 3, "NOT", s.ci) && (after + 3 == len || !is_word((unsigned char)t[after + 3]))) {
+		r->flags |= EARS_NEGATIVE;
+		after = skip_space(t, len, after + 3);
+	}
+	if (after + 8 <= len && word_eq(t + after, 8, "CONTINUE", s.ci) && (after + 8 == len || !is_word((unsigned char)t[after + 8]))) {
+		size_t to = skip_space(t, len, after + 8);
+
+		if (to + 2 <= len && word_eq(t + to, 2, "TO", s.ci) && (to + 2 == len || !is_word((unsigned char)t[to + 2]))) {
+			r->flags |= EARS_CONTINUE;
+			after = skip_space(t, len, to + 2);
+		}
+	}
+	{
+		size_t k = after;
+
+		while (k < len && is_filler((unsigned char)t[k]))
+			k++;
+		/* Ideographic full stop and similar closing punctuation count as nothing. */
+		while (k + 3 <= len && (unsigned char)t[k] == 0xE3 && (unsigned char)t[k + 1] == 0x80 &&
+		       ((unsigned char)t[k + 2] == 0x82 || (unsigned char)t[k + 2] == 0x81))
+			k += 3;
+		if (k >= len && !(r->flags & (EARS_NEGATIVE | EARS_CONTINUE)))
+			r->flags |= EARS_SHALL_LAST;
+		else if (k >= len) {
+			add_finding(r, SW_SEV_ERROR, "ears-empty-response", len, NULL,
+				    "expected the response after '%.*s', found the end of the criterion",
+				    (int)(after - s.shall), t + s.shall);
+		}
+	}
+
+	main_start = s.have_bnd ? s.bnd_end : 0;
+	if (s.have_bnd) {
+		r->cls = class_of_mask(s.mask_committed);
+		if (s.first_kind == -1) {
+			/* Something before the boundary that is not a keyword. */
+			nearest_hint(hint, sizeof(hint), s.mask_committed ? class_of_mask(s.mask_committed) : EARS_EVENT);
+			quote(q, sizeof(q), t, len, s.first_off);
+			add_finding(r, SW_SEV_ERROR, "ears-precondition", s.first_off, hint,
+				    "expected WHEN, WHILE, IF or WHERE to open the precondition, found '%s'", q);
+			r->cls = EARS_NONE;
+		}
+	} else {
+		r->cls = EARS_UBIQUITOUS;
+		if (s.first_kind >= 0 && s.first_kind <= EV_WHERE) {
+			nearest_hint(hint, sizeof(hint), class_of_mask(s.mask_pending));
+			add_finding(r, SW_SEV_ERROR, "ears-missing-then", s.shall, hint,
+				    "expected ', THE <system>' or 'THEN' to end the %s before 'SHALL'",
+				    s.first_kind == EV_WHILE ? "state" : s.first_kind == EV_WHERE ? "feature" : s.first_kind == EV_IF ? "condition" : "trigger");
+			r->cls = EARS_NONE;
+		}
+	}
+	if (s.have_empty && r->cls != EARS_NONE) {
+		nearest_hint(hint, sizeof(hint), r->cls);
+		add_finding(r, SW_SEV_ERROR, "ears-empty-condition", s.empty_kw_end, hint,
+			    "expected the condition after '%.*s', found nothing", (int)(s.empty_kw_end - s.empty_kw),
+			    t + s.empty_kw);
+		r->cls = EARS_NONE;
+	}
+
+	/* The system name: between the boundary and SHALL, without a leading "the". */
+	if (!(r->flags & EARS_SHALL_LAST)) {
+		size_t a = skip_space(t, len, main_start), b = s.shall;
+
+		if (s.have_bnd && s.bnd_kind == EV_THEN && a + 3 < b && word_eq(t + a, 3, "THE", 1) && !is_word((unsigned char)t[a + 3]))
+			a = skip_space(t, len, a + 3);
+		else if (!s.have_bnd && a + 3 < b && word_eq(t + a, 3, "THE", 1) && !is_word((unsigned char)t[a + 3]))
+			a = skip_space(t, len, a + 3);
+		while (b > a && is_filler((unsigned char)t[b - 1]) && t[b - 1] != '_' && t[b - 1] != '*' && t[b - 1] != '`')
+			b--;
+		r->subject_off = a;
+		r->subject_len = b > a ? b - a : 0;
+	} else if (s.have_bnd) {
+		size_t a = skip_space(t, len, main_start);
+
+		if (a >= s.shall) {
+			add_finding(r, SW_SEV_ERROR, "ears-empty-response", s.shall, NULL,
+				    "expected the response before the final 'SHALL', found nothing");
+			r->cls = EARS_NONE;
+		}
+	}
+
+	if (s.if_seen && !s.then_seen && r->cls != EARS_NONE)
+		add_finding(r, SW_SEV_WARNING, "ears-if-without-then", s.have_bnd ? s.bnd : s.shall,
+			    "unwanted behaviour reads 'IF <condition>, THEN THE <system> SHALL <response>'",
+			    "expected 'THEN' after the IF condition");
+	if (ctx == EARS_CTX_BUG_UNCHANGED && !(r->flags & EARS_CONTINUE))
+		add_finding(r, SW_SEV_WARNING, "ears-unchanged-form", s.shall,
+			    "unchanged behaviour reads 'WHEN <condition> THEN the system SHALL CONTINUE TO <behaviour>'",
+			    "expected 'SHALL CONTINUE TO' in an unchanged-behaviour item");
+	if (s.shall_count > 1)
+		add_finding(r, SW_SEV_WARNING, "ears-multiple-shall", s.shall2, "split the criterion: one SHALL each",
+			    "criterion has %d SHALLs", s.shall_count);
+vague:
+	find_vague(r, t, len);
+}
+
+static const char *const class_names[] = {
+	"none", "ubiquitous", "event-driven", "state-driven", "unwanted", "optional", "complex",
+};
+
+const char *ears_class_name(enum ears_class cls)
+{
+	return (size_t)cls < SW_ARRAY_SIZE(class_names) ? class_names[cls] : "none";
+}
+
+int ears_class_from_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < SW_ARRAY_SIZE(class_names); i++)
+		if (!strcmp(name, class_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *ears_class_template(enum ears_class cls)
+{
+	switch (cls) {
+	case EARS_EVENT: return "WHEN <trigger>, THE <system> SHALL <response>";
+	case EARS_STATE: return "WHILE <state>, THE <system> SHALL <response>";
+	case EARS_UNWANTED: return "IF <condition>, THEN THE <system> SHALL <response>";
+	case EARS_OPTIONAL: return "WHERE <feature>, THE <system> SHALL <response>";
+	case EARS_COMPLEX: return "WHILE <state>, WHEN <trigger>, THE <system> SHALL <response>";
+	default: return "THE <system> SHALL <response>";
+	}
+}

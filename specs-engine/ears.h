@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ears.h - classify one acceptance criterion against the EARS patterns.
+ *
+ * Patterns (keywords are upper case, as Kiro writes them; the words around
+ * them are free text in any language):
+ *   ubiquitous    THE <system> SHALL <response>
+ *   event-driven  WHEN <trigger>, THE <system> SHALL <response>
+ *                 WHEN <trigger> THEN the <system> SHALL <response>
+ *   state-driven  WHILE <state>, THE <system> SHALL <response>
+ *   unwanted      IF <condition>, THEN THE <system> SHALL <response>
+ *   optional      WHERE <feature>, THE <system> SHALL <response>
+ *   complex       two or more kinds of precondition (WHILE … WHEN …)
+ * SHALL NOT is the negative form; SHALL CONTINUE TO is the bugfix
+ * "unchanged behaviour" form; SHALL may stand last (Japanese word order:
+ * "WHEN … THEN … 表示される SHALL").
+ *
+ * The classifier is a single linear pass without allocation, so a
+ * criterion of any length costs O(length).  It never fails: a criterion
+ * that matches no pattern gets class EARS_NONE and an error finding whose
+ * offset is where matching stopped, with a hint naming the nearest pattern.
+ *
+ * Finding codes (stable; see docs/json.md):
+ *   errors    ears-no-shall, ears-precondition, ears-empty-condition,
+ *             ears-missing-then, ears-empty-response
+ *   warnings  ears-lowercase, ears-multiple-shall, ears-vague,
+ *             ears-if-without-then, ears-unchanged-form, ears-defect-form
+ * The glossary check (ears-unknown-subject) needs the glossary and is done
+ * by the caller on subject_off/subject_len.
+ */
+#ifndef SPECS_EARS_H
+#define SPECS_EARS_H
+
+#include "base/compat.h"
+#include "base/error.h"
+
+enum ears_class {
+	EARS_NONE = 0,   /* matches no pattern */
+	EARS_UBIQUITOUS,
+	EARS_EVENT,
+	EARS_STATE,
+	EARS_UNWANTED,
+	EARS_OPTIONAL,
+	EARS_COMPLEX,
+};
+
+/* Where the criterion stands: bugfix sections change what is required. */
+enum ears_context {
+	EARS_CTX_FEATURE = 0,   /* requirements.md acceptance criterion */
+	EARS_CTX_BUG_CURRENT,   /* bugfix.md 1.x: the defect, SHALL not required */
+	EARS_CTX_BUG_EXPECTED,  /* bugfix.md 2.x */
+	EARS_CTX_BUG_UNCHANGED, /* bugfix.md 3.x: SHALL CONTINUE TO expected */
+};
+
+enum {
+	EARS_NEGATIVE = 1 << 0,   /* SHALL NOT */
+	EARS_CONTINUE = 1 << 1,   /* SHALL CONTINUE TO */
+	EARS_SHALL_LAST = 1 << 2, /* SHALL ends the sentence */
+	EARS_LOWERCASE = 1 << 3,  /* keywords were written in lower case */
+};
+
+#define EARS_MAX_FINDINGS 8
+
+struct ears_finding {
+	enum sw_severity severity;
+	const char *code;   /* static string */
+	size_t off;         /* byte offset in the criterion text */
+	char msg[200];
+	char hint[160];     /* "" if none */
+};
+
+struct ears_result {
+	enum ears_class cls;
+	unsigned flags;         /* EARS_NEGATIVE | ... */
+	size_t subject_off;     /* the <system> before SHALL, without "THE" */
+	size_t subject_len;     /* 0 when there is none (or SHALL stands last) */
+	size_t shall_off;       /* offset of the main SHALL, (size_t)-1 if none */
+	size_t nr;              /* findings used */
+	struct ears_finding f[EARS_MAX_FINDINGS];
+};
+
+/*
+ * Classifies @len bytes of @text (one criterion, line breaks allowed) in
+ * context @ctx into *@out.  Always succeeds; see the findings.
+ */
+void ears_classify(struct ears_result *out, const char *text, size_t len, enum ears_context ctx);
+
+/* "ubiquitous", "event-driven", "state-driven", "unwanted", "optional", "complex", "none". */
+const char *ears_class_name(enum ears_class cls);
+/* The class named @name, or -1. */
+int ears_class_from_name(const char *name);
+/* The pattern template of @cls, for hints ("WHEN <trigger>, THE <system> SHALL <response>"). */
+const char *ears_class_template(enum ears_class cls);
+
+#endif

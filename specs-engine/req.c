@@ -1,0 +1,653 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * req.c - requirements.md into requirements, criteria and glossary terms.
+ *
+ * The walk goes over the document's top-level blocks only (Kiro never nests
+ * requirements), with a small state: the current requirement, whether its
+ * acceptance criteria have started, whether we are in the glossary.  Criteria
+ * text is kept as a byte range of the file, not a copy, so every EARS finding
+ * maps back to a line and column without a translation table.
+ */
+#include "base/compat.h"
+#include "specs-engine/req.h"
+#include "base/buf.h"
+
+#include <ctype.h>
+
+/* ---- small text helpers ------------------------------------------------------------ */
+
+int req_is_id(const char *s, size_t n)
+{
+	char tmp[REQ_ID_MAX];
+
+	return n && req_scan_id(s, n, tmp, sizeof(tmp)) == n;
+}
+
+size_t req_scan_id(const char *s, size_t n, char *id, size_t idsz)
+{
+	size_t i = 0, last_good = 0;
+
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	if (!i || i > 6)
+		goto none;
+	last_good = i;
+	while (i < n && s[i] == '.') {
+		size_t j = i + 1;
+
+		while (j < n && isdigit((unsigned char)s[j]))
+			j++;
+		if (j == i + 1 || j - i > 7)
+			break;
+		i = last_good = j;
+	}
+	if (last_good >= idsz)
+		goto none;
+	memcpy(id, s, last_good);
+	id[last_good] = '\0';
+	/* An optional final '.' ("1.1." as the preview wrote it). */
+	if (last_good < n && s[last_good] == '.' && (last_good + 1 >= n || !isdigit((unsigned char)s[last_good + 1])))
+		return last_good + 1;
+	return last_good;
+none:
+	if (idsz)
+		id[0] = '\0';
+	return 0;
+}
+
+int req_id_cmp(const char *a, const char *b)
+{
+	while (*a || *b) {
+		long x = strtol(a, NULL, 10), y = strtol(b, NULL, 10);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		a = strchr(a, '.');
+		b = strchr(b, '.');
+		if (!a || !b)
+			return !a && !b ? 0 : !a ? -1 : 1;
+		a++;
+		b++;
+	}
+	return 0;
+}
+
+static int ci_has(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++)
+		if (!strncasecmp(hay, needle, n))
+			return 1;
+	return 0;
+}
+
+static int is_glossary_heading(const char *t)
+{
+	static const char *const words[] = { "glossary", "terminolog", "definitions", "glosario", "glossário",
+					     "glossario", "thuật ngữ", "术语", "術語", "用語", "용어", "glossaire" };
+	size_t i;
+
+	for (i = 0; i < SW_ARRAY_SIZE(words); i++)
+		if (ci_has(t, words[i]))
+			return 1;
+	return 0;
+}
+
+static int is_criteria_heading(const char *t)
+{
+	static const char *const words[] = { "acceptance criteria", "aceptaci", "aceitação", "aceitacao", "aceite",
+					     "chấp nhận", "akzeptanz", "acceptation", "验收标准", "驗收標準",
+					     "受け入れ基準", "受入基準", "受け入れ条件", "인수 기준", "수락 기준", "승인 기준" };
+	size_t i;
+
+	for (i = 0; i < SW_ARRAY_SIZE(words); i++)
+		if (ci_has(t, words[i]))
+			return 1;
+	return 0;
+}
+
+static int is_story(const char *t)
+{
+	static const char *const words[] = { "user story", "historia de usuario", "história de usuário",
+					     "historia de usuário", "câu chuyện người dùng", "用户故事", "用戶故事",
+					     "ユーザーストーリー", "사용자 스토리" };
+	size_t i;
+
+	while (*t == '*' || *t == '_' || *t == ' ')
+		t++;
+	for (i = 0; i < SW_ARRAY_SIZE(words); i++)
+		if (!strncasecmp(t, words[i], strlen(words[i])))
+			return 1;
+	return 0;
+}
+
+/*
+ * "Requirement 3: Title" (and localised words) -> 3 and the title.
+ * Returns 0 when @t is not a requirement heading.
+ */
+static int parse_req_heading(const char *t, int *num, const char **title)
+{
+	static const char *const words[] = { "requirements", "requirement", "requisitos", "requisito",
+					     "requerimiento", "exigence", "anforderung", "yêu cầu", "需求", "要件",
+					     "要求", "요구사항", "요구 사항", "req-", "req " };
+	size_t i, n;
+	const char *p = NULL;
+	char *end;
+	long v;
+
+	for (i = 0; i < SW_ARRAY_SIZE(words); i++) {
+		n = strlen(words[i]);
+		if (!strncasecmp(t, words[i], n)) {
+			p = t + n;
+			break;
+		}
+	}
+	if (!p)
+		return 0;
+	while (*p == ' ' || *p == '#')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return 0;
+	v = strtol(p, &end, 10);
+	if (v <= 0 || v > 100000)
+		return 0;
+	p = end;
+	if (*p == '.' && isdigit((unsigned char)p[1]))
+		return 0; /* "Requirement 1.2" is a criterion reference, not a heading */
+	while (*p == ' ')
+		p++;
+	if (*p == ':' || *p == '.' || *p == '-')
+		p++;
+	else if (!strncmp(p, "：", 3) || !strncmp(p, "–", 3) || !strncmp(p, "—", 3) || !strncmp(p, "．", 3))
+		p += 3;
+	else if (*p && !isspace((unsigned char)p[-1]))
+		return 0;
+	while (*p == ' ')
+		p++;
+	*num = (int)v;
+	*title = p;
+	return 1;
+}
+
+/* ---- the model --------------------------------------------------------------------- */
+
+void req_doc_free(struct req_doc *doc)
+{
+	size_t i;
+
+	if (!doc)
+		return;
+	for (i = 0; i < doc->nterms; i++)
+		free(doc->terms[i].name);
+	for (i = 0; i < doc->nreqs; i++) {
+		free(doc->reqs[i].title);
+		free(doc->reqs[i].story);
+	}
+	free(doc->terms);
+	free(doc->reqs);
+	free(doc->crit);
+	free(doc->title);
+	free(doc);
+}
+
+const struct req_criterion *req_find_criterion(const struct req_doc *doc, const char *id)
+{
+	size_t i;
+
+	for (i = 0; doc && i < doc->ncrit; i++)
+		if (!strcmp(doc->crit[i].id, id))
+			return &doc->crit[i];
+	return NULL;
+}
+
+const struct req_requirement *req_find_requirement(const struct req_doc *doc, const char *id)
+{
+	size_t i;
+
+	for (i = 0; doc && i < doc->nreqs; i++)
+		if (!strcmp(doc->reqs[i].id, id))
+			return &doc->reqs[i];
+	return NULL;
+}
+
+static int name_eq(const char *a, size_t an, const char *b, size_t bn)
+{
+	while (an && (a[0] == ' ' || a[0] == '*' || a[0] == '`' || a[0] == '"'))
+		a++, an--;
+	while (an && (a[an - 1] == ' ' || a[an - 1] == '*' || a[an - 1] == '`' || a[an - 1] == '"'))
+		an--;
+	while (bn && b[bn - 1] == ' ')
+		bn--;
+	return an == bn && !strncasecmp(a, b, an);
+}
+
+int req_glossary_has(const struct req_doc *doc, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < doc->nterms; i++) {
+		const char *t = doc->terms[i].name, *lp = strstr(t, "("), *flp = strstr(t, "（");
+		const char *cut = lp && (!flp || lp < flp) ? lp : flp;
+
+		if (name_eq(name, len, t, strlen(t)))
+			return 1;
+		if (cut) {
+			const char *in = cut + (*cut == '(' ? 1 : 3), *close = strstr(in, *cut == '(' ? ")" : "）");
+
+			if (name_eq(name, len, t, (size_t)(cut - t)))
+				return 1;
+			if (close && name_eq(name, len, in, (size_t)(close - in)))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Text of a paragraph or heading from the file, without markup. */
+static char *node_plain(const struct md_node *n)
+{
+	struct sw_buf b = SW_BUF_INIT;
+
+	md_node_text(n, &b);
+	sw_buf_trim(&b);
+	return sw_buf_detach(&b, NULL);
+}
+
+static void add_term(struct req_doc *doc, const struct md_doc *md, const struct md_node *item)
+{
+	const char *t = md_doc_text(md);
+	size_t s, e, a, b;
+	struct req_term *term;
+
+	md_node_range(md, item, &s, &e);
+	/* "- **Term**: definition": the item's text starts after the bullet. */
+	while (s < e && (t[s] == '-' || t[s] == '*' || t[s] == '+' || t[s] == ' ') && !(t[s] == '*' && s + 1 < e && t[s + 1] == '*'))
+		s++;
+	if (s + 2 > e || t[s] != '*' || t[s + 1] != '*')
+		return;
+	a = s + 2;
+	for (b = a; b + 1 < e && !(t[b] == '*' && t[b + 1] == '*') && t[b] != '\n'; b++)
+		;
+	if (b + 1 >= e || b == a || t[b] != '*')
+		return;
+	SW_ALLOC_GROW(doc->terms, doc->nterms + 1, doc->aterms);
+	term = &doc->terms[doc->nterms++];
+	term->name = sw_xstrndup(t + a, b - a);
+	md_offset_pos(md, a, &term->line, &term->col);
+}
+
+void req__check_criterion(struct req_criterion *c, const struct req_doc *doc, const struct md_doc *md,
+			    const char *path, struct sw_diags *diags)
+{
+	struct ears_result r;
+	const char *t = md_doc_text(md) + c->off;
+	size_t i;
+
+	ears_classify(&r, t, c->end - c->off, c->ctx);
+	c->cls = r.cls;
+	c->ears_flags = r.flags;
+	if (!diags)
+		return;
+	for (i = 0; i < r.nr; i++)
+		md_diag_at(diags, md, path, r.f[i].severity, r.f[i].code, c->off + r.f[i].off, r.f[i].hint,
+			"criterion %s: %s", c->id, r.f[i].msg);
+	if (doc->nterms && r.subject_len && r.cls != EARS_NONE && !(r.flags & EARS_SHALL_LAST) &&
+	    !req_glossary_has(doc, t + r.subject_off, r.subject_len)) {
+		/* A subject naming a term inside it ("THE ESM Browser_Bundle") is fine too. */
+		size_t k, found = 0;
+
+		for (k = 0; k < doc->nterms && !found; k++) {
+			const char *nm = doc->terms[k].name;
+			size_t nl = strlen(nm), j;
+
+			for (j = 0; nl && j + nl <= r.subject_len; j++)
+				if (!strncasecmp(t + r.subject_off + j, nm, nl))
+					found = 1;
+		}
+		if (!found && r.subject_len <= 80)
+			md_diag_at(diags, md, path, SW_SEV_WARNING, "ears-unknown-subject", c->off + r.subject_off,
+				"define it under '## Glossary' as '- **Name**: …'",
+				"criterion %s: '%.*s' is not in the glossary", c->id, (int)r.subject_len,
+				t + r.subject_off);
+	}
+}
+
+static void add_criteria(struct req_doc *doc, struct req_requirement *rq, const struct md_doc *md,
+			 const struct md_node *list, const char *path, struct sw_diags *diags)
+{
+	const char *t = md_doc_text(md);
+	const struct md_node *item;
+	size_t first = doc->ncrit - rq->ncrit; /* this requirement's criteria are contiguous */
+
+	for (item = md_first_child(list); item; item = md_next(item)) {
+		const struct md_node *para = md_first_child(item);
+		struct req_criterion *c;
+		size_t s, e, is, ie, k;
+		long num;
+
+		md_node_range(md, item, &is, &ie);
+		num = strtol(t + is, NULL, 10);
+		for (k = 0; k < rq->ncrit; k++)
+			if (doc->crit[first + k].num == num)
+				break;
+		if (k < rq->ncrit) {
+			md_diag_at(diags, md, path, SW_SEV_ERROR, "req-duplicate-criterion", is, NULL,
+				"duplicate criterion %s.%ld in requirement %s", rq->id, num, rq->id);
+			continue;
+		}
+		if (para && md_node_type(para) == MD_PARAGRAPH) {
+			md_node_range(md, para, &s, &e);
+		} else {
+			s = e = ie;
+		}
+		SW_ALLOC_GROW(doc->crit, doc->ncrit + 1, doc->acrit);
+		c = &doc->crit[doc->ncrit++];
+		memset(c, 0, sizeof(*c));
+		c->req = rq->num;
+		c->num = (int)num;
+		snprintf(c->id, sizeof(c->id), "%d.%ld", rq->num, num);
+		c->off = s;
+		c->end = e;
+		c->ctx = EARS_CTX_FEATURE;
+		md_offset_pos(md, s, &c->line, &c->col);
+		if (rq->ncrit && num != doc->crit[doc->ncrit - 2].num + 1)
+			md_diag_at(diags, md, path, SW_SEV_WARNING, "req-criterion-numbering", is, NULL,
+				"criterion %s follows %s", c->id, doc->crit[doc->ncrit - 2].id);
+		rq->ncrit++;
+		req__check_criterion(c, doc, md, path, diags);
+	}
+}
+
+int req_parse(struct req_doc **out, const struct md_doc *md, const char *path, struct sw_diags *diags,
+	      struct sw_error *err)
+{
+	struct req_doc *doc = sw_xcalloc(1, sizeof(*doc));
+	struct md_node *n;
+	struct req_requirement *cur = NULL;
+	int in_glossary = 0, in_criteria = 0, cur_level = 0, prev_num = 0;
+	size_t bad;
+
+	SW_UNUSED(err);
+	doc->title = sw_xstrdup("");
+	if (md_doc_utf8_error(md, &bad))
+		md_diag_at(diags, md, path, SW_SEV_ERROR, "md-utf8", bad, "save the file as UTF-8",
+			"invalid UTF-8 byte 0x%02x", (unsigned char)md_doc_text(md)[bad]);
+	for (n = md_first_child(md_root(md)); n; n = md_next(n)) {
+		enum md_type type = md_node_type(n);
+
+		if (type == MD_HEADING) {
+			int level = md_heading_level(n), num;
+			char *text = node_plain(n);
+			const char *title;
+
+			if (level == 1 && !*doc->title) {
+				free(doc->title);
+				doc->title = text;
+				text = NULL;
+			} else if (level >= 2 && level <= 4 && (!cur || level <= cur_level) &&
+				   parse_req_heading(text, &num, &title)) {
+				size_t s, e;
+
+				md_node_range(md, n, &s, &e);
+				SW_ALLOC_GROW(doc->reqs, doc->nreqs + 1, doc->areqs);
+				cur = &doc->reqs[doc->nreqs++];
+				memset(cur, 0, sizeof(*cur));
+				cur->num = num;
+				snprintf(cur->id, sizeof(cur->id), "%d", num);
+				cur->title = sw_xstrdup(title);
+				md_node_pos(md, n, &cur->line, &cur->col, NULL, NULL);
+				cur_level = level;
+				in_criteria = 0;
+				in_glossary = 0;
+				if (req_find_requirement(doc, cur->id) != cur)
+					md_diag_at(diags, md, path, SW_SEV_ERROR, "req-duplicate", s, NULL,
+						"duplicate requirement %d", num);
+				else if (prev_num && num != prev_num + 1)
+					md_diag_at(diags, md, path, SW_SEV_WARNING, "req-numbering", s, NULL,
+						"requirement %d follows requirement %d", num, prev_num);
+				prev_num = num;
+			} else if (cur && level > cur_level && is_criteria_heading(text)) {
+				in_criteria = 1;
+			} else {
+				if (cur && level <= cur_level)
+					cur = NULL;
+				in_criteria = 0;
+				if (level <= 2)
+					in_glossary = is_glossary_heading(text);
+			}
+			free(text);
+		} else if (type == MD_PARAGRAPH && cur) {
+			char *text = node_plain(n);
+
+			if (!cur->story && is_story(text) && !in_criteria)
+				cur->story = sw_xstrdup(text);
+			else if (is_criteria_heading(text) && strlen(text) < 40)
+				in_criteria = 1;
+			free(text);
+		} else if (type == MD_LIST) {
+			if (in_glossary && !md_list_ordered(n)) {
+				const struct md_node *item;
+
+				for (item = md_first_child(n); item; item = md_next(item))
+					add_term(doc, md, item);
+			} else if (cur && in_criteria && md_list_ordered(n)) {
+				add_criteria(doc, cur, md, n, path, diags);
+			}
+		}
+	}
+	if (diags) {
+		size_t i;
+
+		for (i = 0; i < doc->nreqs; i++)
+			if (!doc->reqs[i].ncrit) {
+				size_t off = md_pos_offset(md, doc->reqs[i].line, doc->reqs[i].col);
+
+				md_diag_at(diags, md, path, SW_SEV_WARNING, "req-no-criteria", off,
+					"list them under '#### Acceptance Criteria' as '1. WHEN …, THE … SHALL …'",
+					"requirement %s has no acceptance criteria", doc->reqs[i].id);
+			}
+		if (!doc->nreqs) {
+			if (md_doc_len(md) == md_doc_bom(md))
+				md_diag_at(diags, md, path, SW_SEV_WARNING, "spec-empty", 0, NULL, "file is empty");
+			else
+				md_diag_at(diags, md, path, SW_SEV_WARNING, "req-none", 0,
+					"requirements are headed '### Requirement N: Title'",
+					"no requirements found");
+		}
+	}
+	*out = doc;
+	return 0;
+}
+
+/* ---- references ------------------------------------------------------------------- */
+
+void req_refs_release(struct req_refs *refs)
+{
+	free(refs->v);
+	refs->v = NULL;
+	refs->nr = refs->alloc = 0;
+}
+
+static struct req_ref *push_ref(struct req_refs *out, enum req_ref_kind kind, const struct md_doc *md, size_t off)
+{
+	struct req_ref *r;
+
+	SW_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
+	r = &out->v[out->nr++];
+	memset(r, 0, sizeof(*r));
+	r->kind = kind;
+	md_offset_pos(md, off, &r->line, &r->col);
+	return r;
+}
+
+/* Length of a range dash at @p: '-', en dash, em dash, or the word "to". */
+static size_t dash_at(const char *p, size_t n)
+{
+	if (n >= 1 && p[0] == '-')
+		return 1;
+	if (n >= 3 && (!strncmp(p, "–", 3) || !strncmp(p, "—", 3) || !strncmp(p, "～", 3) || !strncmp(p, "〜", 3)))
+		return 3;
+	if (n >= 1 && p[0] == '~')
+		return 1;
+	if (n >= 3 && !strncmp(p, "to", 2) && p[2] == ' ')
+		return 3;
+	return 0;
+}
+
+void req_refs_parse(struct req_refs *out, const struct md_doc *md, size_t off, size_t end)
+{
+	const char *t = md_doc_text(md);
+	size_t i = off;
+
+	while (i < end) {
+		size_t s, e, k;
+		char id[REQ_ID_MAX], to[REQ_ID_MAX];
+
+		/* One item: up to ',' or ';' outside parentheses. */
+		while (i < end && (t[i] == ' ' || t[i] == '\t' || t[i] == ',' || t[i] == ';' || t[i] == '\n' ||
+				   t[i] == '\r' || t[i] == '*' || t[i] == '_' || t[i] == ':'))
+			i++;
+		if (i >= end)
+			break;
+		s = i;
+		{
+			int depth = 0;
+
+			while (i < end && (depth || (t[i] != ',' && t[i] != ';' && strncmp(t + i, "，", 3) && strncmp(t + i, "、", 3)))) {
+				if (t[i] == '(' || !strncmp(t + i, "（", 3))
+					depth++;
+				else if ((t[i] == ')' || !strncmp(t + i, "）", 3)) && depth)
+					depth--;
+				i++;
+			}
+		}
+		e = i;
+		if (i < end && (unsigned char)t[i] >= 0x80)
+			i += 3;
+		while (e > s && (t[e - 1] == ' ' || t[e - 1] == '*' || t[e - 1] == '_' || t[e - 1] == '.' ||
+				 t[e - 1] == '\n' || t[e - 1] == '\r'))
+			e--;
+		/* "Requirements 1.1" / "Requirement 1.1" / "Req 1.1" */
+		if (e - s > 11 && !strncasecmp(t + s, "requirements", 12))
+			s += 12;
+		else if (e - s > 10 && !strncasecmp(t + s, "requirement", 11))
+			s += 11;
+		while (s < e && (t[s] == ' ' || t[s] == ':' || t[s] == '#'))
+			s++;
+		if (s >= e)
+			continue;
+		k = req_scan_id(t + s, e - s, id, sizeof(id));
+		if (k) {
+			size_t p = s + k, d;
+
+			while (p < e && t[p] == ' ')
+				p++;
+			d = dash_at(t + p, e - p);
+			if (d) {
+				size_t q = p + d, k2;
+
+				while (q < e && t[q] == ' ')
+					q++;
+				k2 = req_scan_id(t + q, e - q, to, sizeof(to));
+				if (k2) {
+					struct req_ref *r = push_ref(out, REQ_REF_RANGE, md, s);
+
+					snprintf(r->id, sizeof(r->id), "%s", id);
+					snprintf(r->to, sizeof(r->to), "%s", to);
+					/* "1.1-1.3, 1.5" also appears as "1.1-1.3 and 1.5": keep going after it. */
+					continue;
+				}
+			}
+			{
+				struct req_ref *r = push_ref(out, strchr(id, '.') ? REQ_REF_CRITERION : REQ_REF_REQUIREMENT, md, s);
+
+				snprintf(r->id, sizeof(r->id), "%s", id);
+			}
+			/* "1.1 and 1.2" inside one item. */
+			while (p < e) {
+				size_t a = p;
+
+				if (e - a > 4 && !strncmp(t + a, "and ", 4))
+					a += 4;
+				else if (e - a > 1 && t[a] == '&')
+					a += 1;
+				else
+					break;
+				while (a < e && t[a] == ' ')
+					a++;
+				k = req_scan_id(t + a, e - a, id, sizeof(id));
+				if (!k)
+					break;
+				{
+					struct req_ref *r = push_ref(out, strchr(id, '.') ? REQ_REF_CRITERION : REQ_REF_REQUIREMENT, md, a);
+
+					snprintf(r->id, sizeof(r->id), "%s", id);
+				}
+				p = a + k;
+				while (p < e && t[p] == ' ')
+					p++;
+			}
+			continue;
+		}
+		if (e - s >= 3 && !strncasecmp(t + s, "all", 3) && (e - s == 3 || !isalnum((unsigned char)t[s + 3]))) {
+			push_ref(out, REQ_REF_ALL, md, s);
+			continue;
+		}
+		{
+			struct req_ref *r = push_ref(out, REQ_REF_TEXT, md, s);
+			size_t n = e - s;
+
+			if (n >= sizeof(r->text))
+				n = sizeof(r->text) - 1;
+			while (n && ((unsigned char)t[s + n] & 0xC0) == 0x80)
+				n--;
+			memcpy(r->text, t + s, n);
+			r->text[n] = '\0';
+		}
+	}
+}
+
+size_t req_ref_expand(const struct req_doc *doc, const struct req_ref *ref,
+		      void (*fn)(const struct req_criterion *c, void *data), void *data)
+{
+	size_t i, n = 0;
+
+	if (!doc)
+		return 0;
+	for (i = 0; i < doc->ncrit; i++) {
+		const struct req_criterion *c = &doc->crit[i];
+		int hit = 0;
+		char rid[16];
+
+		switch (ref->kind) {
+		case REQ_REF_ALL:
+			hit = 1;
+			break;
+		case REQ_REF_CRITERION:
+			hit = !strcmp(c->id, ref->id);
+			break;
+		case REQ_REF_REQUIREMENT:
+			snprintf(rid, sizeof(rid), "%d", c->req);
+			hit = !strcmp(rid, ref->id);
+			break;
+		case REQ_REF_RANGE:
+			hit = req_id_cmp(c->id, ref->id) >= 0 && req_id_cmp(c->id, ref->to) <= 0;
+			if (!strchr(ref->to, '.')) {
+				/* "1-3": whole requirements 1 to 3. */
+				long a = strtol(ref->id, NULL, 10), b = strtol(ref->to, NULL, 10);
+
+				hit = c->req >= a && c->req <= b;
+			}
+			break;
+		case REQ_REF_TEXT:
+			break;
+		}
+		if (hit) {
+			n++;
+			if (fn)
+				fn(c, data);
+		}
+	}
+	return n;
+}

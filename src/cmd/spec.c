@@ -1,0 +1,967 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * spec.c - "specwright spec": list, show, lint, trace, next, waves, task.
+ *
+ * The verb table below is the group's whole interface; each verb parses its
+ * options, calls specs-engine/spec.h and prints text, or with --json exactly
+ * one JSON document (shapes in docs/json.md).  Diagnostics go to stderr in
+ * compiler style with a caret excerpt.  Exit: 0 ok, 1 error (lint errors,
+ * or warnings with --strict), 2 usage.
+ */
+#include "base/compat.h"
+#include "cmd/spec.h"
+#include "cmd/commands.h"
+#include "base/buf.h"
+#include "base/fs.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "base/opt.h"
+#include "kiro/workspace.h"
+#include "specs-engine/trace.h"
+#include "specs-engine/waves.h"
+
+static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx);
+static int spec_show_cmd(int argc, const char **argv, struct sw_ctx *ctx);
+static int spec_lint_cmd(int argc, const char **argv, struct sw_ctx *ctx);
+static int spec_trace_cmd(int argc, const char **argv, struct sw_ctx *ctx);
+static int spec_next_cmd(int argc, const char **argv, struct sw_ctx *ctx);
+static int spec_waves_cmd(int argc, const char **argv, struct sw_ctx *ctx);
+static int spec_task_cmd(int argc, const char **argv, struct sw_ctx *ctx);
+
+static const struct sw_cmd spec_verbs[] = {
+	{ "list", spec_list_cmd, 0, "List the specs of the workspace" },
+	{ "show", spec_show_cmd, 0, "Show a spec: requirements, properties, tasks" },
+	{ "lint", spec_lint_cmd, 0, "Check specs: EARS, numbering, references, waves" },
+	{ "trace", spec_trace_cmd, 0, "Criterion x task x property matrix" },
+	{ "next", spec_next_cmd, 0, "Tasks ready to start" },
+	{ "waves", spec_waves_cmd, 0, "Dependency waves, computed and from the file" },
+	{ "task", spec_task_cmd, 0, "Set a task's status (todo, queued, doing, done)" },
+	/* generation (new, refine, approve, status, commit): handlers declared in cmd/spec.h */
+
+	{ NULL, NULL, 0, NULL },
+};
+
+int cmd_spec(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	return sw_cmd_dispatch("spec", spec_verbs, argc, argv, ctx);
+}
+
+/* ---- shared helpers ----------------------------------------------------------------- */
+
+const char *cmd_spec_kiro_dir(struct sw_ctx *ctx)
+{
+	struct sw_error err = SW_ERROR_INIT;
+
+	if (!ctx->kiro_dir && !ctx->root && kiro_find_root(&ctx->root, ctx->cwd, &err) == 0)
+		ctx->kiro_dir = sw_path_join(ctx->root, ".kiro");
+	return ctx->kiro_dir;
+}
+
+int cmd_spec_open(struct spec **out, struct sw_ctx *ctx, const char *name)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	char *dir = NULL;
+	int rc;
+
+	*out = NULL;
+	rc = spec_resolve(&dir, cmd_spec_kiro_dir(ctx), name, &err);
+	if (rc == 0)
+		rc = spec_load(out, dir, ctx->cwd, &err);
+	free(dir);
+	if (rc < 0) {
+		sw_report(&err);
+		return 1;
+	}
+	return 0;
+}
+
+void cmd_spec_print_diags(const struct spec *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->diags.nr; i++) {
+		const struct sw_diag *d = &s->diags.v[i];
+		const char *src = NULL;
+		size_t len = 0;
+
+		spec_source(s, d->path, &src, &len);
+		sw_report_diag(stderr, d, src, len);
+	}
+}
+
+static void print_json(cJSON *doc)
+{
+	struct sw_buf b = SW_BUF_INIT;
+
+	sw_json_print(&b, doc, 0);
+	puts(b.ptr);
+	sw_buf_release(&b);
+	cJSON_Delete(doc);
+}
+
+static void add_str(cJSON *o, const char *key, const char *s)
+{
+	if (s)
+		cJSON_AddStringToObject(o, key, s);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+/* The criterion's text with its line breaks and indentation folded to single spaces. */
+static char *criterion_text(const struct spec *s, const struct req_criterion *c)
+{
+	struct sw_buf b = SW_BUF_INIT;
+	const char *t = s->req.text.ptr;
+	size_t i;
+	int space = 0;
+
+	for (i = c->off; i < c->end; i++) {
+		char ch = t[i];
+
+		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
+			space = 1;
+			continue;
+		}
+		if (space && b.len)
+			sw_buf_addch(&b, ' ');
+		space = 0;
+		sw_buf_addch(&b, ch);
+	}
+	return sw_buf_detach(&b, NULL);
+}
+
+static const char *spec_type(const struct spec *s)
+{
+	return s->bugfix ? "bugfix" : "feature";
+}
+
+static void count_tasks(const struct spec *s, size_t counts[4], size_t *total)
+{
+	size_t i;
+
+	memset(counts, 0, 4 * sizeof(size_t));
+	*total = 0;
+	for (i = 0; s->tasks_doc && i < s->tasks_doc->ntasks; i++) {
+		counts[s->tasks_doc->tasks[i].state]++;
+		(*total)++;
+	}
+}
+
+static cJSON *diags_json(const struct sw_diags *d)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < d->nr; i++) {
+		const struct sw_diag *g = &d->v[i];
+		cJSON *o = cJSON_CreateObject();
+
+		add_str(o, "path", g->path);
+		cJSON_AddNumberToObject(o, "line", g->line);
+		cJSON_AddNumberToObject(o, "col", g->col);
+		cJSON_AddStringToObject(o, "severity", sw_severity_name(g->severity));
+		add_str(o, "code", g->code);
+		add_str(o, "message", g->msg);
+		add_str(o, "hint", g->hint);
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+/* ---- list ---------------------------------------------------------------------------- */
+
+static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	static const char *const usage[] = { "specwright spec list [--json]",
+					     "\nLists the specs under .kiro/specs (and .kiro/plans).", NULL };
+	int json = ctx->json, rc = 0;
+	const struct sw_opt opts[] = { SW_OPT_BOOL(0, "json", &json, "print one JSON document"), SW_OPT_END };
+	struct sw_strvec dirs = SW_STRVEC_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	const char *kiro;
+	cJSON *doc = NULL, *arr = NULL;
+	size_t i;
+
+	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	if (argc)
+		return sw_usage_error(usage, "too many arguments");
+	if (!(kiro = cmd_spec_kiro_dir(ctx))) {
+		sw_errorf("not in a .kiro workspace (no .kiro folder in '%s' or above)", ctx->cwd);
+		return 1;
+	}
+	if (spec_list(&dirs, kiro, &err) < 0) {
+		rc = sw_cmd_fail(&err);
+		goto out;
+	}
+	if (json) {
+		doc = cJSON_CreateObject();
+		arr = cJSON_AddArrayToObject(doc, "specs");
+	}
+	for (i = 0; i < dirs.nr; i++) {
+		struct spec *s = NULL;
+		size_t counts[4], total;
+		char *rel = sw_path_relative(dirs.v[i], ctx->cwd);
+
+		sw_error_clear(&err);
+		if (spec_load(&s, dirs.v[i], ctx->cwd, &err) < 0) {
+			sw_report(&err);
+			rc = 1;
+			free(rel);
+			continue;
+		}
+		count_tasks(s, counts, &total);
+		if (json) {
+			cJSON *o = cJSON_CreateObject(), *t;
+
+			cJSON_AddStringToObject(o, "name", s->name);
+			cJSON_AddStringToObject(o, "path", rel);
+			cJSON_AddStringToObject(o, "type", spec_type(s));
+			cJSON_AddNumberToObject(o, "requirements", s->reqs ? (double)s->reqs->nreqs : 0);
+			cJSON_AddNumberToObject(o, "criteria", s->reqs ? (double)s->reqs->ncrit : 0);
+			cJSON_AddNumberToObject(o, "properties", s->design_doc ? (double)s->design_doc->nprops : 0);
+			t = cJSON_AddObjectToObject(o, "tasks");
+			cJSON_AddNumberToObject(t, "total", (double)total);
+			cJSON_AddNumberToObject(t, "todo", (double)counts[TASKS_TODO]);
+			cJSON_AddNumberToObject(t, "queued", (double)counts[TASKS_QUEUED]);
+			cJSON_AddNumberToObject(t, "doing", (double)counts[TASKS_DOING]);
+			cJSON_AddNumberToObject(t, "done", (double)counts[TASKS_DONE]);
+			cJSON_AddNumberToObject(o, "errors", (double)s->diags.errors);
+			cJSON_AddNumberToObject(o, "warnings", (double)s->diags.warnings);
+			cJSON_AddItemToArray(arr, o);
+		} else {
+			if (i == 0)
+				printf("%-32s %-8s %5s %8s %11s %s\n", "NAME", "TYPE", "REQS", "CRITERIA", "TASKS DONE", "LINT");
+			printf("%-32s %-8s %5zu %8zu %5zu/%-5zu %zu errors, %zu warnings\n", s->name, spec_type(s),
+			       s->reqs ? s->reqs->nreqs : 0, s->reqs ? s->reqs->ncrit : 0, counts[TASKS_DONE], total,
+			       s->diags.errors, s->diags.warnings);
+		}
+		free(rel);
+		spec_free(s);
+	}
+	if (json)
+		print_json(doc);
+	else if (!dirs.nr)
+		printf("no specs under %s/specs\n", kiro);
+out:
+	sw_strvec_clear(&dirs);
+	return rc;
+}
+
+/* ---- show ---------------------------------------------------------------------------- */
+
+static cJSON *refs_json(const struct req_refs *refs)
+{
+	cJSON *arr = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < refs->nr; i++) {
+		const struct req_ref *r = &refs->v[i];
+		char buf[REQ_ID_MAX * 2 + 4];
+
+		switch (r->kind) {
+		case REQ_REF_ALL:
+			cJSON_AddItemToArray(arr, cJSON_CreateString("all"));
+			break;
+		case REQ_REF_RANGE:
+			snprintf(buf, sizeof(buf), "%s-%s", r->id, r->to);
+			cJSON_AddItemToArray(arr, cJSON_CreateString(buf));
+			break;
+		case REQ_REF_TEXT:
+			cJSON_AddItemToArray(arr, cJSON_CreateString(r->text));
+			break;
+		default:
+			cJSON_AddItemToArray(arr, cJSON_CreateString(r->id));
+		}
+	}
+	return arr;
+}
+
+static void refs_text(struct sw_buf *b, const struct req_refs *refs)
+{
+	cJSON *arr = refs_json(refs), *e;
+	int first = 1;
+
+	cJSON_ArrayForEach(e, arr) {
+		sw_buf_addf(b, "%s%s", first ? "" : ", ", e->valuestring);
+		first = 0;
+	}
+	cJSON_Delete(arr);
+}
+
+static cJSON *show_json(const struct spec *s, const char *rel)
+{
+	cJSON *doc = cJSON_CreateObject(), *o, *arr;
+	size_t i, j;
+
+	cJSON_AddStringToObject(doc, "name", s->name);
+	cJSON_AddStringToObject(doc, "path", rel);
+	cJSON_AddStringToObject(doc, "type", spec_type(s));
+	if (s->config.present) {
+		o = cJSON_AddObjectToObject(doc, "config");
+		add_str(o, "specId", s->config.spec_id);
+		add_str(o, "workflowType", s->config.workflow_type);
+		add_str(o, "specType", s->config.spec_type);
+		add_str(o, "generationMode", s->config.generation_mode);
+	} else {
+		cJSON_AddNullToObject(doc, "config");
+	}
+	o = cJSON_AddObjectToObject(doc, "files");
+	add_str(o, s->bugfix ? "bugfix" : "requirements", s->req.display);
+	add_str(o, "design", s->design.display);
+	add_str(o, "tasks", s->tasks.display);
+	arr = cJSON_AddArrayToObject(doc, "extra");
+	for (i = 0; i < s->extra.nr; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(s->extra.v[i]));
+
+	arr = cJSON_AddArrayToObject(doc, "glossary");
+	for (i = 0; s->reqs && i < s->reqs->nterms; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "term", s->reqs->terms[i].name);
+		cJSON_AddNumberToObject(o, "line", s->reqs->terms[i].line);
+		cJSON_AddItemToArray(arr, o);
+	}
+	arr = cJSON_AddArrayToObject(doc, "requirements");
+	for (i = 0; s->reqs && i < s->reqs->nreqs; i++) {
+		const struct req_requirement *r = &s->reqs->reqs[i];
+		cJSON *crits;
+
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", r->id);
+		cJSON_AddStringToObject(o, "title", r->title);
+		add_str(o, "story", r->story);
+		cJSON_AddNumberToObject(o, "line", r->line);
+		crits = cJSON_AddArrayToObject(o, "criteria");
+		for (j = 0; j < s->reqs->ncrit; j++) {
+			const struct req_criterion *c = &s->reqs->crit[j];
+			cJSON *co;
+			char *text;
+
+			if (c->req != r->num)
+				continue;
+			co = cJSON_CreateObject();
+			text = criterion_text(s, c);
+			cJSON_AddStringToObject(co, "id", c->id);
+			cJSON_AddNumberToObject(co, "line", c->line);
+			cJSON_AddNumberToObject(co, "col", c->col);
+			cJSON_AddStringToObject(co, "text", text);
+			cJSON_AddStringToObject(co, "ears", ears_class_name(c->cls));
+			cJSON_AddBoolToObject(co, "negative", !!(c->ears_flags & EARS_NEGATIVE));
+			free(text);
+			cJSON_AddItemToArray(crits, co);
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	arr = cJSON_AddArrayToObject(doc, "properties");
+	for (i = 0; s->design_doc && i < s->design_doc->nprops; i++) {
+		const struct design_property *p = &s->design_doc->props[i];
+
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", p->id);
+		cJSON_AddStringToObject(o, "title", p->title);
+		cJSON_AddNumberToObject(o, "line", p->line);
+		cJSON_AddItemToObject(o, "validates", refs_json(&p->validates));
+		cJSON_AddItemToArray(arr, o);
+	}
+	arr = cJSON_AddArrayToObject(doc, "tasks");
+	for (i = 0; s->tasks_doc && i < s->tasks_doc->ntasks; i++) {
+		const struct tasks_task *t = &s->tasks_doc->tasks[i];
+		cJSON *props, *det;
+		char mark[2] = { t->mark, 0 };
+
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", t->id);
+		cJSON_AddStringToObject(o, "title", t->title);
+		cJSON_AddStringToObject(o, "status", tasks_state_name(t->state));
+		cJSON_AddStringToObject(o, "mark", mark);
+		cJSON_AddBoolToObject(o, "optional", t->optional);
+		cJSON_AddBoolToObject(o, "checkpoint", t->checkpoint);
+		cJSON_AddNumberToObject(o, "line", t->line);
+		add_str(o, "parent", t->parent == TASKS_NONE ? NULL : s->tasks_doc->tasks[t->parent].id);
+		cJSON_AddItemToObject(o, "requirements", refs_json(&t->reqs));
+		cJSON_AddItemToObject(o, "validates", refs_json(&t->validates));
+		props = cJSON_AddArrayToObject(o, "properties");
+		for (j = 0; j < t->nprops; j++)
+			cJSON_AddItemToArray(props, cJSON_CreateString(t->props[j].id));
+		det = cJSON_AddArrayToObject(o, "details");
+		for (j = 0; j < t->details.nr; j++)
+			cJSON_AddItemToArray(det, cJSON_CreateString(t->details.v[j]));
+		cJSON_AddItemToArray(arr, o);
+	}
+	if (s->tasks_doc && s->tasks_doc->graph.format != TASKS_GRAPH_NONE) {
+		static const char *const fmts[] = { "none", "objects", "compact", "text", "invalid" };
+		const struct tasks_graph *g = &s->tasks_doc->graph;
+
+		o = cJSON_AddObjectToObject(doc, "graph");
+		cJSON_AddStringToObject(o, "format", fmts[g->format]);
+		cJSON_AddNumberToObject(o, "line", g->line);
+		arr = cJSON_AddArrayToObject(o, "waves");
+		for (i = 0; i < g->nwaves; i++) {
+			cJSON *w = cJSON_CreateObject(), *ts = cJSON_CreateArray();
+
+			cJSON_AddStringToObject(w, "id", g->waves[i].id);
+			add_str(w, "name", g->waves[i].name);
+			for (j = 0; j < g->waves[i].tasks.nr; j++)
+				cJSON_AddItemToArray(ts, cJSON_CreateString(g->waves[i].tasks.v[j]));
+			cJSON_AddItemToObject(w, "tasks", ts);
+			cJSON_AddItemToArray(arr, w);
+		}
+	} else {
+		cJSON_AddNullToObject(doc, "graph");
+	}
+	o = cJSON_AddObjectToObject(doc, "lint");
+	cJSON_AddNumberToObject(o, "errors", (double)s->diags.errors);
+	cJSON_AddNumberToObject(o, "warnings", (double)s->diags.warnings);
+	return doc;
+}
+
+static void show_text(const struct spec *s, const char *rel)
+{
+	size_t i, j, counts[4], total;
+
+	count_tasks(s, counts, &total);
+	printf("%s (%s spec) at %s\n", s->name, spec_type(s), rel);
+	if (s->config.present)
+		printf("  config: workflowType=%s specType=%s\n",
+		       s->config.workflow_type ? s->config.workflow_type : s->config.generation_mode ? s->config.generation_mode : "-",
+		       s->config.spec_type ? s->config.spec_type : "-");
+	printf("  files: %s, %s, %s\n", s->req.display ? s->req.display : "(no requirements)",
+	       s->design.display ? s->design.display : "(no design)", s->tasks.display ? s->tasks.display : "(no tasks)");
+	if (s->reqs) {
+		printf("\n%s: %zu requirements, %zu criteria, %zu glossary terms\n", s->bugfix ? "Bug analysis" : "Requirements",
+		       s->reqs->nreqs, s->reqs->ncrit, s->reqs->nterms);
+		for (i = 0; i < s->reqs->nreqs; i++) {
+			const struct req_requirement *r = &s->reqs->reqs[i];
+
+			printf("  %s %s\n", r->id, r->title);
+			for (j = 0; j < s->reqs->ncrit; j++) {
+				const struct req_criterion *c = &s->reqs->crit[j];
+				char *text;
+
+				if (c->req != r->num)
+					continue;
+				text = criterion_text(s, c);
+				printf("    %-6s [%s] %.100s%s\n", c->id, ears_class_name(c->cls), text, strlen(text) > 100 ? "…" : "");
+				free(text);
+			}
+		}
+	}
+	if (s->design_doc && s->design_doc->nprops) {
+		printf("\nProperties: %zu\n", s->design_doc->nprops);
+		for (i = 0; i < s->design_doc->nprops; i++) {
+			struct sw_buf b = SW_BUF_INIT;
+
+			refs_text(&b, &s->design_doc->props[i].validates);
+			printf("  %-4s %s%s%s%s\n", s->design_doc->props[i].id, s->design_doc->props[i].title,
+			       b.len ? " (validates " : "", b.ptr, b.len ? ")" : "");
+			sw_buf_release(&b);
+		}
+	}
+	if (s->tasks_doc) {
+		printf("\nTasks: %zu (%zu done, %zu in progress, %zu queued, %zu to do)\n", total, counts[TASKS_DONE],
+		       counts[TASKS_DOING], counts[TASKS_QUEUED], counts[TASKS_TODO]);
+		for (i = 0; i < s->tasks_doc->ntasks; i++) {
+			const struct tasks_task *t = &s->tasks_doc->tasks[i];
+
+			printf("  %*s[%c]%s %s %.90s\n", t->level * 2, "", tasks_state_char(t->state), t->optional ? "*" : " ",
+			       t->id, t->title);
+		}
+	}
+	printf("\nLint: %zu errors, %zu warnings (see 'specwright spec lint %s')\n", s->diags.errors, s->diags.warnings,
+	       s->name);
+}
+
+static int spec_show_cmd(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	static const char *const usage[] = { "specwright spec show [--json] <name>",
+					     "\nShows a spec: its requirements, properties and tasks.", NULL };
+	int json = ctx->json, rc;
+	const struct sw_opt opts[] = { SW_OPT_BOOL(0, "json", &json, "print one JSON document"), SW_OPT_END };
+	struct spec *s = NULL;
+	char *rel;
+
+	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	if (argc != 1)
+		return sw_usage_error(usage, argc ? "too many arguments" : "which spec? (see 'specwright spec list')");
+	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
+		return rc;
+	rel = sw_path_relative(s->dir, ctx->cwd);
+	if (json)
+		print_json(show_json(s, rel));
+	else
+		show_text(s, rel);
+	free(rel);
+	spec_free(s);
+	return 0;
+}
+
+/* ---- lint ---------------------------------------------------------------------------- */
+
+static int spec_lint_cmd(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"specwright spec lint [--strict] [--json] [<name>|<path>...]",
+		"\nChecks specs: EARS wording of every criterion, numbering, task structure,",
+		"\nreferences between requirements, design and tasks, and the waves graph.",
+		"\nWith no argument, every spec of the workspace.  Exits 1 when there are errors.",
+		NULL,
+	};
+	int json = ctx->json, strict = 0, quiet = 0, rc = 0, i;
+	const struct sw_opt opts[] = {
+		SW_OPT_BOOL(0, "strict", &strict, "treat warnings as errors"),
+		SW_OPT_BOOL('q', "errors-only", &quiet, "print only errors"),
+		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_END,
+	};
+	struct sw_strvec targets = SW_STRVEC_INIT;
+	struct sw_diags all = SW_DIAGS_INIT;
+	size_t errors = 0, warnings = 0, specs = 0, k;
+
+	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	if (!argc) {
+		struct sw_error err = SW_ERROR_INIT;
+		const char *kiro = cmd_spec_kiro_dir(ctx);
+
+		if (!kiro) {
+			sw_errorf("not in a .kiro workspace (no .kiro folder in '%s' or above)", ctx->cwd);
+			return 1;
+		}
+		if (spec_list(&targets, kiro, &err) < 0)
+			return sw_cmd_fail(&err);
+	}
+	for (i = 0; i < argc; i++)
+		sw_strvec_push(&targets, argv[i]);
+	for (k = 0; k < targets.nr; k++) {
+		struct sw_error err = SW_ERROR_INIT;
+		struct spec *s = NULL;
+		const char *t = targets.v[k];
+		char *dir = NULL;
+		int lrc;
+
+		if (sw_is_file(t))
+			lrc = spec_load_file(&s, t, ctx->cwd, &err);
+		else if ((lrc = spec_resolve(&dir, cmd_spec_kiro_dir(ctx), t, &err)) == 0)
+			lrc = spec_load(&s, dir, ctx->cwd, &err);
+		free(dir);
+		if (lrc < 0) {
+			sw_report(&err);
+			rc = 1;
+			continue;
+		}
+		specs++;
+		errors += s->diags.errors;
+		warnings += s->diags.warnings;
+		if (json) {
+			struct sw_diags copy = SW_DIAGS_INIT;
+			size_t d;
+
+			for (d = 0; d < s->diags.nr; d++) {
+				const struct sw_diag *g = &s->diags.v[d];
+				struct sw_diag *n;
+
+				if (quiet && g->severity != SW_SEV_ERROR)
+					continue;
+				n = sw_diag_add(&copy, g->severity, g->code, g->path, g->line, g->col, "%s", g->msg);
+				if (g->hint)
+					sw_diag_set_hint(n, "%s", g->hint);
+			}
+			sw_diags_move(&all, &copy);
+			sw_diags_release(&copy);
+		} else {
+			size_t d;
+
+			for (d = 0; d < s->diags.nr; d++) {
+				const struct sw_diag *g = &s->diags.v[d];
+				const char *src = NULL;
+				size_t len = 0;
+
+				if (quiet && g->severity != SW_SEV_ERROR)
+					continue;
+				spec_source(s, g->path, &src, &len);
+				sw_report_diag(stderr, g, src, len);
+			}
+		}
+		spec_free(s);
+	}
+	if (json) {
+		cJSON *doc = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(doc, "specs", (double)specs);
+		cJSON_AddNumberToObject(doc, "errors", (double)errors);
+		cJSON_AddNumberToObject(doc, "warnings", (double)warnings);
+		cJSON_AddBoolToObject(doc, "ok", !rc && !errors && !(strict && warnings));
+		cJSON_AddItemToObject(doc, "diagnostics", diags_json(&all));
+		print_json(doc);
+	} else if (sw_log_level() >= SW_LOG_NORMAL) {
+		fprintf(stderr, "%zu spec%s checked: %zu error%s, %zu warning%s\n", specs, specs == 1 ? "" : "s", errors,
+			errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
+	}
+	sw_diags_release(&all);
+	sw_strvec_clear(&targets);
+	if (errors || (strict && warnings))
+		rc = 1;
+	return rc;
+}
+
+/* ---- trace --------------------------------------------------------------------------- */
+
+static void join(struct sw_buf *b, const struct sw_strvec *v, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < v->nr; i++)
+		sw_buf_addf(b, "%s%s%s", i ? ", " : "", prefix, v->v[i]);
+}
+
+static int spec_trace_cmd(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"specwright spec trace [--markdown|--json] <name>",
+		"\nThe traceability matrix: each acceptance criterion with the tasks and",
+		"\ndesign properties that name it, then uncovered criteria and dangling references.",
+		NULL,
+	};
+	int json = ctx->json, markdown = 0, rc;
+	const struct sw_opt opts[] = {
+		SW_OPT_BOOL(0, "markdown", &markdown, "print a Markdown table"),
+		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_END,
+	};
+	struct spec *s = NULL;
+	struct trace *tr = NULL;
+	size_t i;
+
+	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	if (argc != 1)
+		return sw_usage_error(usage, argc ? "too many arguments" : "which spec? (see 'specwright spec list')");
+	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
+		return rc;
+	trace_build(&tr, s->reqs, s->design_doc, s->tasks_doc, NULL);
+	if (json) {
+		cJSON *doc = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(doc, "rows"), *unc, *dang;
+
+		cJSON_AddStringToObject(doc, "spec", s->name);
+		for (i = 0; i < tr->nrows; i++) {
+			const struct trace_row *r = &tr->rows[i];
+			cJSON *o = cJSON_CreateObject(), *ts = cJSON_CreateArray(), *ps = cJSON_CreateArray();
+			size_t j;
+			char rid[16];
+
+			snprintf(rid, sizeof(rid), "%d", r->crit->req);
+			cJSON_AddStringToObject(o, "criterion", r->crit->id);
+			cJSON_AddStringToObject(o, "requirement", rid);
+			cJSON_AddStringToObject(o, "ears", ears_class_name(r->crit->cls));
+			for (j = 0; j < r->tasks.nr; j++)
+				cJSON_AddItemToArray(ts, cJSON_CreateString(r->tasks.v[j]));
+			for (j = 0; j < r->props.nr; j++)
+				cJSON_AddItemToArray(ps, cJSON_CreateString(r->props.v[j]));
+			cJSON_AddItemToObject(o, "tasks", ts);
+			cJSON_AddItemToObject(o, "properties", ps);
+			cJSON_AddBoolToObject(o, "covered", r->tasks.nr > 0 || !r->needs_task);
+			cJSON_AddItemToArray(rows, o);
+		}
+		unc = cJSON_AddArrayToObject(doc, "uncovered");
+		for (i = 0; i < tr->nrows; i++)
+			if (tr->rows[i].needs_task && !tr->rows[i].tasks.nr)
+				cJSON_AddItemToArray(unc, cJSON_CreateString(tr->rows[i].crit->id));
+		dang = cJSON_AddArrayToObject(doc, "dangling");
+		for (i = 0; i < tr->ndangling; i++) {
+			const struct trace_dangling *d = &tr->dangling[i];
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "from", d->from == TRACE_FROM_PROPERTY ? "property" : "task");
+			cJSON_AddStringToObject(o, "owner", d->owner);
+			cJSON_AddStringToObject(o, "ref", d->ref);
+			add_str(o, "path", d->from == TRACE_FROM_PROPERTY ? s->design.display : s->tasks.display);
+			cJSON_AddNumberToObject(o, "line", d->line);
+			cJSON_AddNumberToObject(o, "col", d->col);
+			cJSON_AddItemToArray(dang, o);
+		}
+		print_json(doc);
+	} else {
+		if (markdown)
+			printf("| Criterion | EARS | Tasks | Properties |\n|---|---|---|---|\n");
+		else
+			printf("%-10s %-13s %-30s %s\n", "CRITERION", "EARS", "TASKS", "PROPERTIES");
+		for (i = 0; i < tr->nrows; i++) {
+			const struct trace_row *r = &tr->rows[i];
+			struct sw_buf ts = SW_BUF_INIT, ps = SW_BUF_INIT;
+
+			join(&ts, &r->tasks, "");
+			join(&ps, &r->props, markdown ? "P" : "P");
+			if (markdown)
+				printf("| %s | %s | %s | %s |\n", r->crit->id, ears_class_name(r->crit->cls),
+				       ts.len ? ts.ptr : (r->needs_task ? "**uncovered**" : "—"), ps.len ? ps.ptr : "—");
+			else
+				printf("%-10s %-13s %-30s %s\n", r->crit->id, ears_class_name(r->crit->cls),
+				       ts.len ? ts.ptr : (r->needs_task ? "(uncovered)" : "-"), ps.len ? ps.ptr : "-");
+			sw_buf_release(&ts);
+			sw_buf_release(&ps);
+		}
+		printf("%s%zu criteria, %zu uncovered, %zu dangling references\n", markdown ? "\n" : "\n", tr->nrows,
+		       tr->uncovered, tr->ndangling);
+		for (i = 0; i < tr->ndangling; i++) {
+			const struct trace_dangling *d = &tr->dangling[i];
+
+			printf("%s%s:%d:%d: %s %s names %s\n", markdown ? "- " : "  ",
+			       d->from == TRACE_FROM_PROPERTY ? s->design.display : s->tasks.display, d->line, d->col,
+			       d->from == TRACE_FROM_PROPERTY ? "property" : "task", d->owner, d->ref);
+		}
+	}
+	trace_free(tr);
+	spec_free(s);
+	return 0;
+}
+
+/* ---- next / waves -------------------------------------------------------------------- */
+
+static int spec_next_cmd(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"specwright spec next [--required] [--json] <name>",
+		"\nTasks ready to start: not done, not in progress, and unblocked by the",
+		"\nfile's dependency graph (or, without one, by the plan's order).",
+		NULL,
+	};
+	int json = ctx->json, required = 0, rc;
+	const struct sw_opt opts[] = {
+		SW_OPT_BOOL(0, "required", &required, "leave out optional ('*') tasks"),
+		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_END,
+	};
+	struct spec *s = NULL;
+	struct waves_plan *plan = NULL;
+	struct waves_deps ready = { NULL, 0, 0 };
+	size_t i;
+	cJSON *doc = NULL, *arr = NULL;
+
+	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	if (argc != 1)
+		return sw_usage_error(usage, argc ? "too many arguments" : "which spec? (see 'specwright spec list')");
+	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
+		return rc;
+	if (!s->tasks_doc) {
+		sw_errorf("spec '%s' has no tasks.md yet", s->name);
+		spec_free(s);
+		return 1;
+	}
+	waves_build(&plan, s->tasks_doc, NULL);
+	waves_ready(&ready, s->tasks_doc, plan);
+	if (json) {
+		doc = cJSON_CreateObject();
+		cJSON_AddStringToObject(doc, "spec", s->name);
+		cJSON_AddStringToObject(doc, "source", s->tasks_doc->graph.nwaves ? "graph" : "computed");
+		arr = cJSON_AddArrayToObject(doc, "ready");
+	}
+	for (i = 0; i < ready.nr; i++) {
+		const struct tasks_task *t = &s->tasks_doc->tasks[ready.v[i]];
+
+		if (required && t->optional)
+			continue;
+		if (json) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "id", t->id);
+			cJSON_AddStringToObject(o, "title", t->title);
+			cJSON_AddStringToObject(o, "status", tasks_state_name(t->state));
+			cJSON_AddBoolToObject(o, "optional", t->optional);
+			cJSON_AddNumberToObject(o, "line", t->line);
+			cJSON_AddItemToArray(arr, o);
+		} else {
+			printf("%-8s%s %s\n", t->id, t->optional ? "*" : " ", t->title);
+		}
+	}
+	if (json)
+		print_json(doc);
+	else if (!ready.nr)
+		printf("no task is ready (all done, in progress, or blocked)\n");
+	free(ready.v);
+	waves_plan_free(plan);
+	spec_free(s);
+	return 0;
+}
+
+static int spec_waves_cmd(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"specwright spec waves [--json] <name>",
+		"\nDependency waves computed from the plan's hierarchy, order and explicit",
+		"\ndependencies, next to the file's own '## Task Dependency Graph'.",
+		NULL,
+	};
+	int json = ctx->json, rc;
+	const struct sw_opt opts[] = { SW_OPT_BOOL(0, "json", &json, "print one JSON document"), SW_OPT_END };
+	struct spec *s = NULL;
+	struct waves_plan *plan = NULL;
+	const struct tasks_doc *td;
+	size_t w, i;
+
+	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	if (argc != 1)
+		return sw_usage_error(usage, argc ? "too many arguments" : "which spec? (see 'specwright spec list')");
+	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
+		return rc;
+	if (!(td = s->tasks_doc)) {
+		sw_errorf("spec '%s' has no tasks.md yet", s->name);
+		spec_free(s);
+		return 1;
+	}
+	waves_build(&plan, td, NULL);
+	if (json) {
+		cJSON *doc = cJSON_CreateObject(), *comp = cJSON_AddArrayToObject(doc, "computed"), *diff;
+
+		cJSON_AddStringToObject(doc, "spec", s->name);
+		for (w = 0; w < plan->nwaves; w++) {
+			cJSON *a = cJSON_CreateArray();
+
+			for (i = 0; i < td->ntasks; i++)
+				if (plan->wave[i] == (long)w)
+					cJSON_AddItemToArray(a, cJSON_CreateString(td->tasks[i].id));
+			cJSON_AddItemToArray(comp, a);
+		}
+		if (td->graph.nwaves) {
+			cJSON *file = cJSON_AddArrayToObject(doc, "file");
+
+			for (w = 0; w < td->graph.nwaves; w++) {
+				cJSON *o = cJSON_CreateObject(), *a = cJSON_CreateArray();
+
+				cJSON_AddStringToObject(o, "id", td->graph.waves[w].id);
+				add_str(o, "name", td->graph.waves[w].name);
+				for (i = 0; i < td->graph.waves[w].tasks.nr; i++)
+					cJSON_AddItemToArray(a, cJSON_CreateString(td->graph.waves[w].tasks.v[i]));
+				cJSON_AddItemToObject(o, "tasks", a);
+				cJSON_AddItemToArray(file, o);
+			}
+		} else {
+			cJSON_AddNullToObject(doc, "file");
+		}
+		diff = cJSON_AddArrayToObject(doc, "differences");
+		for (i = 0; td->graph.nwaves && i < td->ntasks; i++) {
+			cJSON *o;
+
+			if (td->tasks[i].nchildren || plan->wave[i] == plan->file_wave[i])
+				continue;
+			o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "task", td->tasks[i].id);
+			cJSON_AddNumberToObject(o, "computed", (double)plan->wave[i]);
+			if (plan->file_wave[i] >= 0)
+				cJSON_AddNumberToObject(o, "file", (double)plan->file_wave[i]);
+			else
+				cJSON_AddNullToObject(o, "file");
+			cJSON_AddItemToArray(diff, o);
+		}
+		cJSON_AddBoolToObject(doc, "cycle", plan->cycle);
+		print_json(doc);
+	} else {
+		printf("computed from the plan (%zu waves):\n", plan->nwaves);
+		for (w = 0; w < plan->nwaves; w++) {
+			struct sw_buf b = SW_BUF_INIT;
+
+			for (i = 0; i < td->ntasks; i++)
+				if (plan->wave[i] == (long)w)
+					sw_buf_addf(&b, "%s%s", b.len ? " " : "", td->tasks[i].id);
+			printf("  wave %zu: %s\n", w, b.ptr);
+			sw_buf_release(&b);
+		}
+		if (plan->cycle)
+			printf("  (some tasks are in a dependency cycle and have no wave)\n");
+		if (td->graph.nwaves) {
+			size_t ndiff = 0;
+
+			printf("from %s (%zu waves):\n", s->tasks.display, td->graph.nwaves);
+			for (w = 0; w < td->graph.nwaves; w++) {
+				struct sw_buf b = SW_BUF_INIT;
+
+				for (i = 0; i < td->graph.waves[w].tasks.nr; i++)
+					sw_buf_addf(&b, "%s%s", i ? " " : "", td->graph.waves[w].tasks.v[i]);
+				printf("  wave %s: %s\n", td->graph.waves[w].id, b.ptr);
+				sw_buf_release(&b);
+			}
+			for (i = 0; i < td->ntasks; i++)
+				if (!td->tasks[i].nchildren && plan->wave[i] != plan->file_wave[i])
+					ndiff++;
+			printf("%zu task%s sit in a different wave in the file than computed\n", ndiff, ndiff == 1 ? "" : "s");
+		} else {
+			printf("%s has no task dependency graph\n", s->tasks.display);
+		}
+	}
+	waves_plan_free(plan);
+	spec_free(s);
+	return 0;
+}
+
+/* ---- task --status ------------------------------------------------------------------- */
+
+static int spec_task_cmd(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"specwright spec task [--json] <name> <id> --status todo|queued|doing|done",
+		"\nSets a task's status in tasks.md and updates its parents' markers the way",
+		"\nKiro does; only the bracket characters change.",
+		NULL,
+	};
+	int json = ctx->json, st;
+	const char *status = NULL;
+	const struct sw_opt opts[] = {
+		SW_OPT_STRING('s', "status", &status, "STATE", "todo, queued, doing or done"),
+		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_END,
+	};
+	struct sw_error err = SW_ERROR_INIT;
+	struct tasks_change *changes = NULL;
+	size_t n = 0, i;
+	char *dir = NULL;
+
+	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	if (argc != 2)
+		return sw_usage_error(usage, argc < 2 ? "expected a spec name and a task id" : "too many arguments");
+	if (!status)
+		return sw_usage_error(usage, "--status is required");
+	if ((st = tasks_state_from_name(status)) < 0)
+		return sw_usage_error(usage, "unknown status '%s' (expected todo, queued, doing or done)", status);
+	if (spec_resolve(&dir, cmd_spec_kiro_dir(ctx), argv[0], &err) < 0 ||
+	    spec_set_task_state(dir, argv[1], (enum tasks_state)st, &changes, &n, &err) < 0) {
+		free(dir);
+		return sw_cmd_fail(&err);
+	}
+	if (json) {
+		cJSON *doc = cJSON_CreateObject(), *arr;
+
+		cJSON_AddStringToObject(doc, "spec", sw_basename(dir));
+		cJSON_AddStringToObject(doc, "task", argv[1]);
+		cJSON_AddStringToObject(doc, "status", tasks_state_name((enum tasks_state)st));
+		arr = cJSON_AddArrayToObject(doc, "changes");
+		for (i = 0; i < n; i++) {
+			cJSON *o = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(o, "id", changes[i].id);
+			cJSON_AddStringToObject(o, "from", tasks_state_name(changes[i].from));
+			cJSON_AddStringToObject(o, "to", tasks_state_name(changes[i].to));
+			cJSON_AddNumberToObject(o, "line", changes[i].line);
+			cJSON_AddNumberToObject(o, "col", changes[i].col);
+			cJSON_AddItemToArray(arr, o);
+		}
+		print_json(doc);
+	} else if (!n) {
+		printf("task %s is already %s\n", argv[1], tasks_state_name((enum tasks_state)st));
+	} else {
+		for (i = 0; i < n; i++)
+			printf("%s: %s -> %s\n", changes[i].id, tasks_state_name(changes[i].from), tasks_state_name(changes[i].to));
+	}
+	free(changes);
+	free(dir);
+	return 0;
+}
