@@ -37,6 +37,7 @@ const struct sw_cmd sw_commands[] = {
 	/* chat (cmd/chat.c) */
 
 	/* acp (cmd/acp.c) */
+	{ "acp-client", cmd_acp_client, 0, "Drive an ACP agent for one prompt" },
 
 	{ NULL, NULL, 0, NULL },
 };

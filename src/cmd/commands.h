@@ -25,5 +25,6 @@ int cmd_knowledge(int argc, const char **argv, struct sw_ctx *ctx);
 /* chat */
 
 /* acp */
+int cmd_acp_client(int argc, const char **argv, struct sw_ctx *ctx);
 
 #endif
