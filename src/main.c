@@ -13,6 +13,7 @@
 #include "cmd/commands.h"
 #include "version.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 static int cmd_help(int argc, const char **argv, struct sw_ctx *ctx);
@@ -139,6 +140,8 @@ int main(int argc, char **argv)
 	const struct sw_cmd *c;
 	int i, rc, verbose = 0, quiet = 0;
 
+	/* A peer that exits while we write to it is an error on that stream, not our death. */
+	signal(SIGPIPE, SIG_IGN);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i], *v;
 
