@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vcs.h - committing a spec's files with libgit2.  This module is the only
+ * place that includes <git2.h> (STYLE R19); its prefix is vcs_, never git_
+ * (STYLE R2).
+ *
+ * A spec commit takes exactly the files under one folder of the working
+ * tree (.kiro/specs/NAME/), as they are on disk, and commits them on the
+ * current branch.  The new tree is HEAD's tree with that folder replaced,
+ * so whatever else the user has staged is neither committed nor disturbed:
+ * afterwards the index entries under the folder match the commit and every
+ * other entry is exactly as it was (git's 'commit --only -- DIR').
+ * Files in the folder that .gitignore ignores are left out unless HEAD
+ * already tracks them; files deleted from the folder are deleted in the
+ * commit.  Repository hooks are not run.
+ *
+ * The identity is the user's: GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL and
+ * GIT_COMMITTER_NAME/GIT_COMMITTER_EMAIL when set, else user.name and
+ * user.email from the repository, global or system configuration.
+ *
+ * Calling sequence:
+ *   struct vcs_spec_commit *c = NULL;
+ *   struct vcs_prepare_opts o = VCS_PREPARE_OPTS_INIT;
+ *   o.dir = "/abs/path/.kiro/specs/auth";
+ *   1. vcs_spec_prepare(&c, &o, err)      -- checks and builds the tree
+ *   2. vcs_spec_nchanges(c), vcs_spec_change(c, i)
+ *                                         -- what the commit would change (0: nothing)
+ *   3. vcs_spec_commit(c, message, oid, err)
+ *   4. vcs_spec_free(c)
+ */
+#ifndef VCS_H
+#define VCS_H
+
+#include "base/compat.h"
+#include "base/error.h"
+
+#define VCS_OID_HEX 41 /* 40 hex digits and a NUL */
+
+struct vcs_prepare_opts {
+	const char *dir;    /* the folder to commit (must exist); the repository is found from it */
+	int allow_detached; /* commit on a detached HEAD instead of refusing */
+};
+#define VCS_PREPARE_OPTS_INIT { NULL, 0 }
+
+/* One file the commit changes; texts are the blobs' bytes, NUL-terminated. */
+struct vcs_change {
+	char status;    /* 'A' added, 'M' modified, 'D' deleted */
+	char *path;     /* repository-relative, '/'-separated */
+	char *old_text; /* HEAD's content, NULL when added */
+	size_t old_len;
+	char *new_text; /* the committed content, NULL when deleted */
+	size_t new_len;
+};
+
+struct vcs_spec_commit;
+
+/*
+ * Opens the repository holding @opts->dir and prepares a commit of that
+ * folder.  *@out (free with vcs_spec_free) is set on success, also when
+ * nothing changed (vcs_spec_nchanges() is then 0).
+ * Errors: SW_ENOTFOUND (no repository, or the folder is missing),
+ * SW_ECONFLICT (a merge, rebase, revert, cherry-pick or bisect is in
+ * progress; HEAD is detached without allow_detached), SW_EINVAL (no
+ * identity configured; a bare repository; the folder outside the working
+ * tree), SW_ERROR (libgit2 failed; its message is kept).
+ */
+int vcs_spec_prepare(struct vcs_spec_commit **out, const struct vcs_prepare_opts *opts,
+		     struct sw_error *err);
+
+/* The changes the commit would make, sorted by path; borrowed from @c. */
+size_t vcs_spec_nchanges(const struct vcs_spec_commit *c);
+const struct vcs_change *vcs_spec_change(const struct vcs_spec_commit *c, size_t i);
+
+/* The short branch name HEAD is on ("main"), or NULL when detached; borrowed. */
+const char *vcs_spec_branch(const struct vcs_spec_commit *c);
+
+/* The folder's path relative to the repository's working tree ("x/.kiro/specs/a"); borrowed. */
+const char *vcs_spec_relpath(const struct vcs_spec_commit *c);
+
+/*
+ * Writes the commit with @message (cleaned up like git: trailing spaces
+ * and blank lines removed, one final newline), moves the current branch
+ * (or the detached HEAD) to it and updates the index entries under the
+ * folder.  @oid_hex receives the new commit's id.
+ * Errors: SW_ECONFLICT (nothing to commit; the branch moved since
+ * vcs_spec_prepare), SW_EINVAL (an empty message), SW_ERROR (libgit2; when
+ * the commit was made but the index could not be written the message
+ * says so).
+ */
+int vcs_spec_commit(struct vcs_spec_commit *c, const char *message, char oid_hex[VCS_OID_HEX],
+		    struct sw_error *err);
+
+void vcs_spec_free(struct vcs_spec_commit *c);
+
+#endif
