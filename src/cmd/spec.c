@@ -37,6 +37,7 @@ static const struct sw_cmd spec_verbs[] = {
 	{ "waves", spec_waves_cmd, 0, "Dependency waves, computed and from the file" },
 	{ "task", spec_task_cmd, 0, "Set a task's status (todo, queued, doing, done)" },
 	/* generation (new, refine, approve, status, commit): handlers declared in cmd/spec.h */
+	{ "commit", cmd_spec_commit, SW_CMD_NEEDS_WORKSPACE, "Commit a spec's files (and nothing else) with git" },
 
 	{ NULL, NULL, 0, NULL },
 };

@@ -5,12 +5,13 @@
  * Their lines sit in the verb table of cmd/spec.c.
  */
 #include "base/compat.h"
-#include "cmd/commands.h"
+#include "cmd/spec.h"
 #include "cmd/spec_gen.h"
 #include "base/buf.h"
 #include "base/fs.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/opt.h"
 #include "git/vcs.h"
 #include "specs-engine/commitmsg.h"
 
