@@ -281,12 +281,59 @@ out:
 
 /* ---- update ---- */
 
+/* A regular file, or a path that names no directory but sits in one (a deleted file). */
+static int is_file_arg(struct sw_ctx *ctx, const char *a)
+{
+	char *abs = user_path(ctx, a), *dir = sw_dirname(abs);
+	int yes = sw_is_file(abs) || (!sw_path_exists(abs) && sw_is_dir(dir) && strchr(a, '/'));
+
+	free(abs);
+	free(dir);
+	return yes;
+}
+
+static int update_file(struct kb_db *db, struct sw_ctx *ctx, const char *path, int json)
+{
+	struct kb_index_opts o = KB_INDEX_OPTS_INIT;
+	struct kb_embedder_http *emb = NULL;
+	struct sw_error err = SW_ERROR_INIT;
+	char *abs = user_path(ctx, path);
+	size_t n = 0;
+	double t0 = now_s();
+	int rc;
+
+	if (kb_embedder_from_env(&emb, NULL, NULL) == 0)
+		o.embedder = kb_embedder_http_get(emb);
+	rc = kb_index_file(db, abs, &o, &n, &err);
+	if (rc < 0) {
+		rc = sw_cmd_fail(&err);
+		goto out;
+	}
+	if (json) {
+		struct sw_buf b = SW_BUF_INIT;
+
+		sw_buf_adds(&b, "{\"file\":\"");
+		sw_buf_add_json_escaped(&b, abs, strlen(abs));
+		sw_buf_addf(&b, "\",\"knowledge_bases\":%zu,\"seconds\":%.6f}\n", n, now_s() - t0);
+		fputs(b.ptr, stdout);
+		sw_buf_release(&b);
+	} else {
+		printf("re-indexed '%s' in %zu knowledge base%s\n", path, n, n == 1 ? "" : "s");
+	}
+	rc = 0;
+out:
+	kb_embedder_http_free(emb);
+	free(abs);
+	return rc;
+}
+
 static int cmd_kb_update(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"specwright knowledge update [NAME|PATH] [--json]",
+		"specwright knowledge update [NAME|PATH|FILE] [--json]",
 		"\nRe-indexes new and changed files and drops deleted ones; without an argument, every\n"
-		"knowledge base.",
+		"knowledge base. A FILE is re-indexed (or dropped, once deleted) in every knowledge base\n"
+		"that holds it, which is what an on-save hook wants.",
 		NULL,
 	};
 	int json = ctx->json, rc = 1;
@@ -310,6 +357,10 @@ static int cmd_kb_update(int argc, const char **argv, struct sw_ctx *ctx)
 		which = which_arg(ctx, argv[0]);
 	if ((rc = open_db(&db, ctx, 1)))
 		goto out;
+	if (argc == 1 && (is_file_arg(ctx, argv[0]))) {
+		rc = update_file(db, ctx, argv[0], json);
+		goto out;
+	}
 	if (run_index(db, ctx, json, NULL, which, !which, &stats, &secs, &err) < 0) {
 		rc = sw_cmd_fail(&err);
 		goto out;

@@ -191,3 +191,15 @@ import json; d=json.load(open(\"l.json\"))[\"knowledge_bases\"]
 assert d[0][\"files\"]==3000, d
 " && sw knowledge search wombat --limit 1 >out && expect_grep "big/f" out
 '
+
+sw_test 'update FILE re-indexes or drops one file' '
+	mkws && sw knowledge add --name docs --path docs >/dev/null 2>&1 &&
+	printf "# API\n\nThe numbat call.\n" >docs/api.md &&
+	sw knowledge update docs/api.md --json >out && expect_grep "\"knowledge_bases\":1" out &&
+	sw knowledge search numbat >out && expect_grep "docs/api.md:1-3" out &&
+	rm docs/api.md && sw knowledge update docs/api.md >out &&
+	expect_grep "re-indexed .docs/api.md. in 1 knowledge base" out &&
+	sw knowledge search numbat >out 2>err; expect_grep "no results" err &&
+	printf "x\n" >elsewhere.md && sw knowledge update elsewhere.md >out &&
+	expect_grep "in 0 knowledge bases" out
+'
