@@ -180,6 +180,8 @@ int sw_proc_start(struct sw_proc **out, uv_loop_t *loop, const struct sw_proc_op
 
 	*out = NULL;
 	assert(o->argv && o->argv[0]);
+	/* A child that exits without reading its stdin must not kill us: writes fail with EPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	sw_buf_init(&p->out, 0);
 	sw_buf_init(&p->errout, 0);
 	p->priv = pp;

@@ -19,6 +19,11 @@
  *   6. sw_proc_free(p) (may be called inside on_exit)
  *
  * Synchronous: sw_proc_run() does 3-5 on a private loop.
+ *
+ * Starting a child sets SIGPIPE to ignored for the whole process: a child
+ * that exits before reading what we write to its stdin must not kill us;
+ * the write fails with EPIPE instead (and is not an error: the child's exit
+ * status is what reports it).
  */
 #ifndef SW_PROC_H
 #define SW_PROC_H

@@ -153,9 +153,30 @@ static void proc__async_stream_and_write(void **state)
 	sw_buf_release(&s.seen);
 }
 
+/* A child that exits without reading stdin: our write gets EPIPE, not a fatal SIGPIPE. */
+static void proc__unread_stdin_is_not_fatal(void **state)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_proc_opts o = SW_PROC_OPTS_INIT;
+	const char *argv[] = { "sh", "-c", "exit 4", NULL };
+	struct sw_proc *p = NULL;
+	char *big = sw_xmalloc(4u << 20);
+
+	SW_UNUSED(state);
+	memset(big, 'x', 4u << 20);
+	o.argv = argv;
+	o.stdin_data = big;
+	o.stdin_len = 4u << 20;
+	assert_sw_ok(sw_proc_run(&p, &o, &err), &err);
+	assert_int_equal(p->exit_status, 4);
+	sw_proc_free(p);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(proc__unread_stdin_is_not_fatal),
 		cmocka_unit_test(proc__captures_output_and_status),
 		cmocka_unit_test(proc__missing_program_is_not_found),
 		cmocka_unit_test(proc__timeout_kills_group),

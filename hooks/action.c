@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * action.c - running a hook's action (see action.h).
+ */
+#include "base/compat.h"
+#include "base/buf.h"
+#include "base/json.h"
+#include "base/proc.h"
+#include "hooks/action.h"
+
+extern char **environ;
+
+struct action_priv {
+	struct sw_proc *proc;
+	struct sw_strvec env;
+	struct sw_buf input;
+	char *command;
+	hooks_action_done_cb on_done;
+	void *data;
+	int freed;
+};
+
+static void build_env(struct sw_strvec *env, const struct hooks_action_opts *o)
+{
+	static const char *const ours[] = { "SPECWRIGHT_HOOK=", "SPECWRIGHT_EVENT=", "SPECWRIGHT_FILE=",
+					    "SPECWRIGHT_WORKSPACE=" };
+	char **e;
+	size_t i;
+
+	for (e = environ; e && *e; e++) {
+		int skip = 0;
+
+		for (i = 0; i < SW_ARRAY_SIZE(ours); i++)
+			skip |= sw_starts_with(*e, ours[i]);
+		if (!skip)
+			sw_strvec_push(env, *e);
+	}
+	sw_strvec_pushf(env, "SPECWRIGHT_HOOK=%s", o->hook->id);
+	sw_strvec_pushf(env, "SPECWRIGHT_EVENT=%s", o->event);
+	sw_strvec_pushf(env, "SPECWRIGHT_FILE=%s", o->files && o->files[0] ? o->files[0] : "");
+	sw_strvec_pushf(env, "SPECWRIGHT_WORKSPACE=%s", o->root);
+}
+
+static void build_input(struct sw_buf *b, const struct hooks_action_opts *o)
+{
+	cJSON *doc = cJSON_CreateObject(), *files = NULL;
+	size_t i;
+
+	cJSON_AddStringToObject(doc, "hook_event_name", o->event);
+	cJSON_AddStringToObject(doc, "hook", o->hook->id);
+	cJSON_AddStringToObject(doc, "cwd", o->root);
+	if (o->files && o->files[0])
+		cJSON_AddStringToObject(doc, "file", o->files[0]);
+	else
+		cJSON_AddNullToObject(doc, "file");
+	files = cJSON_AddArrayToObject(doc, "files");
+	for (i = 0; o->files && o->files[i]; i++)
+		cJSON_AddItemToArray(files, cJSON_CreateString(o->files[i]));
+	sw_json_print(b, doc, 0);
+	sw_buf_addch(b, '\n');
+	cJSON_Delete(doc);
+}
+
+static void on_exit_cb(struct sw_proc *p, void *data)
+{
+	struct hooks_action *a = data;
+	struct action_priv *ap = a->priv;
+
+	a->duration_ns = uv_hrtime() - a->start_ns;
+	a->exit_status = p->exit_status;
+	a->term_signal = p->term_signal;
+	a->timed_out = p->timed_out;
+	a->ok = !p->timed_out && !p->term_signal && p->exit_status == 0;
+	sw_buf_addbuf(&a->out, &p->out);
+	sw_buf_addbuf(&a->errout, &p->errout);
+	if (p->out_dropped)
+		sw_buf_addf(&a->out, "\n[%zu more bytes not kept]\n", p->out_dropped);
+	if (p->err_dropped)
+		sw_buf_addf(&a->errout, "\n[%zu more bytes not kept]\n", p->err_dropped);
+	sw_proc_free(p);
+	ap->proc = NULL;
+	if (ap->on_done)
+		ap->on_done(a, ap->data);
+}
+
+int hooks_action_start(struct hooks_action **out, uv_loop_t *loop, const struct hooks_action_opts *o,
+		       struct sw_error *err)
+{
+	struct hooks_action *a = NULL;
+	struct action_priv *ap;
+	struct sw_proc_opts po = SW_PROC_OPTS_INIT;
+	const char *argv[5];
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	assert(o->hook && o->root && o->event);
+	if (o->hook->action == KIRO_HOOK_ASK_AGENT)
+		return sw_error_set(err, SW_ENOTFOUND,
+				    "hook '%s' asks an agent, but askAgent is not available yet: this build "
+				    "has no Agent Client Protocol client to send the prompt to",
+				    o->hook->id);
+	if (!o->hook->command || !*o->hook->command)
+		return sw_error_set(err, SW_EINVAL, "hook '%s' has no command to run", o->hook->id);
+	a = sw_xcalloc(1, sizeof(*a));
+	ap = sw_xcalloc(1, sizeof(*ap));
+	a->priv = ap;
+	a->hook_id = sw_xstrdup(o->hook->id);
+	a->event = sw_xstrdup(o->event);
+	a->file = o->files && o->files[0] ? sw_xstrdup(o->files[0]) : NULL;
+	for (i = 0; o->files && o->files[i]; i++)
+		a->nfiles++;
+	sw_buf_init(&a->out, 0);
+	sw_buf_init(&a->errout, 0);
+	ap->on_done = o->on_done;
+	ap->data = o->data;
+	ap->command = sw_xstrdup(o->hook->command);
+	build_env(&ap->env, o);
+	build_input(&ap->input, o);
+
+	/*
+	 * The one place a shell is used: a hook's command is shell text (STYLE R16).
+	 * --norc: our stdin is a socketpair (libuv pipes are), which bash takes
+	 * for a remote-shell connection and would source ~/.bashrc for.
+	 */
+	argv[0] = "bash";
+	argv[1] = "--norc";
+	argv[2] = "-c";
+	argv[3] = ap->command;
+	argv[4] = NULL;
+	po.argv = argv;
+	po.env = (const char *const *)ap->env.v;
+	po.cwd = o->root;
+	po.stdin_data = ap->input.ptr;
+	po.stdin_len = ap->input.len;
+	po.capture_stdout = po.capture_stderr = 1;
+	po.max_output = o->max_output ? o->max_output : HOOKS_ACTION_MAX_OUTPUT;
+	po.timeout_ms = (uint64_t)kiro_hook_timeout_ms(o->hook);
+	po.on_exit = on_exit_cb;
+	po.data = a;
+	a->start_ns = uv_hrtime();
+	rc = sw_proc_start(&ap->proc, loop, &po, err);
+	if (rc < 0) {
+		sw_error_prefix(err, "hook '%s'", o->hook->id);
+		hooks_action_free(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
+void hooks_action_cancel(struct hooks_action *a)
+{
+	struct action_priv *ap = a ? a->priv : NULL;
+
+	if (ap && ap->proc)
+		sw_proc_terminate(ap->proc);
+}
+
+void hooks_action_describe(const struct hooks_action *a, struct sw_buf *b)
+{
+	if (a->timed_out)
+		sw_buf_addf(b, "timed out after %llu ms", (unsigned long long)(a->duration_ns / 1000000));
+	else if (a->term_signal)
+		sw_buf_addf(b, "killed by signal %d", a->term_signal);
+	else
+		sw_buf_addf(b, "exited with status %d", a->exit_status);
+}
+
+void hooks_action_free(struct hooks_action *a)
+{
+	struct action_priv *ap;
+
+	if (!a)
+		return;
+	ap = a->priv;
+	if (ap) {
+		sw_proc_free(ap->proc);
+		sw_strvec_clear(&ap->env);
+		sw_buf_release(&ap->input);
+		free(ap->command);
+		free(ap);
+	}
+	free(a->hook_id);
+	free(a->event);
+	free(a->file);
+	sw_buf_release(&a->out);
+	sw_buf_release(&a->errout);
+	free(a);
+}
+
+static void walk_close(uv_handle_t *h, void *arg)
+{
+	SW_UNUSED(arg);
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+static void sync_done(struct hooks_action *a, void *data)
+{
+	SW_UNUSED(a);
+	*(int *)data = 1;
+}
+
+int hooks_action_run(struct hooks_action **out, const struct hooks_action_opts *o, struct sw_error *err)
+{
+	struct hooks_action_opts copy = *o;
+	struct hooks_action *a = NULL;
+	uv_loop_t loop;
+	int done = 0, rc;
+
+	*out = NULL;
+	copy.on_done = sync_done;
+	copy.data = &done;
+	uv_loop_init(&loop);
+	rc = hooks_action_start(&a, &loop, &copy, err);
+	while (rc == 0 && !done && uv_run(&loop, UV_RUN_ONCE))
+		;
+	if (a) {
+		struct action_priv *ap = a->priv;
+
+		ap->on_done = NULL;
+	}
+	uv_walk(&loop, walk_close, NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	if (rc == 0)
+		*out = a;
+	return rc;
+}
