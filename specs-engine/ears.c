@@ -167,7 +167,8 @@ static void scan_text(struct scan *s, const char *t, size_t len, int ci)
 			i = j;
 			continue;
 		}
-		if (last_was_pre && !content_since_kw && !s->have_empty) {
+		/* "WHEN THE user …" is not an empty trigger: THE only opens a noun. */
+		if (kind != EV_THE && last_was_pre && !content_since_kw && !s->have_empty) {
 			s->have_empty = 1;
 			s->empty_kw = last_pre;
 			s->empty_kw_end = last_pre_end;
@@ -195,6 +196,10 @@ static void scan_text(struct scan *s, const char *t, size_t len, int ci)
 			s->bnd_end = j;
 			s->mask_committed |= s->mask_pending;
 			s->mask_pending = 0;
+			if (kind == EV_THE) {
+				i = j;
+				continue;
+			}
 			last_was_pre = 0;
 		}
 		content_since_kw = 0;
@@ -324,6 +329,117 @@ static void find_vague(struct ears_result *r, const char *t, size_t len)
 	}
 }
 
+static int has(const char *t, size_t len, const char *needle)
+{
+	size_t n = strlen(needle), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (t[i] == needle[0] && !memcmp(t + i, needle, n))
+			return 1;
+	return 0;
+}
+
+static int ends_with_word(const char *t, size_t len, const char *w)
+{
+	size_t n = strlen(w);
+
+	return len >= n && !memcmp(t + len - n, w, n);
+}
+
+/*
+ * Spanish, Portuguese and Vietnamese specs sometimes translate the upper-case
+ * keywords too: "CUANDO …, LA X DEBERÁ …", "QUANDO …, O X DEVE …",
+ * "KHI …, HỆ THỐNG PHẢI …".  Words are split on white space and commas.
+ */
+static int localized_words(struct ears_result *r, const char *t, size_t len)
+{
+	static const char *const modal_words[] = { "DEBERÁ", "DEBERA", "DEBE", "DEBERÁN", "DEVERÁ", "DEVERA", "DEVE",
+						   "DEVEM", "PHẢI" };
+	static const struct { const char *w; int kind; } conds[] = {
+		{ "CUANDO", EARS_EVENT }, { "QUANDO", EARS_EVENT }, { "KHI", EARS_EVENT },
+		{ "SI", EARS_UNWANTED }, { "SE", EARS_UNWANTED }, { "NẾU", EARS_UNWANTED },
+		{ "MIENTRAS", EARS_STATE }, { "ENQUANTO", EARS_STATE },
+		{ "DONDE", EARS_OPTIONAL }, { "ONDE", EARS_OPTIONAL },
+	};
+	size_t i = 0, k;
+	unsigned kinds = 0;
+	int modal = 0, nkinds = 0;
+	enum ears_class cls = EARS_UBIQUITOUS;
+
+	while (i < len) {
+		size_t j;
+
+		while (i < len && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r' || t[i] == ','))
+			i++;
+		for (j = i; j < len && t[j] != ' ' && t[j] != '\t' && t[j] != '\n' && t[j] != '\r' && t[j] != ','; j++)
+			;
+		for (k = 0; k < SW_ARRAY_SIZE(modal_words) && !modal; k++)
+			modal = j - i == strlen(modal_words[k]) && !memcmp(t + i, modal_words[k], j - i);
+		if (!modal)
+			for (k = 0; k < SW_ARRAY_SIZE(conds); k++)
+				if (j - i == strlen(conds[k].w) && !memcmp(t + i, conds[k].w, j - i) &&
+				    !(kinds & (1u << conds[k].kind))) {
+					kinds |= 1u << conds[k].kind;
+					nkinds++;
+					cls = (enum ears_class)conds[k].kind;
+				}
+		i = j;
+	}
+	if (!modal)
+		return 0;
+	r->cls = nkinds > 1 ? EARS_COMPLEX : cls;
+	r->flags |= EARS_LOCALIZED;
+	add_finding(r, SW_SEV_WARNING, "ears-localized", 0,
+		    "Kiro keeps WHEN, IF, WHILE, WHERE, THE and SHALL in English in every language",
+		    "EARS keywords are translated; read as %s", ears_class_name(r->cls));
+	return 1;
+}
+
+/*
+ * A criterion written wholly in Chinese, Japanese or Korean, with the EARS
+ * keywords translated too ("…とき、システムは…すること").  It is read by its
+ * modal ending or word and its condition marker, classified, and flagged:
+ * Kiro keeps the keywords in English.  Returns 0 when no modal is found.
+ */
+static int localized(struct ears_result *r, const char *t, size_t len)
+{
+	static const char *const endings[] = { "こと", "ものとする", "ならない", "なりません", "必要がある", "べきである",
+					       "べき", "야 한다", "야 합니다", "야한다" };
+	static const char *const modals[] = { "应当", "应该", "应", "應", "必须", "必須", "須" };
+	size_t n = len, i;
+	int modal = 0;
+
+	/* Trailing spaces and full stops ("。", "．", "."). */
+	for (;;) {
+		if (n && (t[n - 1] == ' ' || t[n - 1] == '.' || t[n - 1] == '\n' || t[n - 1] == '\r' || t[n - 1] == '\t'))
+			n--;
+		else if (n >= 3 && (ends_with_word(t, n, "。") || ends_with_word(t, n, "．")))
+			n -= 3;
+		else
+			break;
+	}
+	for (i = 0; i < SW_ARRAY_SIZE(endings) && !modal; i++)
+		modal = ends_with_word(t, n, endings[i]);
+	for (i = 0; i < SW_ARRAY_SIZE(modals) && !modal; i++)
+		modal = has(t, len, modals[i]);
+	if (!modal)
+		return localized_words(r, t, len);
+	if (has(t, len, "間、") || has(t, len, "期间") || has(t, len, "期間") || has(t, len, "동안"))
+		r->cls = EARS_STATE;
+	else if (has(t, len, "如果") || has(t, len, "若") || has(t, len, "경우"))
+		r->cls = EARS_UNWANTED;
+	else if (has(t, len, "とき") || has(t, len, "時、") || has(t, len, "際、") || has(t, len, "場合") ||
+		 has(t, len, "当") || has(t, len, "時，") || has(t, len, "时，") || has(t, len, "때"))
+		r->cls = EARS_EVENT;
+	else
+		r->cls = EARS_UBIQUITOUS;
+	r->flags |= EARS_LOCALIZED;
+	add_finding(r, SW_SEV_WARNING, "ears-localized", 0,
+		    "Kiro keeps WHEN, IF, WHILE, WHERE, THE and SHALL in English in every language",
+		    "EARS keywords are translated; read as %s", ears_class_name(r->cls));
+	return 1;
+}
+
 void ears_classify(struct ears_result *r, const char *t, size_t len, enum ears_context ctx)
 {
 	struct scan s;
@@ -358,6 +474,8 @@ void ears_classify(struct ears_result *r, const char *t, size_t len, enum ears_c
 			}
 			goto vague;
 		}
+		if (s.first_kind == -1 && s.first_kw_kind < 0 && localized(r, t, len))
+			goto vague;
 		r->cls = EARS_NONE;
 		nearest_hint(hint, sizeof(hint), near);
 		if (s.modal != (size_t)-1) {
@@ -480,6 +598,14 @@ void ears_classify(struct ears_result *r, const char *t, size_t len, enum ears_c
 		add_finding(r, SW_SEV_WARNING, "ears-multiple-shall", s.shall2, "split the criterion: one SHALL each",
 			    "criterion has %d SHALLs", s.shall_count);
 vague:
+	{
+		size_t i;
+
+		/* A criterion with an error matches no pattern. */
+		for (i = 0; i < r->nr; i++)
+			if (r->f[i].severity == SW_SEV_ERROR)
+				r->cls = EARS_NONE;
+	}
 	find_vague(r, t, len);
 }
 

@@ -11,6 +11,9 @@
  *   unwanted      IF <condition>, THEN THE <system> SHALL <response>
  *   optional      WHERE <feature>, THE <system> SHALL <response>
  *   complex       two or more kinds of precondition (WHILE … WHEN …)
+ * A criterion with no English keyword at all but a Chinese, Japanese or
+ * Korean modal ("…すること", "系统应…", "…해야 한다") is classified by its
+ * condition marker and flagged with a warning (ears-localized).
  * SHALL NOT is the negative form; SHALL CONTINUE TO is the bugfix
  * "unchanged behaviour" form; SHALL may stand last (Japanese word order:
  * "WHEN … THEN … 表示される SHALL").
@@ -23,7 +26,7 @@
  * Finding codes (stable; see docs/json.md):
  *   errors    ears-no-shall, ears-precondition, ears-empty-condition,
  *             ears-missing-then, ears-empty-response
- *   warnings  ears-lowercase, ears-multiple-shall, ears-vague,
+ *   warnings  ears-lowercase, ears-localized, ears-multiple-shall, ears-vague,
  *             ears-if-without-then, ears-unchanged-form, ears-defect-form
  * The glossary check (ears-unknown-subject) needs the glossary and is done
  * by the caller on subject_off/subject_len.
@@ -57,6 +60,7 @@ enum {
 	EARS_CONTINUE = 1 << 1,   /* SHALL CONTINUE TO */
 	EARS_SHALL_LAST = 1 << 2, /* SHALL ends the sentence */
 	EARS_LOWERCASE = 1 << 3,  /* keywords were written in lower case */
+	EARS_LOCALIZED = 1 << 4,  /* keywords translated (Chinese, Japanese, Korean modals) */
 };
 
 #define EARS_MAX_FINDINGS 8

@@ -277,6 +277,19 @@ static void add_term(struct req_doc *doc, const struct md_doc *md, const struct 
 	md_offset_pos(md, a, &term->line, &term->col);
 }
 
+/* "the system" is EARS's default subject and needs no glossary entry. */
+static int generic_system(const char *s, size_t n)
+{
+	static const char *const words[] = { "system", "the system", "系统", "系統", "システム", "시스템", "sistema",
+					     "el sistema", "o sistema", "hệ thống" };
+	size_t i;
+
+	for (i = 0; i < SW_ARRAY_SIZE(words); i++)
+		if (n == strlen(words[i]) && !strncasecmp(s, words[i], n))
+			return 1;
+	return 0;
+}
+
 void req__check_criterion(struct req_criterion *c, const struct req_doc *doc, const struct md_doc *md,
 			    const char *path, struct sw_diags *diags)
 {
@@ -293,7 +306,7 @@ void req__check_criterion(struct req_criterion *c, const struct req_doc *doc, co
 		md_diag_at(diags, md, path, r.f[i].severity, r.f[i].code, c->off + r.f[i].off, r.f[i].hint,
 			"criterion %s: %s", c->id, r.f[i].msg);
 	if (doc->nterms && r.subject_len && r.cls != EARS_NONE && !(r.flags & EARS_SHALL_LAST) &&
-	    !req_glossary_has(doc, t + r.subject_off, r.subject_len)) {
+	    !generic_system(t + r.subject_off, r.subject_len) && !req_glossary_has(doc, t + r.subject_off, r.subject_len)) {
 		/* A subject naming a term inside it ("THE ESM Browser_Bundle") is fine too. */
 		size_t k, found = 0;
 
@@ -528,11 +541,23 @@ void req_refs_parse(struct req_refs *out, const struct md_doc *md, size_t off, s
 		while (e > s && (t[e - 1] == ' ' || t[e - 1] == '*' || t[e - 1] == '_' || t[e - 1] == '.' ||
 				 t[e - 1] == '\n' || t[e - 1] == '\r'))
 			e--;
-		/* "Requirements 1.1" / "Requirement 1.1" / "Req 1.1" */
-		if (e - s > 11 && !strncasecmp(t + s, "requirements", 12))
-			s += 12;
-		else if (e - s > 10 && !strncasecmp(t + s, "requirement", 11))
-			s += 11;
+		/* "Requirements 1.1" / "Requirement 1.1" / "需求14" / "Requisito 2.1" */
+		{
+			static const char *const words[] = { "requirements", "requirement", "requisitos", "requisito",
+							     "requerimientos", "requerimiento", "req.", "req", "需求", "要件",
+							     "요구사항" };
+			size_t w;
+
+			for (w = 0; w < SW_ARRAY_SIZE(words); w++) {
+				size_t wl = strlen(words[w]);
+
+				if (e - s > wl && !strncasecmp(t + s, words[w], wl) &&
+				    (t[s + wl] == ' ' || t[s + wl] == ':' || isdigit((unsigned char)t[s + wl]))) {
+					s += wl;
+					break;
+				}
+			}
+		}
 		while (s < e && (t[s] == ' ' || t[s] == ':' || t[s] == '#'))
 			s++;
 		if (s >= e)

@@ -277,10 +277,14 @@ static void cross_check(struct spec *s)
 			dg = sw_diag_add(&s->diags, SW_SEV_ERROR, "trace-unknown-criterion", file, d->line, d->col,
 					 "property %s validates %s, which %s does not have", d->owner, d->ref,
 					 sw_basename(s->req.display));
-		else if (strchr(d->ref, '-') && !strchr(d->ref, '.'))
+		else if (strchr(d->ref, '-') && !strchr(d->ref, '.')) {
 			dg = sw_diag_add(&s->diags, SW_SEV_ERROR, "trace-unknown-criterion", file, d->line, d->col,
 					 "task %s names requirements %s, a range with no criteria in %s", d->owner, d->ref,
 					 sw_basename(s->req.display));
+			sw_diag_set_hint(dg, "criteria are written N.M; did you mean %.*s.%s?",
+					 (int)(strchr(d->ref, '-') - d->ref), d->ref, strchr(d->ref, '-') + 1);
+			continue;
+		}
 		else
 			dg = sw_diag_add(&s->diags, SW_SEV_ERROR, "trace-unknown-criterion", file, d->line, d->col,
 					 "task %s names requirement %s, which %s does not have", d->owner, d->ref,

@@ -203,6 +203,17 @@ enum tasks_state tasks_parent_state(const struct tasks_doc *doc, size_t parent)
 	return TASKS_TODO;
 }
 
+/* 1 if a required (non-'*') direct sub-task of @parent is not done. */
+static int required_open(const struct tasks_doc *doc, size_t parent)
+{
+	size_t i;
+
+	for (i = parent + 1; i < doc->ntasks; i++)
+		if (doc->tasks[i].parent == parent && !doc->tasks[i].optional && doc->tasks[i].state != TASKS_DONE)
+			return 1;
+	return 0;
+}
+
 /* ---- line classification ---------------------------------------------------------- */
 
 enum line_kind { LINE_TEXT, LINE_REQS, LINE_VALIDATES, LINE_PROPERTY };
@@ -740,6 +751,35 @@ static void check_graph(struct walk *w, const struct idx *x)
 
 /* ---- parse ------------------------------------------------------------------------- */
 
+/* Headings that number a group of flat sub-tasks: "1. Title", "Task 1: Title", "Phase 1 - …". */
+static void heading_group(struct sw_strvec *groups, const char *t)
+{
+	static const char *const words[] = { "Task ", "Tasks ", "Phase ", "Fase ", "Tarea ", "Etapa ", "Stage ", "Step " };
+	char id[REQ_ID_MAX];
+	size_t i, k;
+
+	while (*t == ' ')
+		t++;
+	for (i = 0; i < SW_ARRAY_SIZE(words); i++)
+		if (!strncasecmp(t, words[i], strlen(words[i]))) {
+			t += strlen(words[i]);
+			break;
+		}
+	k = req_scan_id(t, strlen(t), id, sizeof(id));
+	if (k && !strchr(id, '.') && (t[k] == ' ' || t[k] == ':' || t[k] == '\0' || t[k - 1] == '.'))
+		sw_strvec_push(groups, id);
+}
+
+/* "2.1" and "2.3" have the same parent part; "1.3" and "2.1" do not. */
+static int same_prefix(const char *a, const char *b)
+{
+	const char *da = strrchr(a, '.'), *db = strrchr(b, '.');
+
+	if (!da || !db)
+		return !da && !db;
+	return da - a == db - b && !strncmp(a, b, (size_t)(da - a));
+}
+
 static int is_graph_heading(const char *t)
 {
 	return strstr(t, "Dependency Graph") || strstr(t, "dependency graph") || strstr(t, "依赖图") ||
@@ -754,6 +794,7 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 	const struct md_node *root = md_root(md), *n;
 	struct open_item stack[TASKS_MAX_NEST];
 	struct idx x = { NULL, 0 };
+	struct sw_strvec groups = SW_STRVEC_INIT; /* "N" of headings "### N. Title" / "## Task N: …" */
 	size_t sp = 0, i, bad;
 	int graph_level = 0;
 
@@ -789,6 +830,7 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 			}
 			if (graph_level && level <= graph_level)
 				graph_level = 0;
+			heading_group(&groups, b.ptr);
 			if (is_graph_heading(b.ptr))
 				graph_level = level;
 			sw_buf_release(&b);
@@ -866,7 +908,7 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 				   dot ? NULL : "a top-level task is not indented under another task",
 				   "task %s is under task %s; %s", t->id, doc->tasks[structural].id,
 				   dot ? "its number says otherwise" : "a top-level id cannot be a sub-task");
-		} else if (dot && idp == TASKS_NONE) {
+		} else if (dot && idp == TASKS_NONE && !sw_strvec_contains(&groups, pid)) {
 			md_diag_at(diags, md, path, SW_SEV_WARNING, "tasks-orphan", md_pos_offset(md, t->line, t->col), NULL,
 				   "task %s has no parent task %s before it", t->id, pid);
 		}
@@ -886,7 +928,7 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 			const char *lc = strrchr(t->id, '.');
 			long num = strtol(lc ? lc + 1 : t->id, NULL, 10), prev = -1;
 
-			if (*slot) {
+			if (*slot && same_prefix(doc->tasks[*slot - 1].id, t->id)) {
 				const char *pc = strrchr(doc->tasks[*slot - 1].id, '.');
 
 				prev = strtol(pc ? pc + 1 : doc->tasks[*slot - 1].id, NULL, 10);
@@ -901,7 +943,7 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 		for (i = 0; i < doc->ntasks; i++) {
 			struct tasks_task *t = &doc->tasks[i];
 
-			if (t->nchildren && t->state == TASKS_DONE && tasks_parent_state(doc, i) != TASKS_DONE)
+			if (t->nchildren && t->state == TASKS_DONE && required_open(doc, i))
 				md_diag_at(diags, md, path, SW_SEV_WARNING, "tasks-done-parent-open", t->mark_off, NULL,
 					   "task %s is marked done but some of its required sub-tasks are not", t->id);
 		}
@@ -915,6 +957,7 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 	}
 	check_graph(&w, &x);
 	free(x.slot);
+	sw_strvec_clear(&groups);
 	*out = doc;
 	return 0;
 }
