@@ -23,7 +23,10 @@ const struct sw_cmd sw_commands[] = {
 	{ "help", cmd_help, 0, "Show help for specwright or one of its commands" },
 	{ "version", cmd_version, 0, "Print the version" },
 	/* workspace (cmd/workspace.c, cmd/steering.c, cmd/agent.c, cmd/hooks.c) */
+	{ "init", cmd_workspace_init, 0, "Create the .kiro workspace (steering, settings, specs, hooks, agents)" },
+	{ "doctor", cmd_workspace_doctor, SW_CMD_NEEDS_WORKSPACE, "Validate the whole .kiro workspace" },
 	{ "steering", cmd_steering, 0, "List steering documents and explain when they load" },
+	{ "agent", cmd_agent, 0, "List, show and validate custom agents" },
 	{ "hooks", cmd_hooks, 0, "List and run the hooks of .kiro/hooks" },
 
 	/* specs (cmd/spec.c) */

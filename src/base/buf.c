@@ -337,3 +337,15 @@ int sw_strvec_contains(const struct sw_strvec *sv, const char *s)
 			return 1;
 	return 0;
 }
+
+int sw_utf8_clip(const char *s, int max)
+{
+	size_t n = strnlen(s, max > 0 ? (size_t)max : 0);
+
+	if (s[n] == '\0' || n == 0)
+		return (int)n;
+	/* s[n] is the first byte left out; back off while it continues a sequence. */
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return (int)n;
+}

@@ -70,6 +70,11 @@ int sw_starts_with(const char *s, const char *prefix);
 int sw_ends_with(const char *s, const char *suffix);
 /* If @s starts with @prefix, sets *@rest past it and returns 1. */
 int sw_skip_prefix(const char *s, const char *prefix, const char **rest);
+/*
+ * The number of bytes of @s to print for at most @max bytes without
+ * cutting a UTF-8 sequence (for "%.*s" columns).
+ */
+int sw_utf8_clip(const char *s, int max);
 /* Levenshtein distance (for "did you mean"). */
 size_t sw_edit_distance(const char *a, const char *b);
 

@@ -10,8 +10,11 @@
 #include "base/opt.h"
 
 /* workspace */
+int cmd_workspace_init(int argc, const char **argv, struct sw_ctx *ctx);
+int cmd_workspace_doctor(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_steering(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_hooks(int argc, const char **argv, struct sw_ctx *ctx);
+int cmd_agent(int argc, const char **argv, struct sw_ctx *ctx);
 
 /* specs */
 int cmd_spec(int argc, const char **argv, struct sw_ctx *ctx);

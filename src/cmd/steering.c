@@ -112,7 +112,7 @@ static int cmd_steering_list(int argc, const char **argv, struct sw_ctx *ctx)
 				for (j = 0; j < d->patterns.nr; j++)
 					sw_buf_addf(&detail, "%s%s", j ? " " : "", d->patterns.v[j]);
 			else if (d->inclusion == KIRO_INCLUDE_AUTO && d->description)
-				sw_buf_addf(&detail, "%.70s", d->description);
+				sw_buf_addf(&detail, "%.*s", sw_utf8_clip(d->description, 70), d->description);
 			if (d->overrides)
 				sw_buf_addf(&detail, "%s(overrides %s)", detail.len ? " " : "", d->overrides);
 			printf("%-44s %-9s %-9s %s\n", d->rel, kiro_inclusion_name(d->inclusion), scope_name(d->scope),

@@ -105,6 +105,49 @@ static int merge(struct kiro_mcp_config *cfg, struct kiro_mcp_server *s)
 	return 1;
 }
 
+static void strvec_copy(struct sw_strvec *dst, const struct sw_strvec *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nr; i++)
+		sw_strvec_push(dst, src->v[i]);
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? sw_xstrdup(s) : NULL;
+}
+
+void kiro_mcp_merge_from(struct kiro_mcp_config *dst, const struct kiro_mcp_config *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nr; i++) {
+		const struct kiro_mcp_server *o = src->v[i];
+		struct kiro_mcp_server *s = sw_xcalloc(1, sizeof(*s));
+		struct sw_strvec init = SW_STRVEC_INIT;
+
+		*s = *o;
+		s->args = s->env_names = s->env_values = s->header_names = s->header_values = init;
+		s->auto_approve = s->disabled_tools = init;
+		s->name = sw_xstrdup(o->name);
+		s->file = sw_xstrdup(o->file);
+		s->command = dup_or_null(o->command);
+		s->url = dup_or_null(o->url);
+		s->type = dup_or_null(o->type);
+		s->overrides = NULL;
+		s->json = o->json ? cJSON_Duplicate(o->json, 1) : NULL;
+		strvec_copy(&s->args, &o->args);
+		strvec_copy(&s->env_names, &o->env_names);
+		strvec_copy(&s->env_values, &o->env_values);
+		strvec_copy(&s->header_names, &o->header_names);
+		strvec_copy(&s->header_values, &o->header_values);
+		strvec_copy(&s->auto_approve, &o->auto_approve);
+		strvec_copy(&s->disabled_tools, &o->disabled_tools);
+		merge(dst, s);
+	}
+}
+
 static void check_refs(const char *value, const char *jpath, const struct kiro_source *src,
 		       struct sw_diags *d)
 {

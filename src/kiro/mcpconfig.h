@@ -94,6 +94,9 @@ int kiro_mcp_load_text(struct kiro_mcp_config *cfg, const char *text, size_t len
 int kiro_mcp_add_servers(struct kiro_mcp_config *cfg, const cJSON *servers, const char *jpath,
 			 enum kiro_mcp_origin origin, const struct kiro_source *src, struct sw_diags *diags);
 
+/* Merges copies of every server of @src into @dst (each keeps its origin). */
+void kiro_mcp_merge_from(struct kiro_mcp_config *dst, const struct kiro_mcp_config *src);
+
 void kiro_mcp_release(struct kiro_mcp_config *cfg);
 
 /* The server named @name, or NULL. Borrowed from @cfg. */

@@ -125,9 +125,21 @@ static void buf__edit_distance(void **state)
 	assert_int_equal(sw_edit_distance("", "abc"), 3);
 }
 
+static void buf__utf8_clip(void **state)
+{
+	SW_UNUSED(state);
+	assert_int_equal(sw_utf8_clip("abc", 10), 3);
+	assert_int_equal(sw_utf8_clip("abcdef", 4), 4);
+	assert_int_equal(sw_utf8_clip("ab\xC3\xA9z", 3), 2);  /* do not cut the e-acute */
+	assert_int_equal(sw_utf8_clip("ab\xC3\xA9z", 4), 4);
+	assert_int_equal(sw_utf8_clip("\xE2\x80\x94x", 2), 0);
+	assert_int_equal(sw_utf8_clip("", 5), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(buf__utf8_clip),
 		cmocka_unit_test(buf__init_is_empty_string),
 		cmocka_unit_test(buf__addf_grows_and_terminates),
 		cmocka_unit_test(buf__binary_safe),
