@@ -39,6 +39,7 @@ const struct sw_cmd sw_commands[] = {
 	{ "knowledge", cmd_knowledge, 0, "Index folders and search them (SQLite FTS5, embeddings)" },
 
 	/* chat (cmd/chat.c) */
+	{ "chat", cmd_chat, 0, "Talk to the built-in agent (interactive, or one turn headless)" },
 
 	/* acp (cmd/acp.c) */
 	{ "acp-client", cmd_acp_client, 0, "Drive an ACP agent for one prompt" },

@@ -26,6 +26,7 @@ int cmd_mcp(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_knowledge(int argc, const char **argv, struct sw_ctx *ctx);
 
 /* chat */
+int cmd_chat(int argc, const char **argv, struct sw_ctx *ctx);
 
 /* acp */
 int cmd_acp_client(int argc, const char **argv, struct sw_ctx *ctx);
