@@ -286,7 +286,8 @@ static int create_schema(struct kb_db *db, struct sw_error *err)
 	struct sw_buf sql = SW_BUF_INIT;
 	int rc;
 
-	sw_buf_addf(&sql, "BEGIN IMMEDIATE;%s%sINSERT INTO schema_version VALUES(%d);COMMIT;", schema_sql,
+	sw_buf_addf(&sql, "PRAGMA journal_mode = WAL; BEGIN IMMEDIATE;%s%sINSERT INTO schema_version VALUES(%d);"
+		    "COMMIT;", schema_sql,
 		    fts_sql, KB_SCHEMA_VERSION);
 	rc = exec(db, sql.ptr, err);
 	if (rc < 0)
@@ -366,12 +367,13 @@ int kb_open(struct kb_db **out, const char *root, int readonly, struct sw_error 
 	}
 	sqlite3_busy_timeout(db->db, 10000);
 	sqlite3_extended_result_codes(db->db, 0);
-	/* The first statement that reads the file finds a corrupt or foreign one. */
-	if ((rc = exec(db, "PRAGMA journal_mode = WAL", err)) < 0)
-		goto out;
+	/*
+	 * The first statement that reads the file finds a corrupt or foreign
+	 * one.  WAL mode is persistent, so it is set on a new file only.
+	 */
 	if ((rc = exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
 			   "PRAGMA secure_delete = OFF; PRAGMA cache_size = -65536;"
-			   "PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456", err)) < 0)
+			   "PRAGMA temp_store = MEMORY", err)) < 0)
 		goto out;
 	rc = check_schema(db, err);
 out:
@@ -399,6 +401,11 @@ void kb_close(struct kb_db *db)
 const char *kb_db_path(const struct kb_db *db)
 {
 	return db->path;
+}
+
+const char *kb_db_root(const struct kb_db *db)
+{
+	return db->root;
 }
 
 /* ---- knowledge base rows ---- */

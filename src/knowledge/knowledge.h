@@ -157,6 +157,8 @@ int kb_open(struct kb_db **out, const char *root, int readonly, struct sw_error 
 void kb_close(struct kb_db *db);
 /* The database file's absolute path (borrowed from @db). */
 const char *kb_db_path(const struct kb_db *db);
+/* The workspace root relative paths resolve against (borrowed from @db). */
+const char *kb_db_root(const struct kb_db *db);
 
 /*
  * Adds the knowledge base @spec and indexes it.  Errors: SW_ECONFLICT

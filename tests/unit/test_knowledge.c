@@ -4,6 +4,7 @@
 #include "base/json.h"
 #include "knowledge/chunk.h"
 #include "knowledge/knowledge.h"
+#include "knowledge/tool.h"
 #include "knowledge/walk.h"
 
 #include <fcntl.h>
@@ -818,6 +819,67 @@ static void knowledge__resource_objects(void **state)
 	ws_close(&w);
 }
 
+static cJSON *tool(struct ws *w, const char *json, int want_rc)
+{
+	cJSON *args = NULL, *out = NULL;
+	int rc;
+
+	assert_sw_ok(sw_json_parse(&args, json, strlen(json), &w->err), &w->err);
+	rc = kb_tool_run(w->db, args, NULL, &out, &w->err);
+	cJSON_Delete(args);
+	if (rc != want_rc)
+		fail_msg("%s -> %d (%s), want %d", json, rc, w->err.msg, want_rc);
+	if (rc == 0)
+		assert_true(cJSON_IsString(cJSON_GetObjectItem(out, "text")));
+	return out;
+}
+
+static void knowledge__tool_commands(void **state)
+{
+	struct ws w;
+	cJSON *o, *schema = NULL;
+	const cJSON *r;
+	struct sw_error err = SW_ERROR_INIT;
+
+	SW_UNUSED(state);
+	ws_open(&w);
+	assert_sw_ok(sw_json_parse(&schema, kb_tool_input_schema(), strlen(kb_tool_input_schema()), &err), &err);
+	cJSON_Delete(schema);
+	sw_test_write(w.root, "docs/a.md", "# A\n\nthe platypus lives here\n");
+	o = tool(&w, "{\"command\":\"add\",\"name\":\"docs\",\"value\":\"docs\"}", 0);
+	assert_int_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "stats"), "new")->valueint, 1);
+	cJSON_Delete(o);
+	o = tool(&w, "{\"command\":\"search\",\"query\":\"platypus\",\"context_id\":\"docs\"}", 0);
+	r = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "results"), 0);
+	assert_string_equal(cJSON_GetObjectItem(r, "path")->valuestring, "docs/a.md");
+	assert_int_equal(cJSON_GetObjectItem(r, "start_line")->valueint, 1);
+	assert_int_equal(cJSON_GetObjectItem(r, "end_line")->valueint, 3);
+	assert_non_null(strstr(cJSON_GetObjectItem(o, "text")->valuestring, "docs/a.md:1-3"));
+	cJSON_Delete(o);
+	o = tool(&w, "{\"command\":\"show\"}", 0);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "knowledge_bases")), 1);
+	cJSON_Delete(o);
+	write_later(w.root, "docs/a.md", "# A\n\nthe echidna lives here\n");
+	o = tool(&w, "{\"command\":\"update\",\"path\":\"docs/a.md\"}", 0);
+	assert_int_equal(cJSON_GetObjectItem(o, "knowledge_bases")->valueint, 1);
+	cJSON_Delete(o);
+	o = tool(&w, "{\"command\":\"search\",\"query\":\"echidna\"}", 0);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "results")), 1);
+	cJSON_Delete(o);
+	tool(&w, "{\"command\":\"search\",\"query\":7}", SW_EINVAL);
+	assert_non_null(strstr(w.err.msg, "$.query"));
+	tool(&w, "{\"command\":\"fly\"}", SW_EINVAL);
+	assert_non_null(strstr(w.err.msg, "$.command"));
+	tool(&w, "{\"command\":\"search\",\"query\":\"a AND\"}", SW_EINVAL);
+	tool(&w, "{\"command\":\"add\",\"name\":\"x\"}", SW_EINVAL);
+	cJSON_Delete(tool(&w, "{\"command\":\"cancel\"}", 0));
+	cJSON_Delete(tool(&w, "{\"command\":\"status\"}", 0));
+	o = tool(&w, "{\"command\":\"remove\",\"context_id\":\"docs\"}", 0);
+	assert_string_equal(cJSON_GetObjectItem(o, "removed")->valuestring, "docs");
+	cJSON_Delete(o);
+	ws_close(&w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -839,6 +901,7 @@ int main(void)
 		cmocka_unit_test(knowledge__cancel_keeps_a_consistent_index),
 		cmocka_unit_test(knowledge__best_needs_an_embedder_and_fuses),
 		cmocka_unit_test(knowledge__resource_objects),
+		cmocka_unit_test(knowledge__tool_commands),
 	};
 	return sw_run_group("knowledge", tests);
 }
