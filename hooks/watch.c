@@ -363,8 +363,7 @@ static void keys_under(struct sw_strvec *out, const struct sw_strmap *m, const c
 	while (sw_strmap_next(m, &it, &key, &v))
 		if (!dlen || under(key, dir, dlen))
 			sw_strvec_push(out, key);
-	if (out->nr > 1)
-		qsort(out->v, out->nr, sizeof(*out->v), cmp_str);
+	SW_QSORT(out->v, out->nr, cmp_str);
 }
 
 /* The tree at @rel is gone (deleted, or moved out): report its files, drop its watches. */

@@ -568,7 +568,7 @@ static int fs_list(struct mcp_call *call, const cJSON *args, void *data, struct 
 		goto out;
 	}
 	walk(st, abs, norm, recursive, 0, 0, &es, 0);
-	qsort(es.v, es.nr, sizeof(*es.v), entry_cmp);
+	SW_QSORT(es.v, es.nr, entry_cmp);
 	/* The cursor is the last key of the previous page: stable while files come and go. */
 	if (cJSON_IsString(cur) && cur->valuestring[0])
 		while (first < es.nr && strcmp(es.v[first].key, cur->valuestring) <= 0)
@@ -617,7 +617,7 @@ static int list_resources(void *data, cJSON *out, struct sw_error *err)
 
 	SW_UNUSED(err);
 	walk(st, st->root, "", 1, 0, 1, &es, RESOURCE_CAP);
-	qsort(es.v, es.nr, sizeof(*es.v), entry_cmp);
+	SW_QSORT(es.v, es.nr, entry_cmp);
 	for (i = 0; i < es.nr; i++) {
 		cJSON *r = cJSON_CreateObject();
 		struct sw_buf uri = SW_BUF_INIT;

@@ -69,7 +69,7 @@ static int list_dirs(struct sw_strvec *out, const char *dir, struct sw_error *er
 		free(p);
 	}
 	closedir(d);
-	qsort(names.v, names.nr, sizeof(*names.v), cmp_str);
+	SW_QSORT(names.v, names.nr, cmp_str);
 	for (i = 0; i < names.nr; i++)
 		sw_strvec_push_take(out, sw_path_join(dir, names.v[i]));
 	sw_strvec_clear(&names);
@@ -252,7 +252,7 @@ static void list_extra(struct spec *s, const char *dir, const char *const used[3
 			sw_strvec_push(&s->extra, de->d_name);
 	}
 	closedir(d);
-	qsort(s->extra.v, s->extra.nr, sizeof(*s->extra.v), cmp_str);
+	SW_QSORT(s->extra.v, s->extra.nr, cmp_str);
 }
 
 /* Cross-document findings: dangling references, coverage, the waves graph. */

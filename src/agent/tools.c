@@ -290,7 +290,7 @@ static void walk_dir(struct walker *w, const char *rel)
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && strcmp(de->d_name, ".git"))
 			sw_strvec_push(&names, de->d_name);
 	closedir(d);
-	qsort(names.v, names.nr, sizeof(*names.v), name_cmp);
+	SW_QSORT(names.v, names.nr, name_cmp);
 	for (i = 0; i < names.nr && !w->stop; i++) {
 		char *child = rel[0] ? sw_path_join(rel, names.v[i]) : sw_xstrdup(names.v[i]);
 		char *full = sw_path_join(w->root, child);

@@ -56,6 +56,13 @@ size_t sw_st_add(size_t a, size_t b);
 		}                                                                       \
 	} while (0)
 
+/* qsort that accepts an empty, possibly NULL, array, which qsort itself does not (git QSORT). */
+#define SW_QSORT(base, n, cmp)                                           \
+	do {                                                             \
+		if ((n) > 1)                                             \
+			qsort((base), (n), sizeof(*(base)), (cmp));      \
+	} while (0)
+
 #include "banned.h"
 
 #endif

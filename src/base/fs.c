@@ -549,6 +549,6 @@ int sw_list_dir(struct sw_strvec *out, const char *dir, unsigned flags, struct s
 
 	if (rc < 0)
 		return rc;
-	qsort(out->v + start, out->nr - start, sizeof(*out->v), cmp_str);
+	SW_QSORT(out->v + start, out->nr - start, cmp_str);
 	return 0;
 }

@@ -719,7 +719,7 @@ int kiro_agents_load(struct kiro_agents *agents, const char *root, const char *g
 		free(dir);
 		free(wdir);
 	}
-	qsort(agents->v, agents->nr, sizeof(*agents->v), cmp_agent);
+	SW_QSORT(agents->v, agents->nr, cmp_agent);
 	return rc;
 }
 

@@ -101,7 +101,7 @@ static int merge(struct kiro_mcp_config *cfg, struct kiro_mcp_server *s)
 	}
 	SW_ALLOC_GROW(cfg->v, cfg->nr + 1, cfg->alloc);
 	cfg->v[cfg->nr++] = s;
-	qsort(cfg->v, cfg->nr, sizeof(*cfg->v), cmp_server);
+	SW_QSORT(cfg->v, cfg->nr, cmp_server);
 	return 1;
 }
 

@@ -508,7 +508,7 @@ int kiro_steering_load(struct kiro_steering *st, const char *root, const char *g
 		sw_buf_release(&text);
 		free(path);
 	}
-	qsort(st->v, st->nr, sizeof(*st->v), cmp_doc);
+	SW_QSORT(st->v, st->nr, cmp_doc);
 	check_commas(st, root, d);
 	return rc;
 }

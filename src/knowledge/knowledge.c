@@ -1553,7 +1553,7 @@ static int cosine_rank(struct kb_db *db, long long kb_id, const struct kb_query 
 		rc = db_fail(db, err, step, "search");
 		goto out;
 	}
-	qsort(r, nr, sizeof(*r), ranked_cmp);
+	SW_QSORT(r, nr, ranked_cmp);
 	if (nr > want)
 		nr = want;
 	*out = r;
@@ -1683,7 +1683,7 @@ int kb_search(struct kb_db *db, const struct kb_query *q, struct kb_hits *out, s
 			}
 			fused[f].score += 1.0 / (RRF_K + (double)i + 1);
 		}
-		qsort(fused, nf, sizeof(*fused), ranked_cmp);
+		SW_QSORT(fused, nf, ranked_cmp);
 		for (i = 0; i < nf && i < limit; i++) {
 			struct kb_hit *h;
 			size_t b;

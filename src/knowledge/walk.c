@@ -242,7 +242,7 @@ int kb_walk_run(struct kb_walk *out, const struct kb_walk_opts *o, struct sw_err
 		load_ancestors(&w.ign, ir, w.prefix, w.prefix);
 	rc = walk_dir(&w, o->root, "", err);
 	if (rc == 0)
-		qsort(out->v, out->nr, sizeof(*out->v), file_cmp);
+		SW_QSORT(out->v, out->nr, file_cmp);
 out:
 	sw_ignore_release(&w.ign);
 	free(w.prefix);

@@ -134,7 +134,7 @@ static int assemble(cJSON **out, struct model_call *c, struct sw_error *err)
 	*out = NULL;
 	cJSON_AddStringToObject(msg, "role", "assistant");
 	cJSON_AddItemToObject(msg, "content", content);
-	qsort(c->blocks, c->nblocks, sizeof(*c->blocks), block_cmp);
+	SW_QSORT(c->blocks, c->nblocks, block_cmp);
 	for (i = 0; i < c->nblocks; i++) {
 		struct model__block *b = &c->blocks[i];
 		cJSON *blk = cJSON_CreateObject();
