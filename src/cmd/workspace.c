@@ -20,6 +20,7 @@
 #include "kiro/mcpconfig.h"
 #include "kiro/steering.h"
 #include "kiro/workspace.h"
+#include "specs-engine/spec.h"
 
 static const char *const init_dirs[] = {
 	".kiro/steering", ".kiro/settings", ".kiro/specs", ".kiro/hooks", ".kiro/agents", NULL,
@@ -155,12 +156,44 @@ out:
 	return rc;
 }
 
+/* Lints every spec of the workspace into @diags; returns the number of specs or <0. */
+static int doctor_specs(struct sw_diags *diags, struct sw_ctx *ctx, struct sw_error *err)
+{
+	struct sw_strvec dirs = SW_STRVEC_INIT;
+	size_t i;
+	int rc = spec_list(&dirs, ctx->kiro_dir, err), n = 0;
+
+	if (rc < 0)
+		goto out;
+	for (i = 0; i < dirs.nr; i++) {
+		struct spec *s = NULL;
+		struct sw_error serr = SW_ERROR_INIT;
+
+		if (spec_load(&s, dirs.v[i], ctx->root, &serr) < 0) {
+			char *rel = sw_path_relative(dirs.v[i], ctx->root);
+
+			/* A folder with no spec file in it is not worth an error. */
+			if (serr.code != SW_ENOTFOUND)
+				sw_diag_add(diags, SW_SEV_ERROR, "spec-load", rel, serr.line, serr.col, "%s", serr.msg);
+			free(rel);
+			continue;
+		}
+		sw_diags_move(diags, &s->diags);
+		spec_free(s);
+		n++;
+	}
+	rc = n;
+out:
+	sw_strvec_clear(&dirs);
+	return rc;
+}
+
 static int cmd_doctor(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"specwright doctor [--json]",
-		"\nValidates the whole workspace: steering (and ~/.kiro/steering), agents, hooks and"
-		"\nmcp.json files.  Prints every finding with its file:line:col; exits 1 on any error.",
+		"\nValidates the whole workspace: steering (and ~/.kiro/steering), agents, hooks,"
+		"\nmcp.json files and specs.  Prints every finding with its file:line:col; exits 1 on any error.",
 		NULL,
 	};
 	struct kiro_steering st = KIRO_STEERING_INIT;
@@ -172,6 +205,7 @@ static int cmd_doctor(int argc, const char **argv, struct sw_ctx *ctx)
 	char *global = kiro_global_dir();
 	int json = ctx->json, rc = 0;
 	size_t notes = 0, i;
+	int nspecs = 0;
 	const struct sw_opt opts[] = {
 		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
 		SW_OPT_END,
@@ -189,7 +223,8 @@ static int cmd_doctor(int argc, const char **argv, struct sw_ctx *ctx)
 	if (kiro_steering_load(&st, ctx->root, global, &diags, &err) < 0 ||
 	    kiro_agents_load(&agents, ctx->root, global, &diags, &err) < 0 ||
 	    kiro_hooks_load(&hooks, ctx->root, &diags, &err) < 0 ||
-	    kiro_mcp_load(&mcp, ctx->root, global, &diags, &err) < 0) {
+	    kiro_mcp_load(&mcp, ctx->root, global, &diags, &err) < 0 ||
+	    (nspecs = doctor_specs(&diags, ctx, &err)) < 0) {
 		rc = sw_cmd_fail(&err);
 		goto out;
 	}
@@ -209,13 +244,14 @@ static int cmd_doctor(int argc, const char **argv, struct sw_ctx *ctx)
 		cJSON_AddNumberToObject(counts, "agents", (double)agents.nr);
 		cJSON_AddNumberToObject(counts, "hooks", (double)hooks.nr);
 		cJSON_AddNumberToObject(counts, "mcpServers", (double)mcp.nr);
+		cJSON_AddNumberToObject(counts, "specs", nspecs);
 		cJSON_AddItemToObject(doc, "diagnostics", sw_cmd_diags_json(&diags));
 		sw_cmd_json_print_take(doc);
 	} else {
 		sw_cmd_print_diags(&diags, ctx->root, SW_SEV_NOTE);
-		printf("checked %zu steering document%s, %zu agent%s, %zu hook%s, %zu MCP server%s\n", st.nr,
-		       st.nr == 1 ? "" : "s", agents.nr, agents.nr == 1 ? "" : "s", hooks.nr, hooks.nr == 1 ? "" : "s",
-		       mcp.nr, mcp.nr == 1 ? "" : "s");
+		printf("checked %zu steering document%s, %zu agent%s, %zu hook%s, %zu MCP server%s, %d spec%s\n",
+		       st.nr, st.nr == 1 ? "" : "s", agents.nr, agents.nr == 1 ? "" : "s", hooks.nr,
+		       hooks.nr == 1 ? "" : "s", mcp.nr, mcp.nr == 1 ? "" : "s", nspecs, nspecs == 1 ? "" : "s");
 		printf("%s: %zu error%s, %zu warning%s, %zu note%s\n", diags.errors ? "problems found" : "ok",
 		       diags.errors, diags.errors == 1 ? "" : "s", diags.warnings, diags.warnings == 1 ? "" : "s",
 		       notes, notes == 1 ? "" : "s");
