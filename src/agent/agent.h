@@ -98,6 +98,9 @@ struct agent_profile {
 /* The default agent: every built-in tool, reads allowed in the workspace, steering loaded. */
 void agent_profile_default(struct agent_profile *p);
 void agent_profile_release(struct agent_profile *p);
+struct kiro_agent;
+/* Fills @p (caller releases) from an agent loaded by kiro/agent.h. */
+void agent_profile_from_kiro(struct agent_profile *p, const struct kiro_agent *a);
 /* Adds a hook (strings copied). */
 void agent_profile_add_hook(struct agent_profile *p, enum agent_hook_trigger t, const char *command,
 			    const char *matcher, long timeout_ms, long max_output, long cache_ttl_s);

@@ -23,6 +23,7 @@
 #include "agent/agent.h"
 #include "cmd/cmd.h"
 #include "cmd/commands.h"
+#include "kiro/agent.h"
 #include "kiro/mcpconfig.h"
 #include "kiro/workspace.h"
 
@@ -187,16 +188,18 @@ static char *read_stdin(void)
 	return sw_buf_detach(&b, NULL);
 }
 
-/* Configured MCP servers the default agent would see (workspace and global mcp.json). */
-static size_t configured_mcp_servers(const char *root)
+/* MCP servers the agent would start: its own, plus mcp.json when it includes them. */
+static size_t configured_mcp_servers(const char *root, const struct kiro_agent *a)
 {
 	struct kiro_mcp_config cfg = KIRO_MCP_CONFIG_INIT;
 	struct sw_diags diags = SW_DIAGS_INIT;
 	struct sw_error err = SW_ERROR_INIT;
 	char *global = kiro_global_dir();
 	size_t i, n = 0;
+	int rc = a ? kiro_agent_mcp(&cfg, a, root, global, &diags, &err)
+		   : kiro_mcp_load(&cfg, root, global, &diags, &err);
 
-	if (kiro_mcp_load(&cfg, root, global, &diags, &err) == 0)
+	if (rc == 0)
 		for (i = 0; i < cfg.nr; i++)
 			if (!cfg.v[i]->disabled)
 				n++;
@@ -250,9 +253,9 @@ int cmd_chat(int argc, const char **argv, struct sw_ctx *ctx)
 	static const char *const usage[] = {
 		"specwright chat [--agent NAME] [--model PROVIDER/MODEL] [--no-interactive] "
 		"[--trust-all-tools] [--trust-tools T,...] [--require-mcp-startup] [--resume] [PROMPT...]",
-		"\nTalk to the built-in agent.  Without a terminal on stdin, or with --no-interactive,",
-		"\nruns one turn: the prompt comes from the arguments or stdin and the answer goes to stdout.",
-		"\nModels: --model, the agent's \"model\", or \"model\" in .kiro/settings/specwright.json;",
+		"\nTalk to the built-in agent.  Without a terminal on stdin, or with --no-interactive,"
+		"\nruns one turn: the prompt comes from the arguments or stdin and the answer goes to stdout."
+		"\nModels: --model, the agent's \"model\", or \"model\" in .kiro/settings/specwright.json;"
 		"\nkeys from ANTHROPIC_API_KEY, OPENAI_API_KEY (+ OPENAI_BASE_URL) or AWS credentials.",
 		NULL,
 	};
@@ -271,6 +274,9 @@ int cmd_chat(int argc, const char **argv, struct sw_ctx *ctx)
 	struct agent_session_opts o = AGENT_SESSION_OPTS_INIT;
 	struct sw_error err = SW_ERROR_INIT;
 	struct sw_buf prompt = SW_BUF_INIT;
+	struct kiro_agents agents = KIRO_AGENTS_INIT;
+	const struct kiro_agent *agent = NULL;
+	struct agent_profile profile = AGENT_PROFILE_INIT;
 	struct chat c;
 	char *root = NULL;
 	int exit_code = 0, i;
@@ -285,13 +291,34 @@ int cmd_chat(int argc, const char **argv, struct sw_ctx *ctx)
 		sw_buf_addf(&prompt, "%s%s", i ? " " : "", argv[i]);
 	if (kiro_find_root(&root, ctx->cwd, &err) < 0)
 		root = NULL;
-	if (agent_name && strcmp(agent_name, "kiro_default") && strcmp(agent_name, "default")) {
-		fprintf(stderr, "specwright: agent '%s' not found (custom agents are not available in this build)\n",
-			agent_name);
-		exit_code = CHAT_EXIT_NO_AGENT;
-		goto out;
+	if (agent_name && strcmp(agent_name, "kiro_default")) {
+		struct sw_diags diags = SW_DIAGS_INIT;
+		char *global = kiro_global_dir();
+
+		if (kiro_agents_load(&agents, root, global, &diags, &err) < 0) {
+			free(global);
+			sw_diags_release(&diags);
+			sw_report(&err);
+			exit_code = 1;
+			goto out;
+		}
+		free(global);
+		sw_diags_release(&diags);
+		agent = kiro_agents_find(&agents, agent_name);
+		if (!agent) {
+			fprintf(stderr, "specwright: agent '%s' not found in .kiro/agents or ~/.kiro/agents\n",
+				agent_name);
+			if (!c.interactive) {
+				exit_code = CHAT_EXIT_NO_AGENT;
+				goto out;
+			}
+			fprintf(stderr, "specwright: using the default agent\n");
+		} else {
+			agent_profile_from_kiro(&profile, agent);
+			o.profile = &profile;
+		}
 	}
-	if (require_mcp && configured_mcp_servers(root) > 0) {
+	if (require_mcp && configured_mcp_servers(root, agent) > 0) {
 		fprintf(stderr, "specwright: MCP servers are configured but could not be started: "
 				"this build has no MCP client yet\n");
 		exit_code = CHAT_EXIT_MCP;
@@ -387,6 +414,8 @@ close:
 	uv_run(&c.loop, UV_RUN_DEFAULT);
 	uv_loop_close(&c.loop);
 out:
+	agent_profile_release(&profile);
+	kiro_agents_release(&agents);
 	free(root);
 	sw_buf_release(&prompt);
 	return exit_code;

@@ -12,6 +12,7 @@
 MS_SERVER=${SW_TOP:-.}/tests/model-server/server.py
 
 ms_start() {
+	trap ms_stop EXIT
 	MS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/sw-ms.XXXXXX")
 	python3 "$MS_SERVER" --script "$1" --dir "$MS_DIR" 2>"$MS_DIR/stderr" &
 	MS_PID=$!
