@@ -19,6 +19,7 @@
 #include "knowledge/knowledge.h"
 #include "base/fs.h"
 #include "base/json.h"
+#include "kiro/agent.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -1821,6 +1822,36 @@ int kb_spec_from_resource(struct kb_spec *out, char **out_path, const cJSON *obj
 	s.path = *out_path;
 	s.description = desc;
 	s.auto_update = auto_update;
+	*out = s;
+	return 0;
+}
+
+int kb_spec_from_agent_resource(struct kb_spec *out, char **out_path, const struct kiro_agent_resource *r,
+				const char *base_dir, struct sw_error *err)
+{
+	struct kb_spec s = KB_SPEC_INIT;
+	int rc;
+
+	*out_path = NULL;
+	if (r->kind != KIRO_RESOURCE_KNOWLEDGE_BASE)
+		return sw_error_set(err, SW_EINVAL, "resource '%s' is not a knowledge base", r->uri ? r->uri : "");
+	if ((rc = valid_name(r->name, err)) < 0)
+		return rc;
+	if (!r->path || !*r->path)
+		return sw_error_set(err, SW_EINVAL, "knowledge base '%s' has no source path", r->name);
+	if (r->path[0] == '/') {
+		*out_path = sw_path_absolute(r->path);
+	} else {
+		char *j = sw_path_join(base_dir, r->path);
+
+		*out_path = sw_path_absolute(j);
+		free(j);
+	}
+	s.name = r->name;
+	s.path = *out_path;
+	s.description = r->description;
+	s.index_type = r->index_best ? KB_INDEX_BEST : KB_INDEX_FAST;
+	s.auto_update = r->auto_update;
 	*out = s;
 	return 0;
 }

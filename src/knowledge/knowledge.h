@@ -279,6 +279,16 @@ int kb_spec_from_resource(struct kb_spec *out, char **out_path, const cJSON *obj
 			  const char *base_dir, struct sw_error *err);
 
 /*
+ * The same from the agent loader's parsed resource (kiro/agent.h, kind
+ * KIRO_RESOURCE_KNOWLEDGE_BASE): a relative source resolves against
+ * @base_dir.  Strings in @out point into @r or into *@out_path (caller
+ * frees).  Errors: SW_EINVAL (not a knowledge base resource, bad name).
+ */
+struct kiro_agent_resource;
+int kb_spec_from_agent_resource(struct kb_spec *out, char **out_path, const struct kiro_agent_resource *r,
+				const char *base_dir, struct sw_error *err);
+
+/*
  * Makes sure the knowledge base of @spec exists: adds it when missing, and
  * updates it when it exists and spec->auto_update is set.  Sets *@added.
  * Errors: those of kb_add / kb_update; SW_ECONFLICT when a knowledge base of

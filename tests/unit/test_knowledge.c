@@ -5,6 +5,7 @@
 #include "knowledge/chunk.h"
 #include "knowledge/knowledge.h"
 #include "knowledge/tool.h"
+#include "kiro/agent.h"
 #include "knowledge/walk.h"
 
 #include <fcntl.h>
@@ -803,6 +804,27 @@ static void knowledge__resource_objects(void **state)
 	assert_int_equal(kb_spec_from_resource(&s, &path, j, "$.resources[0]", "/ws", &err), SW_EINVAL);
 	assert_non_null(strstr(err.msg, "name"));
 	cJSON_Delete(j);
+
+	/* The agent loader's parsed form gives the same spec. */
+	{
+		struct kiro_agent_resource r;
+
+		memset(&r, 0, sizeof(r));
+		r.kind = KIRO_RESOURCE_KNOWLEDGE_BASE;
+		r.uri = (char *)"file://./docs";
+		r.path = (char *)"./docs";
+		r.name = (char *)"Docs";
+		r.index_best = 0;
+		r.auto_update = 1;
+		assert_sw_ok(kb_spec_from_agent_resource(&s, &path, &r, "/ws", &err), &err);
+		assert_string_equal(path, "/ws/docs");
+		assert_string_equal(s.name, "Docs");
+		assert_int_equal(s.index_type, KB_INDEX_FAST);
+		assert_int_equal(s.auto_update, 1);
+		free(path);
+		r.kind = KIRO_RESOURCE_FILE;
+		assert_int_equal(kb_spec_from_agent_resource(&s, &path, &r, "/ws", &err), SW_EINVAL);
+	}
 
 	/* kb_ensure adds once, then updates only with autoUpdate. */
 	ws_open(&w);
