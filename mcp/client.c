@@ -479,6 +479,10 @@ struct http_tx {
 	int closed;
 	int deleting;             /* a DELETE is in flight */
 	int released;             /* jrpc let go of the transport */
+	struct sw_strvec queue;   /* lines waiting to be POSTed */
+	uv_timer_t kick;          /* posts the queue from the loop */
+	int kick_open;
+	int want_delete;          /* the session is to be ended */
 };
 
 struct http_post {
@@ -491,10 +495,29 @@ struct http_post {
 	struct http_post *prev, *next;
 };
 
+static void on_kick(uv_timer_t *t);
+static void send_delete(struct http_tx *tx);
+
+static void tx_kick_closed(uv_handle_t *h)
+{
+	struct http_tx *tx = h->data;
+
+	tx->kick_open = 0;
+	free(tx->session);
+	sw_sse_release(&tx->get_sse);
+	sw_strvec_clear(&tx->queue);
+	free(tx);
+}
+
 static void tx_maybe_free(struct http_tx *tx)
 {
-	if (!tx->released || tx->posts || tx->get || tx->deleting)
+	if (!tx->released || tx->posts || tx->get || tx->deleting || tx->want_delete)
 		return;
+	if (tx->kick_open) {
+		if (!uv_is_closing((uv_handle_t *)&tx->kick))
+			uv_close((uv_handle_t *)&tx->kick, tx_kick_closed);
+		return;
+	}
 	free(tx->session);
 	sw_sse_release(&tx->get_sse);
 	free(tx);
@@ -732,23 +755,53 @@ static int post_line(struct http_tx *tx, const char *line, size_t len, struct sw
 	return rc;
 }
 
+/*
+ * libcurl refuses new transfers from inside its own callbacks, and our
+ * writes often happen there (an answer arrives, the next request goes out),
+ * so lines are queued and POSTed from a zero-delay timer.
+ */
+static void on_kick(uv_timer_t *t)
+{
+	struct http_tx *tx = t->data;
+	struct sw_strvec q = tx->queue;
+	size_t i;
+
+	tx->queue = (struct sw_strvec)SW_STRVEC_INIT;
+	if (tx->want_delete)
+		send_delete(tx);
+	for (i = 0; i < q.nr && !tx->closed; i++) {
+		struct sw_error err = SW_ERROR_INIT;
+
+		if (post_line(tx, q.v[i], strlen(q.v[i]), &err) < 0) {
+			cJSON *msg = NULL;
+			const cJSON *id;
+
+			/* A request that cannot be sent is answered with the reason. */
+			if (sw_json_parse(&msg, q.v[i], strlen(q.v[i]), NULL) == 0 &&
+			    (id = cJSON_GetObjectItemCaseSensitive(msg, "id")) &&
+			    cJSON_GetObjectItemCaseSensitive(msg, "method"))
+				feed_error(tx, id, "%s", err.msg);
+			cJSON_Delete(msg);
+		}
+	}
+	sw_strvec_clear(&q);
+}
+
 static int tx_write(void *self, const char *buf, size_t len, struct sw_error *err)
 {
 	struct http_tx *tx = self;
 	size_t start = 0, i;
-	int rc;
 
 	if (tx->closed)
 		return sw_error_set(err, SW_EIO, "the connection to '%s' is closed", tx->conn->url);
-	for (i = 0; i < len; i++) {
-		if (buf[i] != '\n')
+	for (i = 0; i <= len; i++) {
+		if (i < len && buf[i] != '\n')
 			continue;
-		if (i > start && (rc = post_line(tx, buf + start, i - start, err)) < 0)
-			return rc;
+		if (i > start)
+			sw_strvec_push_take(&tx->queue, sw_xstrndup(buf + start, i - start));
 		start = i + 1;
 	}
-	if (start < len)
-		return post_line(tx, buf + start, len - start, err);
+	uv_timer_start(&tx->kick, on_kick, 0, 0);
 	return 0;
 }
 
@@ -762,6 +815,27 @@ static void delete_done(struct sw_http_req *req, struct sw_http_response *resp, 
 	SW_UNUSED(rc);
 	SW_UNUSED(err);
 	tx->deleting = 0;
+	tx_maybe_free(tx);
+}
+
+static void send_delete(struct http_tx *tx)
+{
+	/* End the session on the server; it may answer 405, which is fine. */
+	struct sw_http_opts o = SW_HTTP_OPTS_INIT;
+	struct sw_strvec h = SW_STRVEC_INIT;
+
+	tx->want_delete = 0;
+	sw_strvec_pushf(&h, "Mcp-Session-Id: %s", tx->session);
+	sw_strvec_pushv(&h, (const char *const *)tx->conn->headers.v);
+	o.method = "DELETE";
+	o.url = tx->conn->url;
+	o.headers = (const char *const *)h.v;
+	o.total_timeout_ms = 2000;
+	o.on_done = delete_done;
+	o.data = tx;
+	if (sw_http_start(NULL, tx->conn->c->http, &o, NULL) == 0)
+		tx->deleting = 1;
+	sw_strvec_clear(&h);
 	tx_maybe_free(tx);
 }
 
@@ -779,21 +853,8 @@ static void tx_close(void *self)
 		if (p->req)
 			sw_http_cancel(p->req);
 	if (tx->session) {
-		/* End the session on the server; it may answer 405, which is fine. */
-		struct sw_http_opts o = SW_HTTP_OPTS_INIT;
-		struct sw_strvec h = SW_STRVEC_INIT;
-
-		sw_strvec_pushf(&h, "Mcp-Session-Id: %s", tx->session);
-		sw_strvec_pushv(&h, (const char *const *)tx->conn->headers.v);
-		o.method = "DELETE";
-		o.url = tx->conn->url;
-		o.headers = (const char *const *)h.v;
-		o.total_timeout_ms = 2000;
-		o.on_done = delete_done;
-		o.data = tx;
-		if (sw_http_start(NULL, tx->conn->c->http, &o, NULL) == 0)
-			tx->deleting = 1;
-		sw_strvec_clear(&h);
+		tx->want_delete = 1;
+		uv_timer_start(&tx->kick, on_kick, 0, 0);
 	}
 }
 
@@ -816,6 +877,10 @@ static int start_http(struct mcp_conn *conn, struct sw_error *err)
 		return rc;
 	tx = sw_xcalloc(1, sizeof(*tx));
 	tx->conn = conn;
+	tx->queue = (struct sw_strvec)SW_STRVEC_INIT;
+	uv_timer_init(conn->c->o.loop, &tx->kick);
+	tx->kick.data = tx;
+	tx->kick_open = 1;
 	sw_sse_init(&tx->get_sse, 0);
 	conn->tx = tx;
 	jrpc_set_transport(conn->rpc, &http_ops, tx);
@@ -1240,7 +1305,7 @@ static int http_busy(const struct mcp_client *c)
 	for (i = 0; i < c->nr_conns; i++) {
 		const struct http_tx *tx = c->conns[i]->tx;
 
-		if (tx && (tx->deleting || tx->posts || tx->get))
+		if (tx && (tx->deleting || tx->posts || tx->get || tx->want_delete))
 			return 1;
 	}
 	return 0;
