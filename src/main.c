@@ -33,7 +33,7 @@ const struct sw_cmd sw_commands[] = {
 	{ "spec", cmd_spec, 0, "Create, lint and track specs (requirements, design, tasks)" },
 
 	/* mcp (cmd/mcp.c) */
-	{ "mcp", cmd_mcp, 0, "List configured MCP servers" },
+	{ "mcp", cmd_mcp, 0, "List, call and serve MCP tools" },
 
 	/* knowledge (cmd/knowledge.c) */
 	{ "knowledge", cmd_knowledge, 0, "Index folders and search them (SQLite FTS5, embeddings)" },

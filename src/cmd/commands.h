@@ -21,6 +21,7 @@ int cmd_spec(int argc, const char **argv, struct sw_ctx *ctx);
 
 /* mcp */
 int cmd_mcp(int argc, const char **argv, struct sw_ctx *ctx);
+int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx);
 
 /* knowledge */
 int cmd_knowledge(int argc, const char **argv, struct sw_ctx *ctx);

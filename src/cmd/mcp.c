@@ -143,6 +143,7 @@ int cmd_mcp(int argc, const char **argv, struct sw_ctx *ctx)
 	static const struct sw_cmd verbs[] = {
 		{ "list", cmd_mcp_list, 0, "List configured MCP servers and where each comes from" },
 		/* verbs that talk to servers go below */
+		{ "serve", cmd_mcp_serve, 0, "Serve Specwright's tools over MCP (stdio or Streamable HTTP)" },
 
 		{ NULL, NULL, 0, NULL },
 	};
