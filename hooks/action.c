@@ -23,7 +23,8 @@ struct action_priv {
 static void build_env(struct sw_strvec *env, const struct hooks_action_opts *o)
 {
 	static const char *const ours[] = { "SPECWRIGHT_HOOK=", "SPECWRIGHT_EVENT=", "SPECWRIGHT_FILE=",
-					    "SPECWRIGHT_WORKSPACE=" };
+					    "SPECWRIGHT_FILES=", "SPECWRIGHT_WORKSPACE=" };
+	struct sw_buf list = SW_BUF_INIT;
 	char **e;
 	size_t i;
 
@@ -38,6 +39,16 @@ static void build_env(struct sw_strvec *env, const struct hooks_action_opts *o)
 	sw_strvec_pushf(env, "SPECWRIGHT_HOOK=%s", o->hook->id);
 	sw_strvec_pushf(env, "SPECWRIGHT_EVENT=%s", o->event);
 	sw_strvec_pushf(env, "SPECWRIGHT_FILE=%s", o->files && o->files[0] ? o->files[0] : "");
+	/* Whole paths only, and under the kernel's limit for one environment string. */
+	sw_buf_adds(&list, "SPECWRIGHT_FILES=");
+	for (i = 0; o->files && o->files[i]; i++) {
+		if (list.len + strlen(o->files[i]) + 1 > HOOKS_ACTION_MAX_FILES_ENV)
+			break;
+		if (i)
+			sw_buf_addch(&list, '\n');
+		sw_buf_adds(&list, o->files[i]);
+	}
+	sw_strvec_push_take(env, sw_buf_detach(&list, NULL));
 	sw_strvec_pushf(env, "SPECWRIGHT_WORKSPACE=%s", o->root);
 }
 

@@ -10,8 +10,12 @@
  *   cwd    the workspace root
  *   env    ours plus SPECWRIGHT_HOOK (the hook id), SPECWRIGHT_EVENT (the
  *          trigger, e.g. "fileEdited" or "userTriggered"), SPECWRIGHT_FILE
- *          (the first file, workspace-relative; empty when none) and
- *          SPECWRIGHT_WORKSPACE (the root)
+ *          (the first file, workspace-relative; empty when none),
+ *          SPECWRIGHT_FILES (every file, one per line, up to 64 KiB of
+ *          whole paths) and SPECWRIGHT_WORKSPACE (the root).  A run can be
+ *          about several files (changes that went quiet together, or that
+ *          queued up during the previous run): the JSON on stdin always
+ *          lists them all
  *   stdin  one JSON object, then EOF:
  *          {"hook_event_name":"fileEdited","hook":"lint","cwd":"/ws",
  *           "file":"src/a.ts","files":["src/a.ts","src/b.ts"]}
@@ -42,6 +46,7 @@
 #include <uv.h>
 
 #define HOOKS_ACTION_MAX_OUTPUT (1u << 20) /* captured bytes per stream */
+#define HOOKS_ACTION_MAX_FILES_ENV (64u << 10) /* SPECWRIGHT_FILES, below MAX_ARG_STRLEN */
 
 struct hooks_action;
 typedef void (*hooks_action_done_cb)(struct hooks_action *a, void *data);

@@ -24,6 +24,7 @@
 #define HOOKS_DIR ".kiro/hooks"
 #define HASH_MAX_BYTES (16u << 20) /* larger files are fingerprinted by size, mtime and inode */
 #define FOLLOWUP_WINDOW_MS 60000
+#define RUN_END_SLACK_MS 5 /* events read in the loop turn after the exit still count as the run's */
 
 struct hstate {
 	struct hooks_runner *r;
@@ -31,6 +32,8 @@ struct hstate {
 	const struct kiro_hook *hook;  /* in r->hooks; NULL when the hook is gone */
 	struct hooks_debounce *deb;
 	struct hooks_action *run;      /* the run going on, or NULL */
+	uint64_t run_start_ms;         /* loop time the current (or last) run started */
+	uint64_t run_end_ms;           /* loop time the last run ended (0 while none ended) */
 	struct sw_strvec run_files;
 	int run_followup;
 	struct sw_strvec queue;        /* files waiting for the next run, in arrival order */
@@ -211,6 +214,7 @@ static void on_done(struct hooks_action *a, void *data)
 	struct hooks_runner *r = hs->r;
 
 	hs->run = NULL; /* idle again before anyone looks (the report writes the status) */
+	hs->run_end_ms = uv_now(r->loop);
 	report_run(hs, a, NULL);
 	hooks_action_free(a);
 	sw_strvec_clear(&hs->run_files);
@@ -242,7 +246,7 @@ static int too_many_followups(struct hstate *hs)
 	hs->paused = 1;
 	notice(r, HOOKS_NOTICE_WARNING,
 	       "hook '%s' paused: it was re-triggered by changes made during its own runs %zu times "
-	       "within a minute (limit %u); edit its hook file or run it by hand to resume",
+	       "within a minute (limit %u); edit its hook file to resume",
 	       hs->id, hs->followup_nr, r->max_followups);
 	return 1;
 }
@@ -283,6 +287,8 @@ static void start_run(struct hstate *hs)
 	o.files = (const char *const *)hs->run_files.v;
 	o.on_done = on_done;
 	o.data = hs;
+	hs->run_start_ms = uv_now(r->loop);
+	hs->run_end_ms = 0;
 	if (hooks_action_start(&hs->run, r->loop, &o, &err) < 0) {
 		hs->run = NULL;
 		report_run(hs, NULL, &err);
@@ -298,6 +304,20 @@ static void on_kick(uv_timer_t *t)
 	for (hs = r->states; hs && !r->closing; hs = hs->next)
 		if (!hs->run && hs->queue.nr && !hs->paused)
 			start_run(hs);
+}
+
+/*
+ * 1 if a change first seen at loop time @first_ms happened while the hook
+ * ran: during the current run, or during the last one (its writes are
+ * usually delivered after it ended, once the debounce period is over).
+ * Both ends are loop times of the same clock, so a write made just before
+ * the command exited carries at most the exit's time.
+ */
+static int changed_during_run(const struct hstate *hs, uint64_t first_ms)
+{
+	if (hs->run)
+		return first_ms >= hs->run_start_ms;
+	return hs->run_end_ms && first_ms >= hs->run_start_ms && first_ms <= hs->run_end_ms + RUN_END_SLACK_MS;
 }
 
 /* A path of this hook went quiet: queue it if its net change fires the hook. */
@@ -319,9 +339,14 @@ static void on_item(const struct hooks_debounce_item *item, void *data)
 		sw_strmap_put(&hs->queued, item->path, (void *)1);
 		sw_strvec_push(&hs->queue, item->path);
 	}
-	if (hs->run)
+	/*
+	 * A file the hook has run on before, changed again while it ran: what a
+	 * self-triggering hook looks like.  New files arriving during a run (a
+	 * burst from another writer) are not.
+	 */
+	if (changed_during_run(hs, item->first_ms) && sw_strmap_get(&hs->seen, item->path))
 		hs->queue_followup = 1;
-	else
+	if (!hs->run)
 		kick(hs->r);
 }
 

@@ -18,12 +18,14 @@
  *   file with the hash the hook last ran on is dropped.  So a hook that
  *   rewrites its files with the same bytes (formatters on formatted code,
  *   generators, touch) does not trigger itself again.
- * - Loop guard: a run that starts because of changes made while the hook
- *   was running is a follow-up.  Inotify cannot tell who wrote a file, so a
+ * - Loop guard: a run is a follow-up when it starts because files the hook
+ *   had already run on changed again while it was running (or in the
+ *   moment its command exited).  Inotify cannot tell who wrote a file, so a
  *   hook that keeps changing what it watches shows up as a stream of
  *   follow-ups: more than max_followups of them within a minute pauses the
- *   hook with a warning.  Editing the hook file (or running it by hand)
- *   resumes it.
+ *   hook with a warning, and its events are dropped until the hook file is
+ *   edited (which resumes it).  New files arriving during runs (a burst
+ *   from another writer) are not follow-ups.
  * - Hot reload: a change under .kiro/hooks/ reloads every hook file (after
  *   the debounce); hooks keep their state by id; disabled hooks
  *   ("enabled": false) and hooks without a file trigger get no events.

@@ -291,7 +291,7 @@ static int cmd_hooks_run(int argc, const char **argv, struct sw_ctx *ctx)
 		goto out;
 	if (!h->enabled) {
 		sw_error_set(&err, SW_EINVAL, "hook '%s' is disabled (\"enabled\": false)", h->id);
-		sw_error_at(&err, h->path, h->line, h->col);
+		sw_error_at(&err, h->rel, h->line, h->col);
 		rc = sw_cmd_fail(&err);
 		goto out;
 	}
@@ -343,6 +343,8 @@ static int cmd_hooks_run(int argc, const char **argv, struct sw_ctx *ctx)
 		hooks_action_describe(a, &d);
 		if (a->ok)
 			sw_info("hook '%s' %s in %.1f ms", h->id, d.ptr, (double)a->duration_ns / 1e6);
+		else if (a->timed_out)
+			sw_errorf("hook '%s' %s", h->id, d.ptr);
 		else
 			sw_errorf("hook '%s' %s after %.1f ms", h->id, d.ptr, (double)a->duration_ns / 1e6);
 		sw_buf_release(&d);
@@ -423,6 +425,7 @@ static void ui_on_notice(enum hooks_notice level, const char *msg, void *data)
 		fprintf(ui->log, "%s %s %s\n", ts, names[level], msg);
 		fflush(ui->log);
 	}
+	write_status(ui); /* a pause or reload changes what status shows */
 	if (!ui->live)
 		return;
 	if (level == HOOKS_NOTICE_ERROR)
