@@ -146,4 +146,7 @@ bench: $(BIN)
 clean:
 	rm -rf $(BUILD)
 
+# The prompt files are embedded (.incbin) in this object.
+$(BUILD)/obj/specs-engine/prompts.o: $(wildcard specs-engine/prompts/*.md)
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -282,31 +282,40 @@ static void describe_design(struct sw_buf *b, const struct parsed *o, const stru
 	sw_strvec_clear(&removed);
 }
 
+static void describe(struct sw_buf *b, const struct vcs_change *ch)
+{
+	const char *base = sw_basename(ch->path);
+	struct parsed o, nw;
+
+	sw_buf_addf(b, "%s: %s\n", base, status_word(ch->status));
+	if (!doc_label(base))
+		return;
+	parse(&o, base, ch->old_text, ch->old_len);
+	parse(&nw, base, ch->new_text, ch->new_len);
+	if (!strcmp(base, "requirements.md") || !strcmp(base, "bugfix.md"))
+		describe_reqs(b, &o, &nw, !strcmp(base, "bugfix.md"));
+	else if (!strcmp(base, "tasks.md"))
+		describe_tasks(b, &o, &nw);
+	else
+		describe_design(b, &o, &nw);
+	release(&o);
+	release(&nw);
+}
+
 char *commitmsg_build(const char *name, const struct vcs_spec_commit *c)
 {
 	struct sw_buf b = SW_BUF_INIT;
-	size_t i, n = vcs_spec_nchanges(c);
+	size_t i, j, n = vcs_spec_nchanges(c);
 
 	subject(&b, name, c);
 	sw_buf_adds(&b, "\n\n");
-	for (i = 0; i < n; i++) {
-		const struct vcs_change *ch = vcs_spec_change(c, i);
-		const char *base = sw_basename(ch->path);
-		struct parsed o, nw;
-
-		sw_buf_addf(&b, "%s: %s\n", base, status_word(ch->status));
-		if (!doc_label(base))
-			continue;
-		parse(&o, base, ch->old_text, ch->old_len);
-		parse(&nw, base, ch->new_text, ch->new_len);
-		if (!strcmp(base, "requirements.md") || !strcmp(base, "bugfix.md"))
-			describe_reqs(&b, &o, &nw, !strcmp(base, "bugfix.md"));
-		else if (!strcmp(base, "tasks.md"))
-			describe_tasks(&b, &o, &nw);
-		else
-			describe_design(&b, &o, &nw);
-		release(&o);
-		release(&nw);
-	}
+	/* the documents in workflow order, then the other files */
+	for (j = 0; j < SW_ARRAY_SIZE(doc_order); j++)
+		for (i = 0; i < n; i++)
+			if (!strcmp(sw_basename(vcs_spec_change(c, i)->path), doc_order[j]))
+				describe(&b, vcs_spec_change(c, i));
+	for (i = 0; i < n; i++)
+		if (!doc_label(sw_basename(vcs_spec_change(c, i)->path)))
+			describe(&b, vcs_spec_change(c, i));
 	return sw_buf_detach(&b, NULL);
 }

@@ -464,3 +464,14 @@ void vcs_spec_free(struct vcs_spec_commit *c)
 	free(c);
 	git_libgit2_shutdown();
 }
+
+void vcs_blob_id(char oid_hex[VCS_OID_HEX], const void *data, size_t len)
+{
+	git_oid oid;
+
+	git_libgit2_init();
+	if (git_odb_hash(&oid, data, len, GIT_OBJECT_BLOB) < 0)
+		SW_BUG("cannot hash %zu bytes", len); /* only fails on allocation */
+	git_oid_tostr(oid_hex, VCS_OID_HEX, &oid);
+	git_libgit2_shutdown();
+}

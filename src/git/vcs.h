@@ -92,4 +92,10 @@ int vcs_spec_commit(struct vcs_spec_commit *c, const char *message, char oid_hex
 
 void vcs_spec_free(struct vcs_spec_commit *c);
 
+/*
+ * The git blob id of @data (what 'git hash-object' prints), a stable
+ * fingerprint of a document that needs no repository.
+ */
+void vcs_blob_id(char oid_hex[VCS_OID_HEX], const void *data, size_t len);
+
 #endif
