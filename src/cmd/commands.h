@@ -15,6 +15,9 @@ int cmd_workspace_doctor(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_steering(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_hooks(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_agent(int argc, const char **argv, struct sw_ctx *ctx);
+int cmd_steering_generate(int argc, const char **argv, struct sw_ctx *ctx);
+/* 1 if @text is still what 'init' wrote at .kiro-relative path @rel (".kiro/steering/tech.md"). */
+int cmd_workspace_is_template(const char *rel, const char *text, size_t len);
 
 /* specs */
 int cmd_spec(int argc, const char **argv, struct sw_ctx *ctx);

@@ -37,6 +37,10 @@ static const struct sw_cmd spec_verbs[] = {
 	{ "waves", spec_waves_cmd, 0, "Dependency waves, computed and from the file" },
 	{ "task", spec_task_cmd, 0, "Set a task's status (todo, queued, doing, done)" },
 	/* generation (new, refine, approve, status, commit): handlers declared in cmd/spec.h */
+	{ "new", cmd_spec_new, SW_CMD_NEEDS_WORKSPACE, "Write a new spec from a prompt through the agent, phase by phase" },
+	{ "approve", cmd_spec_approve, SW_CMD_NEEDS_WORKSPACE, "Approve a phase's document and write the next one" },
+	{ "refine", cmd_spec_refine, SW_CMD_NEEDS_WORKSPACE, "Revise a phase's document from a review comment" },
+	{ "status", cmd_spec_status, SW_CMD_NEEDS_WORKSPACE, "Where a spec stands: each phase written, waiting or approved" },
 	{ "commit", cmd_spec_commit, SW_CMD_NEEDS_WORKSPACE, "Commit a spec's files (and nothing else) with git" },
 
 	{ NULL, NULL, 0, NULL },

@@ -29,6 +29,10 @@ int cmd_spec_open(struct spec **out, struct sw_ctx *ctx, const char *name);
 void cmd_spec_print_diags(const struct spec *s);
 
 /* Generation verbs (new, refine, approve, status, commit) declare their handlers here. */
+int cmd_spec_new(int argc, const char **argv, struct sw_ctx *ctx);
+int cmd_spec_approve(int argc, const char **argv, struct sw_ctx *ctx);
+int cmd_spec_refine(int argc, const char **argv, struct sw_ctx *ctx);
+int cmd_spec_status(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_spec_commit(int argc, const char **argv, struct sw_ctx *ctx);
 
 #endif

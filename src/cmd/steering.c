@@ -206,6 +206,8 @@ int cmd_steering(int argc, const char **argv, struct sw_ctx *ctx)
 		{ "list", cmd_steering_list, SW_CMD_NEEDS_WORKSPACE, "List steering documents and their inclusion" },
 		{ "explain", cmd_steering_explain, SW_CMD_NEEDS_WORKSPACE,
 		  "Show which steering documents load for a file, and why" },
+		{ "generate", cmd_steering_generate, SW_CMD_NEEDS_WORKSPACE,
+		  "Write product.md, tech.md and structure.md from the repository through the agent" },
 		{ NULL, NULL, 0, NULL },
 	};
 

@@ -69,6 +69,16 @@ static const struct {
 	{ ".kiro/settings/mcp.json", "{\n  \"mcpServers\": {}\n}\n" },
 };
 
+int cmd_workspace_is_template(const char *rel, const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < SW_ARRAY_SIZE(init_files); i++)
+		if (!strcmp(init_files[i].path, rel))
+			return strlen(init_files[i].text) == len && !memcmp(init_files[i].text, text, len);
+	return 0;
+}
+
 static int cmd_init(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const char *const usage[] = {
