@@ -14,6 +14,10 @@
  * hooks.status.json (rewritten after every run) and hooks.log (one entry
  * per run with the command's output; daemon messages too).
  *
+ * When the workspace has a knowledge index (.kiro/knowledge.db), the same
+ * watcher keeps it fresh: saved files are re-indexed one batch at a time
+ * with kb_index_file() on the libuv thread pool, since SQLite blocks.
+ *
  * The verb table below is the place to add verbs that act on hooks.
  */
 #include "base/compat.h"
@@ -23,9 +27,12 @@
 #include "base/fs.h"
 #include "base/json.h"
 #include "base/log.h"
+#include "base/strmap.h"
 #include "hooks/action.h"
+#include "hooks/debounce.h"
 #include "hooks/runner.h"
 #include "kiro/hookfile.h"
+#include "knowledge/knowledge.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -364,7 +371,116 @@ out:
 
 /* ---- hooks watch ---- */
 
+struct watch_ui;
+
+/* Saved files waiting to be re-indexed, and the batch being re-indexed. */
+struct reindex {
+	struct watch_ui *ui;
+	uv_loop_t *loop;
+	char *root;
+	struct hooks_debounce *deb;
+	struct sw_strvec pending;
+	struct sw_strmap pending_set;
+	struct sw_strvec job;   /* owned by the worker while busy */
+	struct kb_db *db;       /* opened and used by the worker only */
+	uv_work_t work;
+	int busy;
+	size_t touched;         /* worker: files that belong to a knowledge base */
+	int rc;                 /* worker: first failure */
+	struct sw_error err;
+	int reported;           /* a failure was logged already */
+};
+
+static void ui_on_notice(enum hooks_notice level, const char *msg, void *data);
+
+static void reindex_work(uv_work_t *w)
+{
+	struct reindex *ri = w->data;
+	size_t i, n;
+
+	ri->touched = 0;
+	ri->rc = 0;
+	if (!ri->db && (ri->rc = kb_open(&ri->db, ri->root, 0, &ri->err)) < 0)
+		return;
+	for (i = 0; i < ri->job.nr; i++) {
+		n = 0;
+		if ((ri->rc = kb_index_file(ri->db, ri->job.v[i], NULL, &n, &ri->err)) < 0)
+			return;
+		ri->touched += n > 0;
+	}
+}
+
+static void reindex_start(struct reindex *ri);
+
+static void reindex_done(uv_work_t *w, int status)
+{
+	struct reindex *ri = w->data;
+
+	SW_UNUSED(status);
+	ri->busy = 0;
+	if (ri->rc < 0 && !ri->reported) {
+		ui_on_notice(HOOKS_NOTICE_WARNING, "cannot refresh the knowledge index", ri->ui);
+		ui_on_notice(HOOKS_NOTICE_WARNING, ri->err.msg, ri->ui);
+		ri->reported = 1;
+	} else if (ri->touched) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "knowledge index refreshed for %zu file%s", ri->touched,
+			 ri->touched == 1 ? "" : "s");
+		ui_on_notice(HOOKS_NOTICE_INFO, msg, ri->ui);
+	}
+	sw_strvec_clear(&ri->job);
+	reindex_start(ri);
+}
+
+static void reindex_start(struct reindex *ri)
+{
+	size_t i;
+
+	if (ri->busy || !ri->pending.nr || !ri->deb)
+		return;
+	for (i = 0; i < ri->pending.nr; i++)
+		sw_strvec_push(&ri->job, ri->pending.v[i]);
+	sw_strvec_clear(&ri->pending);
+	sw_strmap_release(&ri->pending_set);
+	ri->busy = 1;
+	ri->work.data = ri;
+	uv_queue_work(ri->loop, &ri->work, reindex_work, reindex_done);
+}
+
+static void reindex_item(const struct hooks_debounce_item *it, void *data)
+{
+	struct reindex *ri = data;
+
+	if (!sw_strmap_get(&ri->pending_set, it->path)) {
+		sw_strmap_put(&ri->pending_set, it->path, (void *)1);
+		sw_strvec_push(&ri->pending, it->path);
+	}
+	reindex_start(ri);
+}
+
+static void reindex_stop(struct reindex *ri)
+{
+	if (!ri)
+		return;
+	hooks_debounce_free(ri->deb);
+	ri->deb = NULL; /* a batch still running finishes; nothing new starts */
+}
+
+static void reindex_free(struct reindex *ri)
+{
+	if (!ri)
+		return;
+	kb_close(ri->db);
+	sw_strvec_clear(&ri->pending);
+	sw_strvec_clear(&ri->job);
+	sw_strmap_release(&ri->pending_set);
+	free(ri->root);
+	free(ri);
+}
+
 struct watch_ui {
+	struct reindex *reindex; /* NULL without a knowledge index */
 	const struct sw_ctx *ctx;
 	FILE *log;          /* the hook log (stdout itself in a daemon) */
 	int live;           /* foreground: a line per run on stdout */
@@ -374,6 +490,14 @@ struct watch_ui {
 	struct hooks_runner *r;
 	uv_signal_t sigint, sigterm;
 };
+
+static void reindex_on_file(const struct hooks_event *ev, void *data)
+{
+	struct watch_ui *ui = data;
+
+	if (ui->reindex && ui->reindex->deb)
+		hooks_debounce_push(ui->reindex->deb, ev);
+}
 
 static void write_status(struct watch_ui *ui)
 {
@@ -443,6 +567,7 @@ static void on_stop_signal(uv_signal_t *s, int signum)
 	SW_UNUSED(signum);
 	hooks_runner_free(ui->r);
 	ui->r = NULL;
+	reindex_stop(ui->reindex);
 	uv_close((uv_handle_t *)&ui->sigint, NULL);
 	uv_close((uv_handle_t *)&ui->sigterm, NULL);
 }
@@ -520,6 +645,20 @@ static int watch_run(const struct sw_ctx *ctx, const struct watch_cfg *cfg)
 	o.on_run = ui_on_run;
 	o.on_notice = ui_on_notice;
 	o.data = &ui;
+	{
+		char *db = sw_path_join(ctx->kiro_dir, KB_DB_NAME);
+
+		if (sw_is_file(db)) {
+			ui.reindex = sw_xcalloc(1, sizeof(*ui.reindex));
+			ui.reindex->ui = &ui;
+			ui.reindex->loop = &loop;
+			ui.reindex->root = sw_xstrdup(ctx->root);
+			hooks_debounce_new(&ui.reindex->deb, &loop, HOOKS_DEBOUNCE_DEFAULT_MS, reindex_item,
+					   ui.reindex);
+			o.on_file = reindex_on_file;
+		}
+		free(db);
+	}
 	if (hooks_runner_start(&ui.r, &loop, &o, &err) < 0)
 		goto fail;
 	uv_signal_init(&loop, &ui.sigint);
@@ -552,10 +691,12 @@ fail:
 	sw_report(&err);
 out:
 	hooks_runner_free(ui.r);
+	reindex_stop(ui.reindex);
 	if (loop_open) {
 		uv_run(&loop, UV_RUN_DEFAULT);
 		uv_loop_close(&loop);
 	}
+	reindex_free(ui.reindex);
 	if (lock >= 0) {
 		unlink(pid_path);
 		unlink(ui.status_path);
