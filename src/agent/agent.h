@@ -35,6 +35,12 @@
  *   agent_session_free(s)
  * agent_run_prompt() runs one turn to its end on the session's loop.
  *
+ * MCP tools: the caller attaches servers to a struct mcp_client (mcp/client.h)
+ * and passes it in the options; their tools are offered to the model as
+ * "<server>___<tool>" (model APIs allow only [A-Za-z0-9_-] in names) and
+ * known everywhere else, permissions and hook matchers included, as
+ * "@server/tool".
+ *
  * Transcript: .kiro/sessions/<id>.ndjson under the workspace root (or the
  * working directory), one JSON object per line: session, message,
  * usage, tool, compaction, turn_end.  Secrets are redacted before
@@ -161,12 +167,15 @@ struct agent_session_opts {
 	int transcript;                  /* write .kiro/sessions/<id>.ndjson */
 	int depth;                       /* 0 for a top-level session */
 	struct agent_events ev;
+	struct mcp_client *mcp;          /* attached MCP servers whose tools the agent may use (borrowed), or NULL */
+	const char *const *mcp_auto_approve; /* "@server/tool" patterns (mcp.json autoApprove) run without asking */
 };
 
 #define AGENT_SESSION_OPTS_INIT { NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0, 1, 0, \
-		{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL } }
+		{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }, NULL, NULL }
 
 struct agent_session;
+struct mcp_client;
 
 /*
  * Creates a session.  Errors: SW_ENOTFOUND (no model provider configured,

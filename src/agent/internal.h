@@ -15,6 +15,7 @@
 
 struct agent__call;
 struct agent_session;
+struct mcp_pending;
 
 typedef void (*agent__step_cb)(struct agent_session *s, void *arg);
 
@@ -32,6 +33,8 @@ struct agent__call {
 	int is_error;
 	enum agent_tool_status status;
 	struct sw_proc *proc;     /* execute_bash while it runs */
+	struct mcp_pending *mcp_call; /* MCP tool call in flight */
+	int mcp_dropped;          /* the call is being dropped: ignore its result */
 	struct agent_session **subs; /* use_subagent children while they run */
 	size_t nsubs, subs_done;
 	char **sub_results;
@@ -130,6 +133,9 @@ struct agent_session {
 	int compacted_at;             /* model_calls when the history was last compacted */
 	void *compact_job;            /* compaction in progress */
 	struct sw_strvec files;       /* files in play (for fileMatch steering) */
+	struct mcp_client *mcp;       /* borrowed, or NULL */
+	struct sw_strvec mcp_names;   /* pairs: model-facing name, "@server/tool" */
+	struct sw_strvec auto_approve;/* MCP autoApprove patterns */
 };
 
 /* session.c */
@@ -149,12 +155,14 @@ long agent__tokens(const char *text, size_t len);
  */
 void agent__walk(const char *root, const char *start, size_t max,
 		 int (*cb)(const char *rel, int is_dir, void *data), void *data);
+/* "@server/tool" for a model-facing MCP tool name, or NULL. */
+const char *agent__mcp_name(const struct agent_session *s, const char *model_name);
 /* Canonical name of a built-in tool name or alias, or NULL when not built in. */
 const char *agent__builtin(const char *name);
 /* 1 if @canonical is a read-only built-in (fs_read, glob, grep). */
 int agent__builtin_readonly(const char *canonical);
 /* The tool definitions the profile allows (caller frees). */
-cJSON *agent__tool_defs(const struct agent_session *s);
+cJSON *agent__tool_defs(struct agent_session *s);
 /* Fills title, kind, path for a call. */
 void agent__describe_call(struct agent_session *s, struct agent__call *c);
 /* Runs call @c; calls agent__tool_finished(s, c) when done (maybe before returning). */

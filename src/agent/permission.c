@@ -91,7 +91,7 @@ int agent__tool_enabled(const struct agent_session *s, const char *name)
 {
 	size_t i;
 
-	if (s->profile.all_tools && agent__builtin(name))
+	if (s->profile.all_tools && (agent__builtin(name) || name[0] == '@'))
 		return 1;
 	for (i = 0; i < s->profile.tools.nr; i++)
 		if (agent__tool_pattern_match(s->profile.tools.v[i], name))
@@ -316,7 +316,8 @@ enum agent__verdict agent__permission(struct agent_session *s, const struct agen
 		}
 	}
 	if (s->trust_all || in_list(&s->trusted, c->name, 0) ||
-	    in_list(&s->profile.allowed_tools, c->name, 0)) {
+	    in_list(&s->profile.allowed_tools, c->name, 0) ||
+	    (c->name[0] == '@' && in_list(&s->auto_approve, c->name, 1))) {
 		v = AGENT__ALLOW;
 		goto out;
 	}

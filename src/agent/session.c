@@ -123,6 +123,11 @@ int agent_session_new(struct agent_session **out, const struct agent_session_opt
 	s->trust_all = o->trust_all;
 	s->trusted = (struct sw_strvec)SW_STRVEC_INIT;
 	s->files = (struct sw_strvec)SW_STRVEC_INIT;
+	s->mcp_names = (struct sw_strvec)SW_STRVEC_INIT;
+	s->auto_approve = (struct sw_strvec)SW_STRVEC_INIT;
+	s->mcp = o->mcp;
+	if (o->mcp_auto_approve)
+		sw_strvec_pushv(&s->auto_approve, o->mcp_auto_approve);
 	if (o->trust_tools)
 		sw_strvec_split(&s->trusted, o->trust_tools, ',');
 	s->interactive = o->interactive;
@@ -237,6 +242,8 @@ void agent_session_free(struct agent_session *s)
 	free(s->root);
 	sw_strvec_clear(&s->trusted);
 	sw_strvec_clear(&s->files);
+	sw_strvec_clear(&s->mcp_names);
+	sw_strvec_clear(&s->auto_approve);
 	free(s->compact_job);
 	sw_buf_release(&s->spawn_context);
 	free(s->transcript_path);
@@ -464,6 +471,8 @@ static void on_model_done(struct model_call *call, struct model_response *resp, 
 		c->id = sw_xstrdup(id ? id : "");
 		c->raw_name = sw_xstrdup(name ? name : "");
 		canon = agent__builtin(c->raw_name);
+		if (!canon)
+			canon = agent__mcp_name(s, c->raw_name);
 		c->name = sw_xstrdup(canon ? canon : c->raw_name);
 		c->input = cJSON_GetObjectItem(b, "input");
 		sw_buf_init(&c->output, 0);

@@ -20,6 +20,7 @@
 #include "base/fs.h"
 #include "base/glob.h"
 #include "base/json.h"
+#include "mcp/client.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -135,7 +136,70 @@ static const struct {
 	  "[\"query\"]}}}}},\"required\":[\"command\"]}" },
 };
 
-cJSON *agent__tool_defs(const struct agent_session *s)
+const char *agent__mcp_name(const struct agent_session *s, const char *model_name)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < s->mcp_names.nr; i += 2)
+		if (!strcmp(s->mcp_names.v[i], model_name))
+			return s->mcp_names.v[i + 1];
+	return NULL;
+}
+
+/* "<server>___<tool>" with only [A-Za-z0-9_-], at most 64 bytes, unique in @s. */
+static char *model_facing_name(struct agent_session *s, const struct mcp_tool *t)
+{
+	struct sw_buf b = SW_BUF_INIT;
+	const char *p;
+	int n = 1;
+
+	for (p = t->server; *p; p++)
+		sw_buf_addch(&b, isalnum((unsigned char)*p) || *p == '-' || *p == '_' ? *p : '_');
+	sw_buf_adds(&b, "___");
+	for (p = t->tool; *p; p++)
+		sw_buf_addch(&b, isalnum((unsigned char)*p) || *p == '-' || *p == '_' ? *p : '_');
+	if (b.len > 64)
+		sw_buf_setlen(&b, 64);
+	while (agent__mcp_name(s, b.ptr)) {
+		char suffix[16];
+
+		snprintf(suffix, sizeof(suffix), "_%d", ++n);
+		if (b.len + strlen(suffix) > 64)
+			sw_buf_setlen(&b, 64 - strlen(suffix));
+		sw_buf_adds(&b, suffix);
+	}
+	return sw_buf_detach(&b, NULL);
+}
+
+static void add_mcp_defs(struct agent_session *s, cJSON *out)
+{
+	size_t i, n = s->mcp ? mcp_client_tool_count(s->mcp) : 0;
+
+	sw_strvec_clear(&s->mcp_names);
+	for (i = 0; i < n; i++) {
+		const struct mcp_tool *t = mcp_client_tool(s->mcp, i);
+		struct sw_buf desc = SW_BUF_INIT;
+		cJSON *d;
+		char *name;
+
+		if (!agent__tool_enabled(s, t->name))
+			continue;
+		name = model_facing_name(s, t);
+		sw_strvec_push(&s->mcp_names, name);
+		sw_strvec_push(&s->mcp_names, t->name);
+		sw_buf_addf(&desc, "%s (tool '%s' of MCP server '%s')", *t->description ? t->description : t->tool,
+			    t->tool, t->server);
+		d = cJSON_CreateObject();
+		cJSON_AddStringToObject(d, "name", name);
+		cJSON_AddStringToObject(d, "description", desc.ptr);
+		cJSON_AddItemToObject(d, "input_schema", cJSON_Duplicate(t->input_schema, 1));
+		cJSON_AddItemToArray(out, d);
+		sw_buf_release(&desc);
+		free(name);
+	}
+}
+
+cJSON *agent__tool_defs(struct agent_session *s)
 {
 	cJSON *out = cJSON_CreateArray();
 	size_t i;
@@ -158,6 +222,7 @@ cJSON *agent__tool_defs(const struct agent_session *s)
 		cJSON_AddItemToObject(t, "input_schema", schema);
 		cJSON_AddItemToArray(out, t);
 	}
+	add_mcp_defs(s, out);
 	return out;
 }
 
@@ -228,6 +293,8 @@ void agent__describe_call(struct agent_session *s, struct agent__call *c)
 		sw_buf_adds(&t, "Updating the todo list");
 	} else if (!strcmp(c->name, "use_subagent")) {
 		sw_buf_adds(&t, "Running sub-agents");
+	} else if (c->name[0] == '@') {
+		sw_buf_addf(&t, "Calling %s", c->name);
 	} else {
 		sw_buf_addf(&t, "%s", c->name);
 	}
@@ -980,6 +1047,7 @@ static void tool_subagent(struct agent_session *s, struct agent__call *c)
 	sw_strvec_push(&prof.tools, "fs_read");
 	sw_strvec_push(&prof.tools, "fs_write");
 	sw_strvec_push(&prof.tools, "execute_bash");
+	sw_strvec_push(&prof.tools, "@*"); /* MCP tools, as Kiro's sub-agents have them */
 	sw_strvec_pushv(&prof.allowed_tools, (const char *const *)s->profile.allowed_tools.v);
 	if (s->profile.tools_settings)
 		prof.tools_settings = cJSON_Duplicate(s->profile.tools_settings, 1);
@@ -1012,6 +1080,8 @@ static void tool_subagent(struct agent_session *s, struct agent__call *c)
 		o.interactive = 0;
 		o.transcript = 0;
 		o.depth = s->depth + 1;
+		o.mcp = s->mcp;
+		o.mcp_auto_approve = (const char *const *)s->auto_approve.v;
 		o.ev.turn_end = sub_turn_end;
 		o.ev.data = l;
 		sw_buf_addf(&prompt, "%s%s%s\n\nWhen you are done, answer with a short summary of what you found "
@@ -1041,6 +1111,46 @@ static void tool_subagent(struct agent_session *s, struct agent__call *c)
 	}
 }
 
+/* ------------------------------------------------------------------- MCP */
+
+static void mcp_done(struct mcp_pending *call, int rc, const cJSON *result, long long code,
+		     const struct sw_error *err, void *data)
+{
+	struct agent__call *c = data;
+
+	SW_UNUSED(call);
+	SW_UNUSED(code);
+	c->mcp_call = NULL;
+	if (c->mcp_dropped)
+		return;
+	if (rc < 0) {
+		fail(c, "%s", err ? err->msg : "the MCP call failed");
+	} else {
+		mcp_result_text(&c->output, result);
+		if (cJSON_IsTrue(cJSON_GetObjectItem(result, "isError")))
+			c->is_error = 1;
+	}
+	agent__tool_finished(c->owner, c);
+}
+
+static void tool_mcp(struct agent_session *s, struct agent__call *c)
+{
+	struct mcp_call_opts o = MCP_CALL_OPTS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+
+	if (!s->mcp) {
+		fail(c, "there is no tool named '%s'", c->raw_name);
+		agent__tool_finished(s, c);
+		return;
+	}
+	o.on_result = mcp_done;
+	o.data = c;
+	if (mcp_client_call(s->mcp, c->name, c->input, &o, &c->mcp_call, &err) < 0) {
+		fail(c, "%s", err.msg);
+		agent__tool_finished(s, c);
+	}
+}
+
 /* ------------------------------------------------------------------ dispatch */
 
 void agent__tool_run(struct agent_session *s, struct agent__call *c)
@@ -1061,6 +1171,9 @@ void agent__tool_run(struct agent_session *s, struct agent__call *c)
 	else if (!strcmp(c->name, "use_subagent")) {
 		tool_subagent(s, c);
 		return;
+	} else if (c->name[0] == '@') {
+		tool_mcp(s, c);
+		return;
 	} else
 		fail(c, "there is no tool named '%s'", c->raw_name);
 	agent__tool_finished(s, c);
@@ -1073,6 +1186,8 @@ void agent__tool_cancel(struct agent_session *s, struct agent__call *c)
 	SW_UNUSED(s);
 	if (c->proc)
 		sw_proc_terminate(c->proc);
+	if (c->mcp_call)
+		mcp_pending_cancel(c->mcp_call); /* on_result follows with SW_ECANCELED */
 	for (i = 0; c->subs && i < c->nsubs; i++)
 		if (c->subs[i])
 			agent_session_cancel(c->subs[i]);
@@ -1085,6 +1200,11 @@ void agent__tool_drop(struct agent__call *c)
 	if (c->proc) {
 		sw_proc_free(c->proc);
 		c->proc = NULL;
+	}
+	if (c->mcp_call) {
+		c->mcp_dropped = 1;
+		mcp_pending_cancel(c->mcp_call);
+		c->mcp_call = NULL;
 	}
 	for (i = 0; c->subs && i < c->nsubs; i++) {
 		if (c->subs[i]) {

@@ -26,6 +26,7 @@
 #include "kiro/agent.h"
 #include "kiro/mcpconfig.h"
 #include "kiro/workspace.h"
+#include "mcp/client.h"
 
 #include <unistd.h>
 
@@ -188,25 +189,80 @@ static char *read_stdin(void)
 	return sw_buf_detach(&b, NULL);
 }
 
-/* MCP servers the agent would start: its own, plus mcp.json when it includes them. */
-static size_t configured_mcp_servers(const char *root, const struct kiro_agent *a)
+/*
+ * Starts the MCP servers the agent uses (its own mcpServers, plus mcp.json
+ * when it includes them) and waits until each is ready or failed.  Returns
+ * the number that failed; their reasons are printed.  @auto collects
+ * "@server/tool" patterns from autoApprove.
+ */
+static size_t start_mcp(struct mcp_client *mc, const char *root, const struct kiro_agent *a,
+			struct sw_strvec *auto_ok, int quiet)
 {
 	struct kiro_mcp_config cfg = KIRO_MCP_CONFIG_INIT;
 	struct sw_diags diags = SW_DIAGS_INIT;
 	struct sw_error err = SW_ERROR_INIT;
 	char *global = kiro_global_dir();
-	size_t i, n = 0;
+	size_t i, j, failed = 0, attached = 0;
 	int rc = a ? kiro_agent_mcp(&cfg, a, root, global, &diags, &err)
 		   : kiro_mcp_load(&cfg, root, global, &diags, &err);
 
-	if (rc == 0)
-		for (i = 0; i < cfg.nr; i++)
-			if (!cfg.v[i]->disabled)
-				n++;
+	if (rc < 0) {
+		sw_report(&err);
+		failed++;
+	}
+	for (i = 0; rc == 0 && i < cfg.nr; i++) {
+		const struct kiro_mcp_server *sv = cfg.v[i];
+		struct kiro_mcp_resolved r = KIRO_MCP_RESOLVED_INIT;
+		struct mcp_server_spec spec = MCP_SERVER_SPEC_INIT;
+
+		if (sv->disabled)
+			continue;
+		sw_error_clear(&err);
+		if (kiro_mcp_resolve(&r, sv, NULL, NULL, &err) < 0) {
+			fprintf(stderr, "specwright: MCP server '%s': %s\n", sv->name, err.msg);
+			failed++;
+			kiro_mcp_resolved_release(&r);
+			continue;
+		}
+		spec.name = sv->name;
+		spec.argv = r.argv.nr ? (const char *const *)r.argv.v : NULL;
+		spec.env = (const char *const *)r.env.v;
+		spec.cwd = root;
+		spec.url = r.url;
+		spec.headers = (const char *const *)r.headers.v;
+		spec.disabled_tools = (const char *const *)sv->disabled_tools.v;
+		if (sv->timeout_ms > 0)
+			spec.connect_timeout_ms = (uint64_t)sv->timeout_ms;
+		if (sv->request_timeout_ms > 0)
+			spec.request_timeout_ms = (uint64_t)sv->request_timeout_ms;
+		if (mcp_client_attach(mc, &spec, NULL, &err) < 0) {
+			fprintf(stderr, "specwright: MCP server '%s': %s\n", sv->name, err.msg);
+			failed++;
+		} else {
+			attached++;
+		}
+		for (j = 0; j < sv->auto_approve.nr; j++)
+			sw_strvec_pushf(auto_ok, "@%s/%s", sv->name, sv->auto_approve.v[j]);
+		kiro_mcp_resolved_release(&r);
+	}
+	if (attached)
+		mcp_client_wait(mc, 0);
+	for (i = 0; i < mcp_client_conn_count(mc); i++) {
+		struct mcp_conn *conn = mcp_client_conn(mc, i);
+
+		if (mcp_conn_state(conn) != MCP_CONN_READY) {
+			failed++;
+			fprintf(stderr, "specwright: MCP server '%s' did not start: %s\n", mcp_conn_name(conn),
+				mcp_conn_error(conn));
+		} else if (!quiet) {
+			sw_verbose("MCP server '%s' ready with %zu tools", mcp_conn_name(conn),
+				   mcp_conn_tool_count(conn));
+		}
+	}
 	kiro_mcp_release(&cfg);
 	sw_diags_release(&diags);
 	free(global);
-	return n;
+	return failed;
 }
 
 static void walk_close(uv_handle_t *h, void *arg)
@@ -278,6 +334,8 @@ int cmd_chat(int argc, const char **argv, struct sw_ctx *ctx)
 	const struct kiro_agent *agent = NULL;
 	struct agent_profile profile = AGENT_PROFILE_INIT;
 	struct chat c;
+	struct mcp_client *mcp = NULL;
+	struct sw_strvec auto_ok = SW_STRVEC_INIT;
 	char *root = NULL;
 	int exit_code = 0, i;
 
@@ -318,12 +376,6 @@ int cmd_chat(int argc, const char **argv, struct sw_ctx *ctx)
 			o.profile = &profile;
 		}
 	}
-	if (require_mcp && configured_mcp_servers(root, agent) > 0) {
-		fprintf(stderr, "specwright: MCP servers are configured but could not be started: "
-				"this build has no MCP client yet\n");
-		exit_code = CHAT_EXIT_MCP;
-		goto out;
-	}
 	if (!c.interactive && !prompt.len) {
 		char *in = read_stdin();
 
@@ -335,6 +387,19 @@ int cmd_chat(int argc, const char **argv, struct sw_ctx *ctx)
 		}
 	}
 	uv_loop_init(&c.loop);
+	{
+		struct mcp_client_opts mo = MCP_CLIENT_OPTS_INIT;
+
+		mo.loop = &c.loop;
+		mcp_client_new(&mcp, &mo);
+		if (start_mcp(mcp, root, agent, &auto_ok, c.quiet) > 0 && require_mcp) {
+			fprintf(stderr, "specwright: an MCP server failed to start (--require-mcp-startup)\n");
+			exit_code = CHAT_EXIT_MCP;
+			goto close;
+		}
+	}
+	o.mcp = mcp;
+	o.mcp_auto_approve = (const char *const *)auto_ok.v;
 	o.loop = &c.loop;
 	o.cwd = ctx->cwd;
 	o.root = root;
@@ -409,6 +474,7 @@ int cmd_chat(int argc, const char **argv, struct sw_ctx *ctx)
 	uv_close((uv_handle_t *)&c.sigterm, NULL);
 close:
 	agent_session_free(c.s);
+	mcp_client_free(mcp);
 	uv_run(&c.loop, UV_RUN_NOWAIT);
 	uv_walk(&c.loop, walk_close, NULL);
 	uv_run(&c.loop, UV_RUN_DEFAULT);
@@ -416,6 +482,7 @@ close:
 out:
 	agent_profile_release(&profile);
 	kiro_agents_release(&agents);
+	sw_strvec_clear(&auto_ok);
 	free(root);
 	sw_buf_release(&prompt);
 	return exit_code;

@@ -245,6 +245,23 @@ EOF
 	expect_no_grep wJalrXUtnFEMIEXAMPLEKEY ws/.kiro/sessions/*.ndjson
 '
 
+EVERYTHING=$SW_TOP/tests/node_modules/.bin/mcp-server-everything
+sw_test 'MCP tools from mcp.json reach the model and run' '
+	[ -x "$EVERYTHING" ] || { echo "skipping: no $EVERYTHING"; exit 0; }
+	workspace
+	printf "{\"mcpServers\":{\"everything\":{\"command\":\"%s\",\"args\":[\"stdio\"]}}}" "$EVERYTHING" > ws/.kiro/settings/mcp.json
+	cat > s.json <<EOF
+{"steps":[
+ {"expect":{"tools":["everything___echo","fs_read"]},
+  "respond":{"tool_calls":[{"id":"m1","name":"everything___echo","input":{"message":"hello mcp"}}]}},
+ {"expect":{"tool_result_contains":["Echo: hello mcp"]},"respond":{"text":"The server echoed."}}
+]}
+EOF
+	ms_start s.json && use_provider openai && cd ws &&
+	sw chat --no-interactive --require-mcp-startup --trust-tools "@everything" "echo something" >../out 2>../err && cd .. &&
+	ms_check 2 && expect_grep "The server echoed." out && expect_grep "Calling @everything/echo" err
+'
+
 sw_test 'no provider configured names the ways to configure one' '
 	workspace && cd ws && code=0 &&
 	env -u ANTHROPIC_API_KEY -u OPENAI_API_KEY -u OPENAI_BASE_URL -u AWS_ACCESS_KEY_ID -u AWS_PROFILE \
