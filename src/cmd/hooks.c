@@ -499,6 +499,30 @@ static void reindex_on_file(const struct hooks_event *ev, void *data)
 		hooks_debounce_push(ui->reindex->deb, ev);
 }
 
+/*
+ * Replaces a runtime file of .kiro/run (not a user file) by write and
+ * rename, without sw_write_atomic's fsyncs: they would block the loop for
+ * milliseconds after every run, delaying the next save's hook, and the
+ * file is rewritten anyway.
+ */
+static void write_runtime_file(const char *path, const struct sw_buf *b)
+{
+	struct sw_buf tmp = SW_BUF_INIT;
+	int fd;
+
+	sw_buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	fd = open(tmp.ptr, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		int ok = write(fd, b->ptr, b->len) == (ssize_t)b->len;
+
+		if (close(fd) == 0 && ok && rename(tmp.ptr, path) == 0)
+			goto out;
+		unlink(tmp.ptr);
+	}
+out:
+	sw_buf_release(&tmp);
+}
+
 static void write_status(struct watch_ui *ui)
 {
 	struct sw_buf b = SW_BUF_INIT;
@@ -514,7 +538,7 @@ static void write_status(struct watch_ui *ui)
 	cJSON_AddStringToObject(doc, "updated", now);
 	sw_json_print(&b, doc, 1);
 	sw_buf_addch(&b, '\n');
-	sw_write_atomic(ui->status_path, b.ptr, b.len, NULL);
+	write_runtime_file(ui->status_path, &b);
 	cJSON_Delete(doc);
 	sw_buf_release(&b);
 }
