@@ -108,8 +108,8 @@ int hooks_action_start(struct hooks_action **out, uv_loop_t *loop, const struct 
 	assert(o->hook && o->root && o->event);
 	if (o->hook->action == KIRO_HOOK_ASK_AGENT)
 		return sw_error_set(err, SW_ENOTFOUND,
-				    "hook '%s' asks an agent, but askAgent is not available yet: this build "
-				    "has no Agent Client Protocol client to send the prompt to",
+				    "hook '%s' asks an agent, but askAgent is not available yet: hook prompts "
+				    "are not handed to an Agent Client Protocol agent in this version",
 				    o->hook->id);
 	if (!o->hook->command || !*o->hook->command)
 		return sw_error_set(err, SW_EINVAL, "hook '%s' has no command to run", o->hook->id);

@@ -23,9 +23,10 @@
  *          group gets SIGTERM, then SIGKILL
  * stdout and stderr are captured (up to max_output bytes each) for the log.
  *
- * askAgent: needs an Agent Client Protocol client to hand the prompt to an
- * agent.  This build has none, so starting an askAgent action fails with
- * SW_ENOTFOUND and a message that says so; nothing pretends to have run.
+ * askAgent: the prompt would go to an agent over the Agent Client Protocol
+ * (src/acp/client.h).  That hand-over is not written yet, so starting an
+ * askAgent action fails with SW_ENOTFOUND and a message that says so;
+ * nothing pretends to have run.
  *
  * Calling sequence:
  *   1. struct hooks_action_opts o = HOOKS_ACTION_OPTS_INIT; o.hook, o.root, o.event, o.files, o.on_done
@@ -81,7 +82,7 @@ struct hooks_action {
 
 /*
  * Starts @o->hook's action.  Errors: SW_ENOTFOUND (bash missing, or an
- * askAgent action: no ACP client in this build), SW_EIO.  On success *@out
+ * askAgent action, not runnable yet), SW_EIO.  On success *@out
  * is the caller's (hooks_action_free).
  */
 int hooks_action_start(struct hooks_action **out, uv_loop_t *loop, const struct hooks_action_opts *o,
