@@ -198,7 +198,7 @@ int main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if (sw_cmd_prepare(c, &ctx)) {
+	if (!sw_cmd_wants_help(argc - i, (const char **)argv + i) && sw_cmd_prepare(c, &ctx)) {
 		rc = 1;
 		goto out;
 	}

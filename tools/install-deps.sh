@@ -9,7 +9,7 @@ PKGS="build-essential pkg-config git ca-certificates curl
 libcurl4-openssl-dev libcjson-dev libgit2-dev libcmark-dev libmd4c-dev libmd4c-html0-dev
 libuv1-dev libmicrohttpd-dev libsqlite3-dev libyaml-dev libcmocka-dev
 python3 clang
-inotify-tools"
+inotify-tools zsh groff-base"
 
 SUDO=
 if [ "$(id -u)" != 0 ]; then

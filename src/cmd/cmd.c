@@ -31,6 +31,19 @@ void sw_cmd_suggest(const struct sw_cmd *table, const char *name)
 		fprintf(stderr, "\nThe most similar command is\n\t%s\n", best->name);
 }
 
+int sw_cmd_wants_help(int argc, const char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	}
+	return 0;
+}
+
 int sw_cmd_prepare(const struct sw_cmd *c, struct sw_ctx *ctx)
 {
 	struct sw_error err = SW_ERROR_INIT;
@@ -72,7 +85,7 @@ int sw_cmd_dispatch(const char *group, const struct sw_cmd *table, int argc, con
 	for (c = table; c->name; c++) {
 		if (strcmp(c->name, argv[1]))
 			continue;
-		if (sw_cmd_prepare(c, ctx))
+		if (!sw_cmd_wants_help(argc - 1, argv + 1) && sw_cmd_prepare(c, ctx))
 			return 1;
 		return c->fn(argc - 1, argv + 1, ctx);
 	}

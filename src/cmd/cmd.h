@@ -49,6 +49,9 @@ int sw_cmd_dispatch(const char *group, const struct sw_cmd *table, int argc, con
 /* Finds .kiro for @ctx if needed by @flags; prints and returns 1 on failure. */
 int sw_cmd_prepare(const struct sw_cmd *c, struct sw_ctx *ctx);
 
+/* 1 if argv[1..] asks for --help/-h (before any "--"): preconditions are then skipped. */
+int sw_cmd_wants_help(int argc, const char **argv);
+
 /* Prints the nearest command name as a hint, if one is close enough. */
 void sw_cmd_suggest(const struct sw_cmd *table, const char *name);
 

@@ -152,7 +152,7 @@ static int cmd_steering_explain(int argc, const char **argv, struct sw_ctx *ctx)
 		return sw_opt_exit(argc);
 	if (argc != 1)
 		return sw_usage_error(usage, argc ? "too many arguments" : "missing PATH");
-	abs = argv[0][0] == '/' ? sw_path_absolute(argv[0]) : sw_path_absolute(argv[0]);
+	abs = sw_path_absolute(argv[0]);
 	rel = sw_path_relative(abs, ctx->root);
 	if (rel[0] == '/' || !strcmp(rel, "..") || sw_starts_with(rel, "../")) {
 		fprintf(stderr, "specwright: '%s' is outside the workspace '%s'\n", argv[0], ctx->root);

@@ -42,3 +42,9 @@ sw_test 'doctor -q hides warnings but not errors' '
 	broken_workspace && expect_fail 1 sw -q doctor >out 2>err &&
 	expect_no_grep "warning:" err && expect_grep "error:" err
 '
+
+sw_test '--help works outside a workspace' '
+	sw doctor --help >out && expect_grep "usage: specwright doctor" out &&
+	sw steering explain --help >out && expect_grep "usage: specwright steering explain" out &&
+	sw help agent validate >out && expect_grep "usage: specwright agent validate" out
+'
