@@ -288,3 +288,27 @@ sw_test '--agent lends a custom agent prompt; an unknown agent is an error befor
 	expect_fail 1 gen spec new other "$PROMPT" --agent nobody 2>err &&
 	expect_grep "no agent .nobody." err && test ! -e .kiro/specs/other
 '
+
+sw_test 'a quick spec writes all three documents without stopping' '
+	setup &&
+	$MK "$DEMO/requirements.md" "$DEMO/design.md" "$DEMO/tasks.md" >script.json &&
+	ms_start script.json &&
+	gen spec new todo "$PROMPT" --type quick --json >out.json 2>err &&
+	python3 -c "import json; d=json.load(open(\"out.json\")); assert d[\"ok\"] and d[\"waiting\"] is None and d[\"type\"]==\"quick\" and [p[\"status\"] for p in d[\"phases\"]]==[\"approved\"]*3, d" &&
+	expect_grep "\"specType\": \"feature\"" .kiro/specs/todo/.config.kiro &&
+	test -f .kiro/specs/todo/tasks.md && ms_check 3
+'
+
+sw_test 'status of a spec Kiro wrote: its documents are unreviewed; an edit after approval shows' '
+	sw_skip_unless_shared
+	[ -d "$SW_SHARED/corpus" ] || exit 0
+	setup && mkdir -p .kiro/specs &&
+	cp -r "$SW_SHARED/corpus/michaelada__holism-aws-framework/.kiro/specs/event-ticketing-save-fix" .kiro/specs/fix &&
+	chmod -R u+w .kiro/specs/fix &&
+	sw spec status fix >st && expect_grep "spec fix (bugfix, requirements-first)" st &&
+	expect_grep "bugfix.md *present, no review recorded" st &&
+	$MK "$DEMO/requirements.md" >script.json && ms_start script.json &&
+	gen spec new todo "$PROMPT" >/dev/null 2>&1 && sw spec approve todo --no-next >/dev/null 2>&1 &&
+	echo "extra line" >>.kiro/specs/todo/requirements.md &&
+	sw spec status todo >st && expect_grep "requirements.md *approved .*, edited since" st
+'
