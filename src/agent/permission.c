@@ -350,8 +350,8 @@ enum agent__verdict agent__permission(struct agent_session *s, const struct agen
 			goto out;
 		}
 	}
-	if (!strcmp(c->name, "todo_list"))
-		v = AGENT__ALLOW; /* only touches the session's own list */
+	if (!strcmp(c->name, "todo_list") || !strcmp(c->name, "knowledge"))
+		v = AGENT__ALLOW; /* the session's own list; knowledge is trusted, as in Kiro */
 out:
 	free(path);
 	return v;

@@ -2,7 +2,7 @@
 /*
  * tools.c - the built-in tools, with Kiro's names and aliases:
  *   fs_read (read), fs_write (write), execute_bash (shell), glob, grep,
- *   todo_list (todo), use_subagent (subagent).
+ *   todo_list (todo), use_subagent (subagent), knowledge (knowledge/tool.h).
  * Their input shapes follow Kiro's tool index: fs_read takes a path and a
  * mode (Line, Directory, Search) or a list of such "operations"; fs_write
  * takes a command (create, str_replace, insert, append); execute_bash a
@@ -20,6 +20,8 @@
 #include "base/fs.h"
 #include "base/glob.h"
 #include "base/json.h"
+#include "knowledge/embed.h"
+#include "knowledge/tool.h"
 #include "mcp/client.h"
 
 #include <ctype.h>
@@ -47,6 +49,7 @@ static const struct builtin {
 	{ "grep", NULL, "search", 1 },
 	{ "todo_list", "todo", "think", 0 },
 	{ "use_subagent", "subagent", "other", 0 },
+	{ "knowledge", NULL, "search", 0 },
 };
 
 const char *agent__builtin(const char *name)
@@ -222,6 +225,17 @@ cJSON *agent__tool_defs(struct agent_session *s)
 		cJSON_AddItemToObject(t, "input_schema", schema);
 		cJSON_AddItemToArray(out, t);
 	}
+	if (agent__tool_enabled(s, "knowledge") && s->depth == 0) {
+		cJSON *t = cJSON_CreateObject(), *schema = NULL;
+		struct sw_error err = SW_ERROR_INIT;
+
+		if (sw_json_parse(&schema, kb_tool_input_schema(), strlen(kb_tool_input_schema()), &err) < 0)
+			SW_BUG("knowledge tool schema: %s", err.msg);
+		cJSON_AddStringToObject(t, "name", "knowledge");
+		cJSON_AddStringToObject(t, "description", kb_tool_description());
+		cJSON_AddItemToObject(t, "input_schema", schema);
+		cJSON_AddItemToArray(out, t);
+	}
 	add_mcp_defs(s, out);
 	return out;
 }
@@ -293,6 +307,9 @@ void agent__describe_call(struct agent_session *s, struct agent__call *c)
 		sw_buf_adds(&t, "Updating the todo list");
 	} else if (!strcmp(c->name, "use_subagent")) {
 		sw_buf_adds(&t, "Running sub-agents");
+	} else if (!strcmp(c->name, "knowledge")) {
+		sw_buf_addf(&t, "Knowledge: %s %.200s", in_str(c->input, "command") ? in_str(c->input, "command") : "",
+			    in_str(c->input, "query") ? in_str(c->input, "query") : "");
 	} else if (c->name[0] == '@') {
 		sw_buf_addf(&t, "Calling %s", c->name);
 	} else {
@@ -1111,6 +1128,36 @@ static void tool_subagent(struct agent_session *s, struct agent__call *c)
 	}
 }
 
+/* ----------------------------------------------------------------- knowledge */
+
+static void tool_knowledge(struct agent_session *s, struct agent__call *c)
+{
+	const char *cmd = in_str(c->input, "command");
+	int readonly = cmd && (!strcmp(cmd, "search") || !strcmp(cmd, "show") || !strcmp(cmd, "list") ||
+			       !strcmp(cmd, "status"));
+	struct kb_embedder_http *eh = NULL;
+	struct sw_error err = SW_ERROR_INIT;
+	struct kb_db *db = NULL;
+	cJSON *out = NULL;
+
+	if (kb_open(&db, s->root ? s->root : s->cwd, readonly, &err) < 0) {
+		fail(c, "%s", err.msg);
+		return;
+	}
+	/* "best" knowledge bases need the embedding endpoint; without one they fail with a clear message. */
+	if (kb_embedder_from_env(&eh, NULL, &err) < 0)
+		eh = NULL;
+	sw_error_clear(&err);
+	if (kb_tool_run(db, c->input, eh ? kb_embedder_http_get(eh) : NULL, &out, &err) < 0)
+		fail(c, "%s", err.msg);
+	else
+		sw_buf_adds(&c->output, cJSON_GetStringValue(cJSON_GetObjectItem(out, "text")) ?
+					cJSON_GetStringValue(cJSON_GetObjectItem(out, "text")) : "");
+	cJSON_Delete(out);
+	kb_embedder_http_free(eh);
+	kb_close(db);
+}
+
 /* ------------------------------------------------------------------- MCP */
 
 static void mcp_done(struct mcp_pending *call, int rc, const cJSON *result, long long code,
@@ -1168,6 +1215,8 @@ void agent__tool_run(struct agent_session *s, struct agent__call *c)
 		tool_search(s, c, 1);
 	else if (!strcmp(c->name, "todo_list"))
 		tool_todo(s, c);
+	else if (!strcmp(c->name, "knowledge"))
+		tool_knowledge(s, c);
 	else if (!strcmp(c->name, "use_subagent")) {
 		tool_subagent(s, c);
 		return;

@@ -245,6 +245,21 @@ EOF
 	expect_no_grep wJalrXUtnFEMIEXAMPLEKEY ws/.kiro/sessions/*.ndjson
 '
 
+sw_test 'the knowledge tool searches the workspace knowledge bases' '
+	workspace && mkdir -p ws/docs && printf "# Fruit\nThe banana is yellow and curved.\n" > ws/docs/fruit.md &&
+	(cd ws && sw knowledge add --name docs --path docs --index-type fast >/dev/null)
+	cat > s.json <<EOF
+{"steps":[
+ {"expect":{"tools":["knowledge"]},
+  "respond":{"tool_calls":[{"id":"k1","name":"knowledge","input":{"command":"search","query":"banana"}}]}},
+ {"expect":{"tool_result_contains":["fruit.md","banana is yellow"]},"respond":{"text":"Found it."}}
+]}
+EOF
+	ms_start s.json && use_provider anthropic && cd ws &&
+	sw chat --no-interactive "what colour is the banana" >../out 2>../err && cd .. &&
+	ms_check 2 && expect_grep "Found it." out
+'
+
 EVERYTHING=$SW_TOP/tests/node_modules/.bin/mcp-server-everything
 sw_test 'MCP tools from mcp.json reach the model and run' '
 	[ -x "$EVERYTHING" ] || { echo "skipping: no $EVERYTHING"; exit 0; }

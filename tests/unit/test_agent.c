@@ -170,7 +170,7 @@ static void agent__tool_definitions_follow_the_profile(void **state)
 	open_session(&f, NULL, 0);
 	cJSON_ArrayForEach(t, agent_session_tools(f.s))
 		sw_buf_addf(&names, "%s,", cJSON_GetStringValue(cJSON_GetObjectItem(t, "name")));
-	assert_string_equal(names.ptr, "fs_read,fs_write,execute_bash,glob,grep,todo_list,use_subagent,");
+	assert_string_equal(names.ptr, "fs_read,fs_write,execute_bash,glob,grep,todo_list,use_subagent,knowledge,");
 	assert_string_equal(agent__builtin("shell"), "execute_bash");
 	assert_string_equal(agent__builtin("read"), "fs_read");
 	assert_null(agent__builtin("web_fetch"));
