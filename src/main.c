@@ -42,6 +42,7 @@ const struct sw_cmd sw_commands[] = {
 	{ "chat", cmd_chat, 0, "Talk to the built-in agent (interactive, or one turn headless)" },
 
 	/* acp (cmd/acp.c) */
+	{ "acp", cmd_acp, 0, "Serve the built-in agent over the Agent Client Protocol" },
 	{ "acp-client", cmd_acp_client, 0, "Drive an ACP agent for one prompt" },
 
 	{ NULL, NULL, 0, NULL },

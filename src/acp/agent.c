@@ -1284,14 +1284,13 @@ static void m_set_mode(struct jrpc *rpc, struct jrpc_request *req, const char *m
 	}
 	free(k->mode);
 	k->mode = sw_xstrdup(mode->valuestring);
-	/* The backend may have reopened the session under a new id: keep ours. */
-	jrpc_reply_take(req, NULL, NULL);
 	{
 		cJSON *u = new_update("current_mode_update");
 
 		cJSON_AddStringToObject(u, "currentModeId", k->mode);
 		send_update(k, u);
 	}
+	jrpc_reply_take(req, NULL, NULL);
 }
 
 static void m_cancel_request(struct jrpc *rpc, struct jrpc_request *req, const char *method,

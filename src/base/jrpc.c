@@ -19,6 +19,7 @@
 #include "json.h"
 
 #include <math.h>
+#include <unistd.h>
 
 struct method {
 	char *name;
@@ -95,6 +96,9 @@ struct jrpc {
 
 	struct owned_handle *in_h, *out_h; /* jrpc_attach_fds; equal for a socket */
 	int out_shutdown;             /* shutdown requested on out_h */
+	int in_file, out_file;        /* regular files (not pollable): fds, else -1 */
+	uv_fs_t in_req;               /* the read in flight on in_file */
+	char *in_buf;
 
 	struct sw_proc *child;        /* jrpc_attach_child */
 	sw_proc_data_cb child_stderr;
@@ -132,6 +136,7 @@ static void release_all(struct jrpc *rpc)
 		free(rpc->methods[i].name);
 	free(rpc->methods);
 	sw_buf_release(&rpc->in);
+	free(rpc->in_buf);
 	free(rpc->name);
 	free(rpc);
 }
@@ -631,6 +636,7 @@ void jrpc_new(struct jrpc **out, uv_loop_t *loop, const struct jrpc_opts *o)
 	if (!rpc->o.max_message)
 		rpc->o.max_message = JRPC_MAX_MESSAGE;
 	rpc->name = sw_xstrdup(rpc->o.name ? rpc->o.name : "peer");
+	rpc->in_file = rpc->out_file = -1;
 	rpc->o.name = rpc->name;
 	sw_buf_init(&rpc->in, 0);
 	if (loop) {
@@ -728,6 +734,20 @@ static int fd_write(void *self, const char *buf, size_t len, struct sw_error *er
 	uv_buf_t b;
 	int r;
 
+	if (rpc->out_file >= 0) {
+		/* A regular file cannot be polled; writing to it does not block for long. */
+		while (len) {
+			ssize_t n = write(rpc->out_file, buf, len);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n < 0)
+				return sw_error_errno(err, SW_EIO, "cannot write to '%s'", rpc->name);
+			buf += n;
+			len -= (size_t)n;
+		}
+		return 0;
+	}
 	if (!rpc->out_h || rpc->out_shutdown)
 		return sw_error_set(err, SW_EIO, "connection to '%s' is closed", rpc->name);
 	w = sw_xcalloc(1, sizeof(*w));
@@ -763,6 +783,8 @@ static void fd_close(void *self)
 	struct owned_handle *out = rpc->out_h;
 	uv_shutdown_t *req;
 
+	rpc->in_file = -1;  /* a read in flight finishes unheard */
+	rpc->out_file = -1;
 	if (rpc->in_h && rpc->in_h != out) {
 		uv_read_stop(&rpc->in_h->u.stream);
 		close_owned(rpc, &rpc->in_h);
@@ -825,6 +847,54 @@ static int open_fd(struct jrpc *rpc, struct owned_handle **out, int fd, int read
 	return 0;
 }
 
+static void file_read_next(struct jrpc *rpc);
+
+static void file_read_done(uv_fs_t *req)
+{
+	struct jrpc *rpc = req->data;
+	ssize_t n = req->result;
+
+	uv_fs_req_cleanup(req);
+	rpc->handles--;
+	enter(rpc);
+	if (rpc->in_file >= 0 && !rpc->closed) {
+		if (n > 0) {
+			jrpc_feed(rpc, rpc->in_buf, (size_t)n);
+			file_read_next(rpc);
+		} else if (n == 0) {
+			jrpc_feed_eof(rpc);
+		} else {
+			struct sw_error err = SW_ERROR_INIT;
+
+			sw_error_set(&err, SW_EIO, "cannot read from '%s': %s", rpc->name, uv_strerror((int)n));
+			peer_gone(rpc, &err);
+		}
+	}
+	leave(rpc);
+}
+
+static void file_read_next(struct jrpc *rpc)
+{
+	uv_buf_t b;
+	int r;
+
+	if (rpc->in_file < 0 || rpc->closed || rpc->freed)
+		return;
+	if (!rpc->in_buf)
+		rpc->in_buf = sw_xmalloc(65536);
+	b = uv_buf_init(rpc->in_buf, 65536);
+	rpc->in_req.data = rpc;
+	r = uv_fs_read(rpc->loop, &rpc->in_req, rpc->in_file, &b, 1, -1, file_read_done);
+	if (r < 0) {
+		struct sw_error err = SW_ERROR_INIT;
+
+		sw_error_set(&err, SW_EIO, "cannot read from '%s': %s", rpc->name, uv_strerror(r));
+		peer_gone(rpc, &err);
+		return;
+	}
+	rpc->handles++;
+}
+
 int jrpc_attach_fds(struct jrpc *rpc, int in_fd, int out_fd, struct sw_error *err)
 {
 	int rc;
@@ -832,6 +902,34 @@ int jrpc_attach_fds(struct jrpc *rpc, int in_fd, int out_fd, struct sw_error *er
 	if (!rpc->loop)
 		return sw_error_set(err, SW_EINVAL, "a connection over file descriptors needs an event loop");
 	assert(!rpc->ops);
+	/* Regular files (a saved session replayed, output to a file) are read and written directly. */
+	if (uv_guess_handle(in_fd) == UV_FILE || uv_guess_handle(out_fd) == UV_FILE) {
+		if (uv_guess_handle(out_fd) == UV_FILE)
+			rpc->out_file = out_fd;
+		else if ((rc = open_fd(rpc, &rpc->out_h, out_fd, 0, err)) < 0)
+			return rc;
+		if (uv_guess_handle(in_fd) == UV_FILE) {
+			rpc->in_file = in_fd;
+			file_read_next(rpc);
+		} else {
+			int r = 0;
+
+			rc = open_fd(rpc, &rpc->in_h, in_fd, 1, err);
+			if (rc == 0 && (r = uv_read_start(&rpc->in_h->u.stream, fd_alloc, fd_read)) < 0)
+				rc = sw_error_set(err, SW_EIO, "cannot read file descriptor %d: %s", in_fd,
+						  uv_strerror(r));
+			if (rc < 0) {
+				if (rpc->out_h)
+					close_owned(rpc, &rpc->out_h);
+				if (rpc->in_h)
+					close_owned(rpc, &rpc->in_h);
+				rpc->out_file = -1;
+				return rc;
+			}
+		}
+		jrpc_set_transport(rpc, &fd_ops, rpc);
+		return 0;
+	}
 	if ((rc = open_fd(rpc, &rpc->in_h, in_fd, 1, err)) < 0)
 		return rc;
 	if (out_fd == in_fd) {

@@ -2,6 +2,10 @@
 /*
  * acp.c - the Agent Client Protocol commands.
  *
+ *   specwright acp [--agent NAME] [--model M]
+ *       the built-in agent as an ACP agent on stdin/stdout, for editors
+ *       and for specwright's own dispatchers; runs until stdin closes.
+ *
  *   specwright acp-client [options] -- AGENT_CMD [ARGS...]
  *       drive any ACP agent for one prompt: the agent's message text goes
  *       to stdout as it streams, tool calls, plans and permission decisions
@@ -9,6 +13,7 @@
  *       with the whole turn instead.  Exit 0 on end_turn.
  */
 #include "base/compat.h"
+#include "acp/builtin.h"
 #include "acp/client.h"
 #include "base/buf.h"
 #include "base/fs.h"
@@ -17,6 +22,7 @@
 #include "base/opt.h"
 #include "cmd/cmd.h"
 #include "cmd/commands.h"
+#include "version.h"
 
 #include <limits.h>
 #include <unistd.h>
@@ -280,4 +286,40 @@ out:
 	sw_strvec_clear(&allow);
 	free(cwd);
 	return rc;
+}
+
+int cmd_acp(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"specwright acp [--agent NAME] [--model PROVIDER/MODEL] [--trust-all-tools]",
+		"\nServes the built-in agent over the Agent Client Protocol (v1) on stdin and\n"
+		"stdout until stdin closes.  Sessions may be loaded again (session/load) from\n"
+		"their transcripts in .kiro/sessions; modes are the agents (kiro_default and\n"
+		"the custom agents).  Only protocol messages go to stdout.",
+		NULL,
+	};
+	const char *agent = NULL, *model = NULL;
+	int trust_all = 0, n;
+	const struct sw_opt opts[] = {
+		SW_OPT_STRING(0, "agent", &agent, "NAME", "agent of new sessions (default: kiro_default)"),
+		SW_OPT_STRING(0, "model", &model, "PROVIDER/MODEL", "the model, e.g. openai/gpt-4o-mini"),
+		SW_OPT_BOOL(0, "trust-all-tools", &trust_all, "run every tool without asking the client"),
+		SW_OPT_END,
+	};
+	struct acp_builtin_opts o = ACP_BUILTIN_OPTS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+
+	n = sw_opt_parse(argc, argv, opts, usage, 0);
+	if (n < 0)
+		return sw_opt_exit(n);
+	if (n > 0)
+		return sw_usage_error(usage, "unexpected argument '%s'", argv[0]);
+	o.agent = agent;
+	o.model = model;
+	o.cwd = ctx->cwd;
+	o.version = SPECWRIGHT_VERSION;
+	o.trust_all = trust_all;
+	if (acp_builtin_serve(&o, &err) < 0)
+		return sw_cmd_fail(&err);
+	return 0;
 }

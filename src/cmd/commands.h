@@ -33,6 +33,7 @@ int cmd_knowledge(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_chat(int argc, const char **argv, struct sw_ctx *ctx);
 
 /* acp */
+int cmd_acp(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_acp_client(int argc, const char **argv, struct sw_ctx *ctx);
 
 #endif

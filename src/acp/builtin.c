@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * builtin.c - acp/agent's backend over the built-in agent loop (agent/).
+ *
+ * Each ACP session is a struct bsess holding one agent_session whose
+ * events are forwarded to the session's sink.  The permission request the
+ * loop is waiting on is remembered, so an answer that arrives after the
+ * loop gave it up (cancel, set_mode) is dropped instead of reaching freed
+ * memory.  Custom agents come from kiro/agent and are turned into the
+ * loop's agent_profile here.
+ */
+#include "base/compat.h"
+#include "acp/builtin.h"
+#include "acp/agent.h"
+#include "agent/agent.h"
+#include "base/fs.h"
+#include "base/log.h"
+#include "kiro/agent.h"
+#include "kiro/workspace.h"
+
+#define DEFAULT_AGENT "kiro_default"
+
+struct builtin {
+	const struct acp_builtin_opts *o;
+	uv_loop_t *loop;
+	struct kiro_agents agents;    /* custom agents, for modes */
+	int done;                     /* the client hung up */
+};
+
+struct bsess {
+	struct builtin *b;
+	struct acp_sink *sink;
+	struct agent_session *s;
+	char *cwd, *root, *mode;
+	struct agent_permission *perm; /* the request the loop waits on */
+	struct model_usage base;      /* the session's usage when the turn started */
+	struct sw_buf path;           /* scratch: absolute tool path */
+};
+
+/* ---------- kiro agent -> agent profile ---------- */
+
+static void profile_from_kiro(struct agent_profile *p, const struct kiro_agent *a)
+{
+	size_t i;
+
+	*p = (struct agent_profile)AGENT_PROFILE_INIT;
+	p->name = sw_xstrdup(a->name);
+	p->prompt = a->prompt ? sw_xstrdup(a->prompt) : NULL;
+	p->model = a->model ? sw_xstrdup(a->model) : NULL;
+	p->all_tools = 0;
+	sw_strvec_pushv(&p->tools, (const char *const *)a->tools.v);
+	sw_strvec_pushv(&p->allowed_tools, (const char *const *)a->allowed_tools.v);
+	p->tools_settings = a->tools_settings ? cJSON_Duplicate(a->tools_settings, 1) : NULL;
+	p->tool_aliases = a->tool_aliases ? cJSON_Duplicate(a->tool_aliases, 1) : NULL;
+	for (i = 0; i < a->resources_nr; i++)
+		if (a->resources[i].kind != KIRO_RESOURCE_KNOWLEDGE_BASE)
+			sw_strvec_push(&p->resources, a->resources[i].uri);
+	for (i = 0; i < a->hooks_nr; i++) {
+		const struct kiro_agent_hook *h = &a->hooks[i];
+		int t = agent_hook_trigger_parse(kiro_agent_hook_trigger_name(h->trigger));
+
+		if (t >= 0)
+			agent_profile_add_hook(p, (enum agent_hook_trigger)t, h->command, h->matcher,
+					       (long)h->timeout_ms, (long)h->max_output_size,
+					       (long)h->cache_ttl_seconds);
+	}
+	p->include_mcp_json = a->include_mcp_json > 0;
+	p->default_resources = 0; /* custom agents load only what they name */
+}
+
+/* ---------- agent events -> sink ---------- */
+
+static void ev_text(void *data, const char *s, size_t len)
+{
+	acp_sink_text(((struct bsess *)data)->sink, s, len);
+}
+
+static void ev_thought(void *data, const char *s, size_t len)
+{
+	acp_sink_thought(((struct bsess *)data)->sink, s, len);
+}
+
+static void tool_info(struct bsess *bs, struct acp_tool_info *ti, const struct agent_tool_call *tc)
+{
+	memset(ti, 0, sizeof(*ti));
+	ti->id = tc->id;
+	ti->title = tc->title ? tc->title : tc->name;
+	ti->kind = tc->kind;
+	ti->input = tc->input;
+	ti->output = tc->output;
+	switch (tc->status) {
+	case AGENT_TOOL_PENDING:
+		ti->status = ACP_TOOL_PENDING;
+		break;
+	case AGENT_TOOL_RUNNING:
+		ti->status = ACP_TOOL_RUNNING;
+		break;
+	case AGENT_TOOL_DONE:
+		ti->status = ACP_TOOL_DONE;
+		break;
+	case AGENT_TOOL_FAILED:
+		ti->status = ACP_TOOL_FAILED;
+		break;
+	}
+	if (tc->path) {
+		/* ACP paths are absolute. */
+		sw_buf_reset(&bs->path);
+		if (tc->path[0] == '/')
+			sw_buf_adds(&bs->path, tc->path);
+		else
+			sw_buf_addf(&bs->path, "%s/%s", bs->cwd, tc->path);
+		ti->path = bs->path.ptr;
+	}
+}
+
+static void ev_tool_call(void *data, const struct agent_tool_call *tc)
+{
+	struct bsess *bs = data;
+	struct acp_tool_info ti;
+
+	tool_info(bs, &ti, tc);
+	acp_sink_tool_call(bs->sink, &ti);
+}
+
+static void ev_tool_update(void *data, const struct agent_tool_call *tc)
+{
+	struct bsess *bs = data;
+	struct acp_tool_info ti;
+
+	tool_info(bs, &ti, tc);
+	acp_sink_tool_update(bs->sink, &ti);
+}
+
+static void ev_plan(void *data, const cJSON *entries)
+{
+	acp_sink_plan(((struct bsess *)data)->sink, entries);
+}
+
+static void ev_usage(void *data, const struct model_usage *call, const struct model_usage *total,
+		     long context_used, long context_size)
+{
+	struct bsess *bs = data;
+	struct acp_usage u;
+
+	SW_UNUSED(call);
+	u.input = total->input - bs->base.input;
+	u.output = total->output - bs->base.output;
+	u.cache_read = total->cache_read - bs->base.cache_read;
+	u.cache_write = total->cache_write - bs->base.cache_write;
+	u.cost = total->cost - bs->base.cost;
+	u.context_used = context_used;
+	u.context_size = context_size;
+	acp_sink_usage(bs->sink, &u);
+}
+
+struct perm_wait {
+	struct bsess *bs;
+	struct agent_permission *req;
+};
+
+static void perm_answered(enum acp_permission outcome, void *data)
+{
+	struct perm_wait *w = data;
+	struct bsess *bs = w->bs;
+	enum agent_permission_outcome o = AGENT_PERMISSION_CANCELLED;
+
+	switch (outcome) {
+	case ACP_ALLOW_ONCE:
+		o = AGENT_ALLOW_ONCE;
+		break;
+	case ACP_ALLOW_ALWAYS:
+		o = AGENT_ALLOW_ALWAYS;
+		break;
+	case ACP_REJECT:
+		o = AGENT_REJECT;
+		break;
+	case ACP_PERMISSION_CANCELLED:
+		break;
+	}
+	if (bs && bs->perm == w->req) {
+		bs->perm = NULL;
+		agent_permission_answer(w->req, o);
+	}
+	free(w);
+}
+
+static void ev_permission(void *data, struct agent_permission *req, const struct agent_tool_call *tc)
+{
+	struct bsess *bs = data;
+	struct perm_wait *w = sw_xcalloc(1, sizeof(*w));
+	struct acp_tool_info ti;
+
+	w->bs = bs;
+	w->req = req;
+	bs->perm = req;
+	tool_info(bs, &ti, tc);
+	acp_sink_ask_permission(bs->sink, &ti, perm_answered, w);
+}
+
+static void ev_notice(void *data, const char *msg)
+{
+	SW_UNUSED(data);
+	sw_verbose("%s", msg); /* stderr: stdout carries only the protocol */
+}
+
+static const char *acp_stop_reason(const char *stop)
+{
+	static const char *const known[] = { "end_turn", "max_tokens", "max_turn_requests", "refusal",
+					     "cancelled" };
+	size_t i;
+
+	for (i = 0; stop && i < SW_ARRAY_SIZE(known); i++)
+		if (!strcmp(stop, known[i]))
+			return known[i];
+	return "end_turn";
+}
+
+static void ev_turn_end(void *data, const char *stop_reason, int rc, const struct sw_error *err)
+{
+	struct bsess *bs = data;
+
+	bs->perm = NULL;
+	acp_sink_turn_end(bs->sink, acp_stop_reason(stop_reason), rc, err);
+}
+
+/* ---------- the backend ---------- */
+
+static int open_agent(struct bsess *bs, const char *mode, const char *resume_id, struct sw_error *err)
+{
+	struct builtin *b = bs->b;
+	struct agent_session_opts so = AGENT_SESSION_OPTS_INIT;
+	struct agent_profile prof = AGENT_PROFILE_INIT;
+	const struct kiro_agent *ka = NULL;
+	int rc;
+
+	if (strcmp(mode, DEFAULT_AGENT) && strcmp(mode, "default")) {
+		ka = kiro_agents_find(&b->agents, mode);
+		if (!ka)
+			return sw_error_set(err, SW_ENOTFOUND, "there is no agent '%s'", mode);
+		profile_from_kiro(&prof, ka);
+	}
+	so.loop = b->loop;
+	so.cwd = bs->cwd;
+	so.root = bs->root;
+	so.profile = ka ? &prof : NULL;
+	so.model = b->o->model;
+	so.trust_all = b->o->trust_all;
+	so.interactive = 1;
+	so.resume_id = resume_id;
+	so.transcript = 1;
+	so.ev.text = ev_text;
+	so.ev.thought = ev_thought;
+	so.ev.tool_call = ev_tool_call;
+	so.ev.tool_update = ev_tool_update;
+	so.ev.plan = ev_plan;
+	so.ev.usage = ev_usage;
+	so.ev.permission = ev_permission;
+	so.ev.notice = ev_notice;
+	so.ev.turn_end = ev_turn_end;
+	so.ev.data = bs;
+	rc = agent_session_new(&bs->s, &so, err);
+	agent_profile_release(&prof);
+	if (rc == 0) {
+		free(bs->mode);
+		bs->mode = sw_xstrdup(mode);
+	}
+	return rc;
+}
+
+static void bsess_free(struct bsess *bs)
+{
+	agent_session_free(bs->s);
+	free(bs->cwd);
+	free(bs->root);
+	free(bs->mode);
+	sw_buf_release(&bs->path);
+	free(bs);
+}
+
+static int b_open(void *self, void **sess, const struct acp_open_params *p, struct acp_sink *sink,
+		  struct sw_error *err)
+{
+	struct builtin *b = self;
+	struct bsess *bs = sw_xcalloc(1, sizeof(*bs));
+	struct sw_error ignored = SW_ERROR_INIT;
+	int rc;
+
+	bs->b = b;
+	bs->sink = sink;
+	bs->cwd = sw_xstrdup(p->cwd);
+	sw_buf_init(&bs->path, 0);
+	if (!sw_is_dir(bs->cwd)) {
+		rc = sw_error_set(err, SW_EINVAL, "the session directory '%s' does not exist", bs->cwd);
+		goto fail;
+	}
+	if (kiro_find_root(&bs->root, bs->cwd, &ignored) < 0)
+		bs->root = NULL;
+	if (p->mcp_servers && cJSON_GetArraySize(p->mcp_servers) > 0)
+		sw_verbose("the built-in agent has no MCP client yet: %d server(s) of the session not attached",
+			   cJSON_GetArraySize(p->mcp_servers));
+	rc = open_agent(bs, p->mode ? p->mode : b->o->agent ? b->o->agent : DEFAULT_AGENT, p->resume_id, err);
+	if (rc < 0)
+		goto fail;
+	*sess = bs;
+	return 0;
+fail:
+	bsess_free(bs);
+	return rc;
+}
+
+static const char *b_session_id(void *sess)
+{
+	return agent_session_id(((struct bsess *)sess)->s);
+}
+
+static const cJSON *b_history(void *sess)
+{
+	return agent_session_messages(((struct bsess *)sess)->s);
+}
+
+static int b_prompt(void *sess, const char *text, struct sw_error *err)
+{
+	struct bsess *bs = sess;
+
+	bs->base = *agent_session_usage(bs->s);
+	return agent_session_prompt(bs->s, text, err);
+}
+
+static void b_cancel(void *sess)
+{
+	struct bsess *bs = sess;
+
+	/* A permission request in flight is answered by the protocol layer's cancel. */
+	if (bs->perm)
+		return;
+	agent_session_cancel(bs->s);
+}
+
+static int b_set_mode(void *sess, const char *mode, struct sw_error *err)
+{
+	struct bsess *bs = sess;
+	struct agent_session *old = bs->s;
+	char *id;
+	int rc;
+
+	if (!strcmp(mode, bs->mode))
+		return 0;
+	if (agent_session_busy(old))
+		return sw_error_set(err, SW_ECONFLICT, "a turn is running");
+	/* Reopen the same transcript under the other agent: the conversation carries over. */
+	id = sw_xstrdup(agent_session_id(old));
+	bs->s = NULL;
+	rc = open_agent(bs, mode, id, err);
+	if (rc < 0) {
+		bs->s = old;
+	} else {
+		agent_session_free(old);
+	}
+	free(id);
+	return rc;
+}
+
+static void b_close(void *sess)
+{
+	bsess_free(sess);
+}
+
+static void b_modes(void *self, struct sw_strvec *names)
+{
+	struct builtin *b = self;
+	size_t i;
+
+	sw_strvec_push(names, b->o->agent ? b->o->agent : DEFAULT_AGENT);
+	if (b->o->agent && strcmp(b->o->agent, DEFAULT_AGENT))
+		sw_strvec_push(names, DEFAULT_AGENT);
+	for (i = 0; i < b->agents.nr; i++)
+		if (!sw_strvec_contains(names, b->agents.v[i]->name))
+			sw_strvec_push(names, b->agents.v[i]->name);
+}
+
+static const struct acp_backend_ops builtin_ops = {
+	b_open, b_session_id, b_history, b_prompt, b_cancel, b_set_mode, b_close, b_modes,
+};
+
+static void client_closed(struct acp_agent *a, void *data)
+{
+	SW_UNUSED(a);
+	((struct builtin *)data)->done = 1;
+}
+
+int acp_builtin_serve(const struct acp_builtin_opts *o, struct sw_error *err)
+{
+	struct builtin b;
+	struct acp_agent_opts ao = ACP_AGENT_OPTS_INIT;
+	struct acp_agent *a = NULL;
+	struct sw_diags diags = SW_DIAGS_INIT;
+	uv_loop_t loop;
+	char *root = NULL, *global = kiro_global_dir();
+	struct sw_error ignored = SW_ERROR_INIT;
+	int rc = 0;
+
+	memset(&b, 0, sizeof(b));
+	b.o = o;
+	b.loop = &loop;
+	b.agents = (struct kiro_agents)KIRO_AGENTS_INIT;
+	uv_loop_init(&loop);
+	if (o->cwd && kiro_find_root(&root, o->cwd, &ignored) < 0)
+		root = NULL;
+	if ((rc = kiro_agents_load(&b.agents, root, global, &diags, err)) < 0)
+		goto out;
+	if (o->agent && strcmp(o->agent, DEFAULT_AGENT) && !kiro_agents_find(&b.agents, o->agent)) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "there is no agent '%s'", o->agent);
+		goto out;
+	}
+	ao.ops = &builtin_ops;
+	ao.self = &b;
+	ao.version = o->version;
+	ao.on_close = client_closed;
+	ao.data = &b;
+	acp_agent_new(&a, &loop, &ao);
+	if ((rc = acp_agent_attach_fds(a, o->in_fd, o->out_fd, err)) < 0)
+		goto out;
+	while (!b.done && uv_run(&loop, UV_RUN_ONCE))
+		;
+out:
+	acp_agent_free(a);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
+	kiro_agents_release(&b.agents);
+	sw_diags_release(&diags);
+	free(root);
+	free(global);
+	return rc;
+}
