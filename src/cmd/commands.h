@@ -25,6 +25,10 @@ int cmd_spec(int argc, const char **argv, struct sw_ctx *ctx);
 /* mcp */
 int cmd_mcp(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx);
+int cmd_mcp_tools(int argc, const char **argv, struct sw_ctx *ctx);
+int cmd_mcp_call(int argc, const char **argv, struct sw_ctx *ctx);
+/* mcp list --status: start each enabled server and report (cmd/mcp_client.c) */
+int cmd_mcp_status(int json, struct sw_ctx *ctx, uint64_t timeout_ms);
 
 /* knowledge */
 int cmd_knowledge(int argc, const char **argv, struct sw_ctx *ctx);

@@ -80,7 +80,7 @@ static void print_server(const struct kiro_mcp_server *s)
 static int cmd_mcp_list(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const char *const usage[] = {
-		"specwright mcp list [--json]",
+		"specwright mcp list [--status [--timeout MS]] [--json]",
 		"\nLists the configured MCP servers: ~/.kiro/settings/mcp.json and the workspace's"
 		"\n.kiro/settings/mcp.json merged by name (the workspace wins), with their origin.",
 		NULL,
@@ -89,10 +89,13 @@ static int cmd_mcp_list(int argc, const char **argv, struct sw_ctx *ctx)
 	struct sw_diags diags = SW_DIAGS_INIT;
 	struct sw_error err = SW_ERROR_INIT;
 	char *global = kiro_global_dir(), *root = NULL;
-	int json = ctx->json, rc = 0;
+	int json = ctx->json, rc = 0, status = 0;
+	long timeout = 0;
 	size_t i;
 	const struct sw_opt opts[] = {
 		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_BOOL(0, "status", &status, "start each enabled server: state, tool count, error"),
+		SW_OPT_INT(0, "timeout", &timeout, "MS", "with --status, how long a server may take to start"),
 		SW_OPT_END,
 	};
 
@@ -103,6 +106,11 @@ static int cmd_mcp_list(int argc, const char **argv, struct sw_ctx *ctx)
 	}
 	if (argc) {
 		rc = sw_usage_error(usage, "too many arguments");
+		goto out;
+	}
+	if (status) {
+		rc = timeout < 0 ? sw_usage_error(usage, "--timeout must not be negative")
+				 : cmd_mcp_status(json, ctx, (uint64_t)timeout);
 		goto out;
 	}
 	/* Outside a workspace the global servers still list. */
@@ -143,6 +151,8 @@ int cmd_mcp(int argc, const char **argv, struct sw_ctx *ctx)
 	static const struct sw_cmd verbs[] = {
 		{ "list", cmd_mcp_list, 0, "List configured MCP servers and where each comes from" },
 		/* verbs that talk to servers go below */
+		{ "tools", cmd_mcp_tools, 0, "Start a configured server and list its tools" },
+		{ "call", cmd_mcp_call, 0, "Call a tool of a configured server" },
 		{ "serve", cmd_mcp_serve, 0, "Serve Specwright's tools over MCP (stdio or Streamable HTTP)" },
 
 		{ NULL, NULL, 0, NULL },

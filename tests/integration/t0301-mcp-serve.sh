@@ -1,0 +1,163 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# 'specwright mcp serve' driven by the real MCP Inspector CLI (0.15.0) over
+# stdio and Streamable HTTP: tools/list, tools/call of each store tool,
+# resources, logging; plus the HTTP transport's own rules with curl.
+. "$(dirname "$0")/lib.sh"
+
+INSPECTOR=$SW_TOP/tests/node_modules/.bin/mcp-inspector
+[ -x "$INSPECTOR" ] || SW_SKIP_REASON="tests/node_modules is absent (make deps)"
+
+store() {
+	mkdir -p store/output store/store &&
+	printf 'alpha\n' > store/output/a.txt &&
+	printf '1\n2\n3\n4\n' > store/store/log.ndjson &&
+	printf 'top secret\n' > store/secret.txt
+}
+
+insp() { "$INSPECTOR" --cli "$SPECWRIGHT" mcp serve --root store "$@"; }
+
+# Starts an HTTP server on a free port; sets PORT and SRV (its pid).
+start_http() {
+	"$SPECWRIGHT" mcp serve --root store --http 127.0.0.1:0 "$@" 2>srv.err &
+	SRV=$!
+	i=0
+	while ! grep -q "listening on" srv.err 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 100 ] || { cat srv.err; return 1; }
+		sleep 0.1
+	done
+	PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/mcp.*/\1/p' srv.err)
+	URL=http://127.0.0.1:$PORT/mcp
+}
+
+stop_http() { kill "$SRV" && wait "$SRV"; }
+
+sw_test 'inspector lists the store tools over stdio' '
+	store &&
+	insp --method tools/list >out &&
+	expect_grep "\"name\": \"fs_read\"" out && expect_grep "\"name\": \"fs_write\"" out &&
+	expect_grep "\"name\": \"fs_list\"" out && expect_grep "outputSchema" out
+'
+
+sw_test 'inspector calls fs_read, fs_write (append) and fs_list over stdio' '
+	store &&
+	insp --method tools/call --tool-name fs_read --tool-arg path=output/a.txt >out &&
+	expect_grep "\"text\": \"alpha" out && expect_grep "structuredContent" out &&
+	insp --method tools/call --tool-name fs_read --tool-arg path=store/log.ndjson --tool-arg tail_lines=2 >out &&
+	expect_grep "\"content\": \"3.n4.n\"" out &&
+	insp --method tools/call --tool-name fs_write --tool-arg path=store/agent-1.ndjson --tool-arg "content=one" --tool-arg append=true >out &&
+	insp --method tools/call --tool-name fs_write --tool-arg path=store/agent-1.ndjson --tool-arg "content=two" --tool-arg append=true >out &&
+	expect_grep "\"size\": 6" out &&
+	[ "$(cat store/store/agent-1.ndjson)" = onetwo ] &&
+	insp --method tools/call --tool-name fs_list --tool-arg path=output >out &&
+	expect_grep "output/a.txt" out
+'
+
+sw_test 'hostile keys are refused with isError over stdio, nothing written' '
+	store &&
+	for k in ../x /etc/passwd output/../../x secret.txt; do
+		insp --method tools/call --tool-name fs_write --tool-arg "path=$k" --tool-arg content=pwned >out &&
+		expect_grep "\"isError\": true" out && expect_grep "refused key" out || return 1
+	done &&
+	insp --method tools/call --tool-name fs_read --tool-arg path=../../etc/passwd >out &&
+	expect_grep "\"isError\": true" out && expect_no_grep "root:" out &&
+	[ "$(cat store/secret.txt)" = "top secret" ] && [ ! -e x ]
+'
+
+sw_test 'inspector reads resources and sets the log level over stdio' '
+	store &&
+	insp --method resources/list >out && expect_grep "store:///output/a.txt" out &&
+	insp --method resources/templates/list >out && expect_grep "store:///{+key}" out &&
+	insp --method resources/read --uri store:///output/a.txt >out && expect_grep "\"text\": \"alpha" out &&
+	insp --method logging/setLevel --log-level debug >out && expect_grep "{}" out
+'
+
+sw_test 'an unknown tool is a JSON-RPC error the inspector reports (exit 1)' '
+	store &&
+	expect_fail 1 insp --method tools/call --tool-name nosuch >out 2>err &&
+	cat out err >all && expect_grep "unknown tool" all
+'
+
+sw_test 'inspector over Streamable HTTP: tools, a call, resources, logging' '
+	store && start_http &&
+	"$INSPECTOR" --cli "$URL" --transport http --method tools/list >out &&
+	expect_grep "fs_list" out &&
+	"$INSPECTOR" --cli "$URL" --transport http --method tools/call --tool-name fs_read --tool-arg path=output/a.txt >out &&
+	expect_grep "\"text\": \"alpha" out &&
+	"$INSPECTOR" --cli "$URL" --transport http --method tools/call --tool-name fs_write --tool-arg path=output/h.txt --tool-arg content=web >out &&
+	[ "$(cat store/output/h.txt)" = web ] &&
+	"$INSPECTOR" --cli "$URL" --transport http --method resources/read --uri store:///output/a.txt >out &&
+	expect_grep "alpha" out &&
+	"$INSPECTOR" --cli "$URL" --transport http --method logging/setLevel --log-level info >out &&
+	stop_http
+'
+
+init='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"curl","version":"1"}}}'
+hdr='-H Content-Type:application/json -H Accept:application/json,text/event-stream'
+
+sw_test 'HTTP: session id, 400 without it, 404 after DELETE, 202 for notifications' '
+	store && start_http &&
+	curl -sS -D h1 $hdr -d "$init" "$URL" >b1 &&
+	expect_grep "^HTTP/1.1 200" h1 && expect_grep "2025-06-18" b1 &&
+	sid=$(sed -n "s/^Mcp-Session-Id: *\([0-9a-f]*\).*/\1/ip" h1) && [ -n "$sid" ] &&
+	curl -sS -D h2 $hdr -H "Mcp-Session-Id: $sid" -d "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}" "$URL" >b2 &&
+	expect_grep "^HTTP/1.1 202" h2 &&
+	curl -sS -D h3 $hdr -d "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}" "$URL" >b3 &&
+	expect_grep "^HTTP/1.1 400" h3 &&
+	curl -sS -D h4 $hdr -H "Mcp-Session-Id: $sid" -d "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}" "$URL" >b4 &&
+	expect_grep "^HTTP/1.1 200" h4 && expect_grep "fs_read" b4 &&
+	curl -sS -D h5 -X DELETE -H "Mcp-Session-Id: $sid" "$URL" >b5 && expect_grep "^HTTP/1.1 200" h5 &&
+	curl -sS -D h6 $hdr -H "Mcp-Session-Id: $sid" -d "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"ping\"}" "$URL" >b6 &&
+	expect_grep "^HTTP/1.1 404" h6 &&
+	curl -sS -D h7 $hdr -d "{not json" "$URL" >b7 && expect_grep "^HTTP/1.1 400" h7 && expect_grep "32700" b7 &&
+	curl -sS -D h8 -X PUT "$URL" >b8 && expect_grep "^HTTP/1.1 405" h8 &&
+	stop_http
+'
+
+sw_test 'HTTP: foreign Origin and Host are refused (DNS rebinding), loopback ones pass' '
+	store && start_http &&
+	curl -sS -D h1 $hdr -H "Origin: http://evil.example" -d "$init" "$URL" >b1 &&
+	expect_grep "^HTTP/1.1 403" h1 &&
+	curl -sS -D h2 $hdr -H "Host: evil.example:$PORT" -d "$init" "$URL" >b2 &&
+	expect_grep "^HTTP/1.1 403" h2 &&
+	curl -sS -D h3 $hdr -H "Origin: http://localhost:5173" -d "$init" "$URL" >b3 &&
+	expect_grep "^HTTP/1.1 200" h3 &&
+	stop_http
+'
+
+sw_test 'HTTP: a bearer token is required when set' '
+	store && start_http --token s3cret &&
+	curl -sS -D h1 $hdr -d "$init" "$URL" >b1 && expect_grep "^HTTP/1.1 401" h1 &&
+	expect_grep "WWW-Authenticate: Bearer" h1 &&
+	curl -sS -D h2 $hdr -H "Authorization: Bearer wrong" -d "$init" "$URL" >b2 && expect_grep "^HTTP/1.1 401" h2 &&
+	curl -sS -D h3 $hdr -H "Authorization: Bearer s3cret" -d "$init" "$URL" >b3 && expect_grep "^HTTP/1.1 200" h3 &&
+	expect_no_grep s3cret srv.err &&
+	stop_http
+'
+
+sw_test 'stdio: bad JSON lines, batches and unknown methods get errors and the server keeps going' '
+	store &&
+	printf "%s\n" "$init" "this is not json" "[{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\"}]" \
+		"{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"no/such\"}" "{\"jsonrpc\":\"2.0\",\"method\":\"no/such/notification\"}" \
+		"{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}" | sw mcp serve --root store | cat >out &&
+	expect_grep "\"code\":-32700" out && expect_grep "\"code\":-32600" out &&
+	expect_grep "\"code\":-32601" out && expect_grep "\"id\":7" out &&
+	[ "$(wc -l < out)" -eq 5 ]
+'
+
+sw_test 'stdio: a line over the ceiling is refused and the next one is answered' '
+	store &&
+	python3 -c "
+import sys
+sys.stdout.write(\"{\\\"jsonrpc\\\":\\\"2.0\\\",\\\"id\\\":1,\\\"method\\\":\\\"ping\\\",\\\"params\\\":{\\\"x\\\":\\\"\" + \"a\" * (17 << 20) + \"\\\"}}\n\")
+sys.stdout.write(\"{\\\"jsonrpc\\\":\\\"2.0\\\",\\\"id\\\":2,\\\"method\\\":\\\"ping\\\"}\n\")
+" | sw mcp serve --root store | cat >out &&
+	expect_grep "\"code\":-32600" out && expect_grep "\"id\":2,\"result\"\|\"result\":{},\"id\":2\|\"id\":2" out
+'
+
+sw_test 'usage errors: unknown tool set, bad --http, missing root' '
+	store &&
+	expect_fail 2 sw mcp serve --tools nosuch 2>err && expect_grep "unknown tool set" err &&
+	expect_fail 2 sw mcp serve --http nonsense:port 2>err && expect_grep "HOST:PORT" err &&
+	expect_fail 1 sw mcp serve --root /nonexistent/dir </dev/null 2>err && expect_grep "not a folder" err
+'
