@@ -136,13 +136,16 @@ def measure(name, debounce_sub, start, stopf, d, target, log):
     if wait_lines(log, 1) is None:
         stopf(proc); return {"tool": name, "error": "no command ran after a save"}
     time.sleep(0.2 + debounce_sub / 1000.0)
-    base = len(lines(log)); lat = []; missed = 0
+    base = len(lines(log)); lat = []; missed = 0; in_a_row = 0
     for i in range(N):
         t0 = time.time_ns()
         with open(target, "w") as f: f.write(f"{i}\n")
-        got = wait_lines(log, base + 1, limit=5.0)
+        got = wait_lines(log, base + 1, limit=2.0)
         if got is None:
-            missed += 1; base = len(lines(log)); continue
+            missed += 1; in_a_row += 1; base = len(lines(log))
+            if in_a_row >= 10: break  # the tool stopped reacting: stop measuring it
+            continue
+        in_a_row = 0
         base = len(got)
         lat.append((int(got[-1]) - t0) / 1e6 - debounce_sub)
         time.sleep(0.01 + debounce_sub / 1000.0)  # let the tool go idle before the next save
