@@ -6,8 +6,7 @@
  * events are forwarded to the session's sink.  The permission request the
  * loop is waiting on is remembered, so an answer that arrives after the
  * loop gave it up (cancel, set_mode) is dropped instead of reaching freed
- * memory.  Custom agents come from kiro/agent and are turned into the
- * loop's agent_profile here.
+ * memory.  Custom agents come from kiro/agent (agent_profile_from_kiro).
  */
 #include "base/compat.h"
 #include "acp/builtin.h"
@@ -36,37 +35,6 @@ struct bsess {
 	struct model_usage base;      /* the session's usage when the turn started */
 	struct sw_buf path;           /* scratch: absolute tool path */
 };
-
-/* ---------- kiro agent -> agent profile ---------- */
-
-static void profile_from_kiro(struct agent_profile *p, const struct kiro_agent *a)
-{
-	size_t i;
-
-	*p = (struct agent_profile)AGENT_PROFILE_INIT;
-	p->name = sw_xstrdup(a->name);
-	p->prompt = a->prompt ? sw_xstrdup(a->prompt) : NULL;
-	p->model = a->model ? sw_xstrdup(a->model) : NULL;
-	p->all_tools = 0;
-	sw_strvec_pushv(&p->tools, (const char *const *)a->tools.v);
-	sw_strvec_pushv(&p->allowed_tools, (const char *const *)a->allowed_tools.v);
-	p->tools_settings = a->tools_settings ? cJSON_Duplicate(a->tools_settings, 1) : NULL;
-	p->tool_aliases = a->tool_aliases ? cJSON_Duplicate(a->tool_aliases, 1) : NULL;
-	for (i = 0; i < a->resources_nr; i++)
-		if (a->resources[i].kind != KIRO_RESOURCE_KNOWLEDGE_BASE)
-			sw_strvec_push(&p->resources, a->resources[i].uri);
-	for (i = 0; i < a->hooks_nr; i++) {
-		const struct kiro_agent_hook *h = &a->hooks[i];
-		int t = agent_hook_trigger_parse(kiro_agent_hook_trigger_name(h->trigger));
-
-		if (t >= 0)
-			agent_profile_add_hook(p, (enum agent_hook_trigger)t, h->command, h->matcher,
-					       (long)h->timeout_ms, (long)h->max_output_size,
-					       (long)h->cache_ttl_seconds);
-	}
-	p->include_mcp_json = a->include_mcp_json > 0;
-	p->default_resources = 0; /* custom agents load only what they name */
-}
 
 /* ---------- agent events -> sink ---------- */
 
@@ -237,7 +205,7 @@ static int open_agent(struct bsess *bs, const char *mode, const char *resume_id,
 		ka = kiro_agents_find(&b->agents, mode);
 		if (!ka)
 			return sw_error_set(err, SW_ENOTFOUND, "there is no agent '%s'", mode);
-		profile_from_kiro(&prof, ka);
+		agent_profile_from_kiro(&prof, ka);
 	}
 	so.loop = b->loop;
 	so.cwd = bs->cwd;
