@@ -6,12 +6,21 @@
 #include "base/buf.h"
 #include "base/json.h"
 #include "base/proc.h"
+#include "acp/client.h"
 #include "hooks/action.h"
+
+#include <limits.h>
+#include <unistd.h>
 
 extern char **environ;
 
 struct action_priv {
 	struct sw_proc *proc;
+	struct acp_client *acp;  /* askAgent: the agent, NULL for commands */
+	struct sw_strvec agent_argv;
+	char *prompt;            /* askAgent: the text sent */
+	char *root;
+	uint64_t deadline_ms;
 	struct sw_strvec env;
 	struct sw_buf input;
 	char *command;
@@ -94,6 +103,162 @@ static void on_exit_cb(struct sw_proc *p, void *data)
 		ap->on_done(a, ap->data);
 }
 
+/* ---- askAgent: the prompt goes to an agent over the Agent Client Protocol ---- */
+
+static void agent_finish(struct hooks_action *a, int ok, const char *fmt, ...) SW_PRINTF(3, 4);
+
+static void agent_shut(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	struct hooks_action *a = data;
+	struct action_priv *ap = a->priv;
+
+	SW_UNUSED(c);
+	SW_UNUSED(rc);
+	SW_UNUSED(err);
+	/* The agent has exited: release it now, inside its own callback, as its header allows. */
+	acp_client_free(ap->acp);
+	ap->acp = NULL;
+	a->duration_ns = uv_hrtime() - a->start_ns;
+	if (ap->on_done)
+		ap->on_done(a, ap->data);
+}
+
+static void agent_finish(struct hooks_action *a, int ok, const char *fmt, ...)
+{
+	struct action_priv *ap = a->priv;
+	va_list ap_;
+
+	if (fmt) {
+		va_start(ap_, fmt);
+		sw_buf_vaddf(&a->errout, fmt, ap_);
+		va_end(ap_);
+		sw_buf_addch(&a->errout, '\n');
+	}
+	a->ok = ok;
+	a->exit_status = ok ? 0 : 1;
+	a->duration_ns = uv_hrtime() - a->start_ns;
+	acp_client_shutdown(ap->acp, agent_shut, a);
+}
+
+static void agent_prompted(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	struct hooks_action *a = data;
+	const struct acp_turn *t = acp_client_turn(c);
+
+	if (t)
+		sw_buf_addbuf(&a->out, &t->text);
+	if (rc < 0) {
+		a->timed_out = rc == SW_ETIMEOUT;
+		agent_finish(a, 0, "agent turn failed: %s", err ? err->msg : sw_error_name(rc));
+		return;
+	}
+	if (t && t->stop_reason && strcmp(t->stop_reason, "end_turn"))
+		agent_finish(a, 0, "agent stopped: %s", t->stop_reason);
+	else
+		agent_finish(a, 1, NULL);
+}
+
+static void agent_session(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	struct hooks_action *a = data;
+	struct action_priv *ap = a->priv;
+	struct sw_error e = SW_ERROR_INIT;
+
+	if (rc < 0) {
+		agent_finish(a, 0, "agent session failed: %s", err ? err->msg : sw_error_name(rc));
+		return;
+	}
+	if (acp_client_prompt_text(c, ap->prompt, ap->deadline_ms, agent_prompted, a, &e) < 0)
+		agent_finish(a, 0, "agent prompt failed: %s", e.msg);
+}
+
+static void agent_started(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	struct hooks_action *a = data;
+	struct action_priv *ap = a->priv;
+	struct sw_error e = SW_ERROR_INIT;
+
+	if (rc < 0) {
+		agent_finish(a, 0, "agent did not start: %s", err ? err->msg : sw_error_name(rc));
+		return;
+	}
+	if (acp_client_new_session(c, ap->root, NULL, agent_session, a, &e) < 0)
+		agent_finish(a, 0, "agent session failed: %s", e.msg);
+}
+
+static void agent_stderr(struct acp_client *c, const char *buf, size_t len, void *data)
+{
+	struct hooks_action *a = data;
+
+	SW_UNUSED(c);
+	if (a->errout.len + len <= HOOKS_ACTION_MAX_OUTPUT)
+		sw_buf_add(&a->errout, buf, len);
+}
+
+/*
+ * The agent command: @o->agent_argv, else $SPECWRIGHT_HOOK_AGENT split on
+ * white space, else this program's own "specwright acp" (the built-in agent).
+ */
+static int agent_command(struct sw_strvec *argv, const struct hooks_action_opts *o, struct sw_error *err)
+{
+	const char *env = getenv("SPECWRIGHT_HOOK_AGENT");
+	char self[PATH_MAX];
+	ssize_t n;
+
+	if (o->agent_argv && o->agent_argv[0]) {
+		sw_strvec_pushv(argv, o->agent_argv);
+		return 0;
+	}
+	if (env && *env) {
+		sw_strvec_split(argv, env, ' ');
+		if (argv->nr)
+			return 0;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n < 0)
+		return sw_error_errno(err, SW_EIO, "cannot find the specwright binary for the built-in agent");
+	self[n] = '\0';
+	sw_strvec_push(argv, self);
+	sw_strvec_push(argv, "acp");
+	return 0;
+}
+
+static int start_agent(struct hooks_action *a, uv_loop_t *loop, const struct hooks_action_opts *o,
+		       struct sw_error *err)
+{
+	struct action_priv *ap = a->priv;
+	struct acp_client_opts co = ACP_CLIENT_OPTS_INIT;
+	struct sw_buf prompt = SW_BUF_INIT;
+	size_t i;
+	long t = kiro_hook_timeout_ms(o->hook);
+	int rc;
+
+	if (!o->hook->prompt || !*o->hook->prompt)
+		return sw_error_set(err, SW_EINVAL, "hook '%s' has no prompt to send", o->hook->id);
+	if ((rc = agent_command(&ap->agent_argv, o, err)) < 0)
+		return rc;
+	sw_buf_adds(&prompt, o->hook->prompt);
+	sw_buf_addf(&prompt, "\n\n(Hook '%s', event %s", o->hook->id, o->event);
+	for (i = 0; o->files && o->files[i]; i++)
+		sw_buf_addf(&prompt, "%s%s", i ? ", " : "; files: ", o->files[i]);
+	sw_buf_adds(&prompt, ")");
+	ap->prompt = sw_buf_detach(&prompt, NULL);
+	ap->root = sw_xstrdup(o->root);
+	/* An agent turn is not a command: no timeout written means ten minutes, not sixty seconds. */
+	ap->deadline_ms = o->hook->timeout_s == KIRO_HOOK_TIMEOUT_UNSET ? 600000 : (uint64_t)(t > 0 ? t : 0);
+	co.argv = (const char *const *)ap->agent_argv.v;
+	co.cwd = o->root;
+	/* Nobody is there to ask: tools the agent's own settings do not allow are refused. */
+	co.policy.mode = ACP_PERMIT_NONE;
+	co.on_stderr = agent_stderr;
+	co.data = a;
+	a->start_ns = uv_hrtime();
+	rc = acp_client_start(&ap->acp, loop, &co, agent_started, a, err);
+	if (rc < 0)
+		sw_error_prefix(err, "hook '%s'", o->hook->id);
+	return rc;
+}
+
 int hooks_action_start(struct hooks_action **out, uv_loop_t *loop, const struct hooks_action_opts *o,
 		       struct sw_error *err)
 {
@@ -106,12 +271,7 @@ int hooks_action_start(struct hooks_action **out, uv_loop_t *loop, const struct 
 
 	*out = NULL;
 	assert(o->hook && o->root && o->event);
-	if (o->hook->action == KIRO_HOOK_ASK_AGENT)
-		return sw_error_set(err, SW_ENOTFOUND,
-				    "hook '%s' asks an agent, but askAgent is not available yet: hook prompts "
-				    "are not handed to an Agent Client Protocol agent in this version",
-				    o->hook->id);
-	if (!o->hook->command || !*o->hook->command)
+	if (o->hook->action != KIRO_HOOK_ASK_AGENT && (!o->hook->command || !*o->hook->command))
 		return sw_error_set(err, SW_EINVAL, "hook '%s' has no command to run", o->hook->id);
 	a = sw_xcalloc(1, sizeof(*a));
 	ap = sw_xcalloc(1, sizeof(*ap));
@@ -125,6 +285,15 @@ int hooks_action_start(struct hooks_action **out, uv_loop_t *loop, const struct 
 	sw_buf_init(&a->errout, 0);
 	ap->on_done = o->on_done;
 	ap->data = o->data;
+	if (o->hook->action == KIRO_HOOK_ASK_AGENT) {
+		rc = start_agent(a, loop, o, err);
+		if (rc < 0) {
+			hooks_action_free(a);
+			return rc;
+		}
+		*out = a;
+		return 0;
+	}
 	ap->command = sw_xstrdup(o->hook->command);
 	build_env(&ap->env, o);
 	build_input(&ap->input, o);
@@ -166,6 +335,8 @@ void hooks_action_cancel(struct hooks_action *a)
 
 	if (ap && ap->proc)
 		sw_proc_terminate(ap->proc);
+	if (ap && ap->acp)
+		acp_client_cancel(ap->acp);
 }
 
 void hooks_action_describe(const struct hooks_action *a, struct sw_buf *b)
@@ -187,6 +358,10 @@ void hooks_action_free(struct hooks_action *a)
 	ap = a->priv;
 	if (ap) {
 		sw_proc_free(ap->proc);
+		acp_client_free(ap->acp);
+		sw_strvec_clear(&ap->agent_argv);
+		free(ap->prompt);
+		free(ap->root);
 		sw_strvec_clear(&ap->env);
 		sw_buf_release(&ap->input);
 		free(ap->command);
@@ -231,6 +406,9 @@ int hooks_action_run(struct hooks_action **out, const struct hooks_action_opts *
 		struct action_priv *ap = a->priv;
 
 		ap->on_done = NULL;
+		/* Let the agent client close its own handles before the walk closes the rest. */
+		acp_client_free(ap->acp);
+		ap->acp = NULL;
 	}
 	uv_walk(&loop, walk_close, NULL);
 	uv_run(&loop, UV_RUN_DEFAULT);

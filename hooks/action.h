@@ -23,10 +23,16 @@
  *          group gets SIGTERM, then SIGKILL
  * stdout and stderr are captured (up to max_output bytes each) for the log.
  *
- * askAgent: the prompt would go to an agent over the Agent Client Protocol
- * (src/acp/client.h).  That hand-over is not written yet, so starting an
- * askAgent action fails with SW_ENOTFOUND and a message that says so;
- * nothing pretends to have run.
+ * askAgent: the hook's prompt, with the event and the files that fired it,
+ * goes to an agent over the Agent Client Protocol (src/acp/client.h): the
+ * command in opts.agent_argv, else $SPECWRIGHT_HOOK_AGENT (split on spaces,
+ * e.g. "kiro-cli acp"), else this binary's own "specwright acp".  One
+ * session rooted at the workspace, one prompt turn bounded by the hook's
+ * timeout (ten minutes when none is written), then the agent is shut down.
+ * Nobody is there to answer permission requests, so tools the agent's own
+ * settings do not allow are refused.  The agent's answer text is the
+ * action's output; a turn that ends other than with end_turn, or fails,
+ * is a failed run (exit_status 1) with the reason in errout.
  *
  * Calling sequence:
  *   1. struct hooks_action_opts o = HOOKS_ACTION_OPTS_INIT; o.hook, o.root, o.event, o.files, o.on_done
@@ -57,12 +63,13 @@ struct hooks_action_opts {
 	const char *root;             /* workspace root: the command's cwd */
 	const char *event;            /* trigger name given to the command */
 	const char *const *files;     /* NULL-terminated workspace-relative paths, or NULL */
+	const char *const *agent_argv; /* askAgent: the ACP agent command; NULL: see above */
 	size_t max_output;            /* per stream; 0: HOOKS_ACTION_MAX_OUTPUT */
 	hooks_action_done_cb on_done;
 	void *data;
 };
 
-#define HOOKS_ACTION_OPTS_INIT { NULL, NULL, NULL, NULL, 0, NULL, NULL }
+#define HOOKS_ACTION_OPTS_INIT { NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL }
 
 struct hooks_action {
 	char *hook_id;        /* copied from the hook */
@@ -81,8 +88,8 @@ struct hooks_action {
 };
 
 /*
- * Starts @o->hook's action.  Errors: SW_ENOTFOUND (bash missing, or an
- * askAgent action, not runnable yet), SW_EIO.  On success *@out
+ * Starts @o->hook's action.  Errors: SW_ENOTFOUND (bash or the agent
+ * command missing), SW_EINVAL (no command or prompt), SW_EIO.  On success *@out
  * is the caller's (hooks_action_free).
  */
 int hooks_action_start(struct hooks_action **out, uv_loop_t *loop, const struct hooks_action_opts *o,

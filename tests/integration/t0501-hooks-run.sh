@@ -56,10 +56,14 @@ sw_test 'v1 hooks run by their id; disabled and unknown hooks are errors' '
 	expect_grep "./etc/passwd. is not a file inside the workspace" ../err
 '
 
-sw_test 'an askAgent hook says plainly that it cannot run' '
+sw_test 'an askAgent hook sends its prompt to an ACP agent and shows the answer' '
+	example=$SW_TOP/tests/node_modules/@agentclientprotocol/sdk/dist/examples/agent.js &&
+	if ! command -v node >/dev/null || [ ! -f "$example" ]; then echo "node or the ACP SDK is absent (make deps)"; exit 1; fi &&
 	mkdir -p ws/.kiro/hooks && cd ws &&
 	printf "{\"name\": \"ask\", \"when\": {\"type\": \"userTriggered\"}, \"then\": {\"type\": \"askAgent\", \"prompt\": \"review\"}}\n" >.kiro/hooks/ask.kiro.hook &&
-	expect_fail 1 sw hooks run ask 2>../err &&
-	expect_grep "askAgent is not available yet" ../err &&
-	expect_grep "run ask - not run: hook .ask. asks an agent" .kiro/run/hooks.log
+	SPECWRIGHT_HOOK_AGENT="node $example" sw hooks run ask >../out 2>../err &&
+	expect_grep "help you with that" ../out &&
+	expect_grep "run ask - .* exit 0" .kiro/run/hooks.log &&
+	SPECWRIGHT_HOOK_AGENT="specwright-no-such-agent acp" expect_fail 1 sw hooks run ask 2>../err &&
+	expect_grep "specwright-no-such-agent" ../err
 '

@@ -80,21 +80,23 @@ static void action__many_files_stay_under_the_env_limit(void **state)
 	free(dir);
 }
 
-static void action__ask_agent_is_refused_plainly(void **state)
+static void action__ask_agent_needs_a_prompt_and_an_agent(void **state)
 {
 	struct kiro_hooks hooks = KIRO_HOOKS_INIT;
 	struct hooks_action_opts o = HOOKS_ACTION_OPTS_INIT;
 	struct sw_error err = SW_ERROR_INIT;
 	struct hooks_action *a = NULL;
+	const char *const missing[] = { "specwright-no-such-agent", "acp", NULL };
 
 	SW_UNUSED(state);
 	o.hook = load_one(&hooks, "{\"name\": \"ask\", \"when\": {\"type\": \"userTriggered\"},"
 				  " \"then\": {\"type\": \"askAgent\", \"prompt\": \"review\"}}");
 	o.root = "/";
 	o.event = "userTriggered";
+	o.agent_argv = missing;
 	assert_int_equal(hooks_action_run(&a, &o, &err), SW_ENOTFOUND);
 	assert_null(a);
-	assert_non_null(strstr(err.msg, "askAgent is not available yet"));
+	assert_non_null(strstr(err.msg, "specwright-no-such-agent"));
 	kiro_hooks_release(&hooks);
 }
 
@@ -103,7 +105,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(action__command_gets_env_cwd_and_json_event),
 		cmocka_unit_test(action__many_files_stay_under_the_env_limit),
-		cmocka_unit_test(action__ask_agent_is_refused_plainly),
+		cmocka_unit_test(action__ask_agent_needs_a_prompt_and_an_agent),
 	};
 	return sw_run_group("action", tests);
 }
