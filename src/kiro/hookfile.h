@@ -55,7 +55,7 @@ enum kiro_hook_trigger {
 
 enum kiro_hook_action {
 	KIRO_HOOK_ASK_AGENT,   /* IDE askAgent, v1 agent: send/append @prompt */
-	KIRO_HOOK_RUN_COMMAND, /* IDE runCommand, v1 command: run @command with /bin/sh -c */
+	KIRO_HOOK_RUN_COMMAND, /* IDE runCommand, v1 command: run @command with bash --norc -c */
 };
 
 enum kiro_hook_format {
