@@ -18,14 +18,16 @@
 #include "base/log.h"
 #include "mcp/serve.h"
 #include "mcp/server.h"
+#include "mcp/tools_steering.h"
 #include "mcp/tools_store.h"
+#include "kiro/workspace.h"
 #include "version.h"
 
 #include <signal.h>
 #include <unistd.h>
 
 /* The tool sets this build can serve, in the order --tools lists them. */
-static const char *const known_sets[] = { "store", NULL };
+static const char *const known_sets[] = { "store", "steering", NULL };
 
 struct serve_state {
 	uv_loop_t *loop;
@@ -94,7 +96,8 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		"specwright mcp serve [--tools LIST] [--http HOST:PORT] [--root DIR] [--read P,...] [--write P,...] [--token T]",
 		"\nServes Specwright's tools over MCP: on stdin/stdout by default, or on a Streamable"
 		"\nHTTP endpoint http://HOST:PORT/mcp with --http (127.0.0.1 unless a host is given)."
-		"\nTool sets: store (fs_read, fs_write, fs_list over --root, default the current folder)."
+		"\nTool sets: store (fs_read, fs_write, fs_list over --root, default the current folder);"
+		"\nsteering (steering_for_path, steering_read over the workspace's steering documents)."
 		"\nKeys outside --read prefixes (default: all) or --write prefixes (default: output/,store/)"
 		"\nare refused.",
 		NULL,
@@ -144,7 +147,7 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		for (k = 0; known_sets[k] && strcmp(known_sets[k], tools.v[i]); k++)
 			;
 		if (!known_sets[k]) {
-			rc = sw_usage_error(usage, "unknown tool set '%s' (available: store)", tools.v[i]);
+			rc = sw_usage_error(usage, "unknown tool set '%s' (available: store, steering)", tools.v[i]);
 			goto out;
 		}
 	}
@@ -167,7 +170,8 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 	so.loop = &loop;
 	so.instructions = "Specwright's MCP server. The store tools (fs_read, fs_write, fs_list) work on "
 			  "keys relative to the store root; fs_read takes offset/limit or tail_lines, fs_write "
-			  "takes append:true for an atomic append.";
+			  "takes append:true for an atomic append. The steering tools say which steering "
+			  "documents apply to a workspace file (steering_for_path) and return one (steering_read).";
 	mcp_server_new(&srv, &so, &err);
 	for (i = 0; i < tools.nr; i++) {
 		struct mcp_toolset *set = NULL;
@@ -179,6 +183,19 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 			o.read = &rd;
 			o.write = have_write ? &wr : NULL;
 			if ((rc = mcp_store_toolset_new(&set, &o, &err)) < 0)
+				goto fail;
+		} else if (!strcmp(tools.v[i], "steering")) {
+			struct mcp_steering_opts o = MCP_STEERING_OPTS_INIT;
+			char *global = kiro_global_dir(), *ws = NULL;
+
+			if (!ctx->root && kiro_find_root(&ws, ctx->cwd, &err) < 0)
+				sw_error_clear(&err);
+			o.root = ctx->root ? ctx->root : ws;
+			o.global_dir = global;
+			rc = mcp_steering_toolset_new(&set, &o, &err);
+			free(global);
+			free(ws);
+			if (rc < 0)
 				goto fail;
 		}
 		if (set && (rc = mcp_server_add_toolset(srv, set, &err)) < 0)

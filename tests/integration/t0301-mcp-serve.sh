@@ -72,6 +72,42 @@ sw_test 'inspector reads resources and sets the log level over stdio' '
 	insp --method logging/setLevel --log-level debug >out && expect_grep "{}" out
 '
 
+steering_ws() {
+	mkdir -p ws/.kiro/steering ws/src &&
+	printf -- "---\ninclusion: always\n---\nUse C11.\n" > ws/.kiro/steering/tech.md &&
+	printf -- "---\ninclusion: fileMatch\nfileMatchPattern: \"src/**/*.tsx\"\n---\nReact rules.\n" > ws/.kiro/steering/react.md &&
+	printf -- "---\ninclusion: manual\n---\nOnly on request.\n" > ws/.kiro/steering/manual.md
+}
+
+insp_ws() { (cd ws && "$INSPECTOR" --cli "$SPECWRIGHT" mcp serve --tools steering "$@"); }
+
+sw_test 'inspector calls steering_for_path and steering_read over stdio' '
+	steering_ws &&
+	insp_ws --method tools/list >out &&
+	expect_grep "\"name\": \"steering_for_path\"" out && expect_grep "\"readOnlyHint\": true" out &&
+	insp_ws --method tools/call --tool-name steering_for_path --tool-arg path=src/app/App.tsx >out &&
+	expect_grep "\"pattern\": \"src/\*\*/\*.tsx\"" out && expect_grep "\"load\": \"on-request\"" out &&
+	insp_ws --method tools/call --tool-name steering_read --tool-arg name=tech >out &&
+	expect_grep "Use C11" out &&
+	insp_ws --method resources/list >out && expect_grep "steering:///react.md" out
+'
+
+sw_test 'steering tools refuse paths outside the workspace and unknown documents' '
+	steering_ws &&
+	for p in ../outside.txt /etc/passwd src/../../x; do
+		insp_ws --method tools/call --tool-name steering_for_path --tool-arg "path=$p" >out &&
+		expect_grep "\"isError\": true" out && expect_grep "refused path" out || return 1
+	done &&
+	insp_ws --method tools/call --tool-name steering_read --tool-arg name=nosuch >out &&
+	expect_grep "\"isError\": true" out && expect_grep "no steering document" out
+'
+
+sw_test 'the steering set outside a workspace is a clear error' '
+	mkdir empty && cd empty &&
+	expect_fail 1 "$SPECWRIGHT" mcp serve --tools steering </dev/null 2>err &&
+	expect_grep "need a workspace" err
+'
+
 sw_test 'an unknown tool is a JSON-RPC error the inspector reports (exit 1)' '
 	store &&
 	expect_fail 1 insp --method tools/call --tool-name nosuch >out 2>err &&
