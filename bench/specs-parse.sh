@@ -4,7 +4,7 @@
 # (about 100 MB by default), on one core, next to `openspec validate` on
 # the same number of specs with the same requirements, in the same run.
 #
-#   bench/specs-parse.sh            SPECS=4200 by default (~100 MB of Kiro specs)
+#   bench/specs-parse.sh            SPECS=5300 by default (~100 MB of Kiro specs)
 #   SPECS=500 bench/specs-parse.sh  a quicker run
 #
 # Not a test: it prints numbers.  OpenSpec (@fission-ai/openspec, pinned in
@@ -13,7 +13,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 SPECWRIGHT=${SPECWRIGHT:-$top/build/specwright}
-SPECS=${SPECS:-4200}
+SPECS=${SPECS:-5300}
 work=$(mktemp -d "${TMPDIR:-/tmp}/sw-bench-specs.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
