@@ -973,6 +973,45 @@ int mcp_client_attach(struct mcp_client *c, const struct mcp_server_spec *spec, 
 	return 0;
 }
 
+int mcp_client_attach_kiro(struct mcp_client *c, const struct kiro_mcp_server *k,
+			   const struct mcp_kiro_attach_opts *o, struct mcp_conn **out, struct sw_error *err)
+{
+	static const struct mcp_kiro_attach_opts defaults = MCP_KIRO_ATTACH_OPTS_INIT;
+	struct kiro_mcp_resolved r = KIRO_MCP_RESOLVED_INIT;
+	struct mcp_server_spec spec = MCP_SERVER_SPEC_INIT;
+	size_t i;
+	int rc = 0;
+
+	if (out)
+		*out = NULL;
+	if (!o)
+		o = &defaults;
+	if (k->disabled)
+		goto out;
+	if ((rc = kiro_mcp_resolve(&r, k, o->lookup, o->lookup_ctx, err)) < 0)
+		goto out;
+	spec.name = k->name;
+	if (r.url) {
+		spec.url = r.url;
+		spec.headers = (const char *const *)r.headers.v;
+	} else {
+		spec.argv = (const char *const *)r.argv.v;
+		spec.env = (const char *const *)r.env.v;
+		spec.cwd = o->cwd;
+	}
+	spec.disabled_tools = (const char *const *)k->disabled_tools.v;
+	spec.connect_timeout_ms = o->connect_timeout_ms ? o->connect_timeout_ms
+				: k->timeout_ms > 0 ? (uint64_t)k->timeout_ms : 0;
+	spec.request_timeout_ms = k->request_timeout_ms > 0 ? (uint64_t)k->request_timeout_ms : 0;
+	if ((rc = mcp_client_attach(c, &spec, out, err)) < 0)
+		goto out;
+	for (i = 0; o->auto_approve && i < k->auto_approve.nr; i++)
+		sw_strvec_pushf(o->auto_approve, "@%s/%s", k->name, k->auto_approve.v[i]);
+out:
+	kiro_mcp_resolved_release(&r);
+	return rc;
+}
+
 static int any_starting(const struct mcp_client *c)
 {
 	size_t i;

@@ -31,7 +31,8 @@
  * Calling sequence:
  *   1. struct mcp_client_opts o = MCP_CLIENT_OPTS_INIT; o.loop = loop; ...
  *   2. mcp_client_new(&c, &o)
- *   3. mcp_client_attach(c, &spec, &conn, &err) per server
+ *   3. mcp_client_attach(c, &spec, &conn, &err) per server, or
+ *      mcp_client_attach_kiro(c, k, &ko, &conn, &err) per configured one
  *   4. mcp_client_wait(c, timeout_ms) -- runs the loop until no server is
  *      still starting; or keep running your own loop and watch on_change
  *   5. mcp_client_tool_count()/mcp_client_tool(), mcp_client_find_tool()
@@ -45,6 +46,7 @@
 #include "base/compat.h"
 #include "base/buf.h"
 #include "base/error.h"
+#include "kiro/mcpconfig.h"
 
 #include <cjson/cJSON.h>
 #include <uv.h>
@@ -56,7 +58,12 @@ struct mcp_client;
 struct mcp_conn;
 struct mcp_pending;
 
-/* How to reach one server.  Strings are copied by mcp_client_attach. */
+/*
+ * How to reach one server, whatever described it (mcp.json through
+ * mcp_client_attach_kiro(), an ACP session's mcpServers, a test): the
+ * values are final, nothing is expanded.  Strings are copied by
+ * mcp_client_attach.
+ */
 struct mcp_server_spec {
 	const char *name;                 /* the server's name in "@name/tool" */
 	const char *const *argv;          /* stdio: program and arguments; NULL for HTTP */
@@ -119,6 +126,33 @@ void mcp_client_new(struct mcp_client **out, const struct mcp_client_opts *o);
  */
 int mcp_client_attach(struct mcp_client *c, const struct mcp_server_spec *spec, struct mcp_conn **out,
 		      struct sw_error *err);
+
+/* How mcp_client_attach_kiro() turns a configured server into a spec. */
+struct mcp_kiro_attach_opts {
+	const char *cwd;                /* stdio: the server's working folder, NULL: ours */
+	uint64_t connect_timeout_ms;    /* non-zero: replaces the entry's "timeout" */
+	kiro_env_fn lookup;             /* ${VAR} values; NULL: the process environment */
+	void *lookup_ctx;               /* handed to @lookup */
+	struct sw_strvec *auto_approve; /* non-NULL: receives "@server/tool" per autoApprove name */
+};
+
+#define MCP_KIRO_ATTACH_OPTS_INIT { NULL, 0, NULL, NULL, NULL }
+
+/*
+ * Attaches the configured server @k (kiro/mcpconfig.h: mcp.json or an
+ * agent's mcpServers) through mcp_client_attach(): command, args and env,
+ * or url and headers, each ${VAR} expanded (kiro_mcp_resolve); "timeout"
+ * as the connect timeout and "requestTimeout" per request; "disabledTools"
+ * left out of the tool list; "autoApprove" names pushed to
+ * @o->auto_approve.  A disabled server is skipped: 0 and *@out NULL.
+ * @o may be NULL (defaults).  *@out (may be NULL) is borrowed from @c.
+ * Errors: SW_ENOTFOUND for an unset ${VAR} ("MCP server 'NAME':
+ * environment variable 'VAR' is not set", with err->path/line/col at the
+ * entry in its file), SW_EINVAL (an unterminated "${", or as
+ * mcp_client_attach).  Nothing is attached on error.
+ */
+int mcp_client_attach_kiro(struct mcp_client *c, const struct kiro_mcp_server *k,
+			   const struct mcp_kiro_attach_opts *o, struct mcp_conn **out, struct sw_error *err);
 
 /*
  * Runs the loop until no attached server is STARTING, or @timeout_ms passed

@@ -202,7 +202,7 @@ static size_t start_mcp(struct mcp_client *mc, const char *root, const struct ki
 	struct sw_diags diags = SW_DIAGS_INIT;
 	struct sw_error err = SW_ERROR_INIT;
 	char *global = kiro_global_dir();
-	size_t i, j, failed = 0, attached = 0;
+	size_t i, failed = 0, attached = 0;
 	int rc = a ? kiro_agent_mcp(&cfg, a, root, global, &diags, &err)
 		   : kiro_mcp_load(&cfg, root, global, &diags, &err);
 
@@ -211,39 +211,18 @@ static size_t start_mcp(struct mcp_client *mc, const char *root, const struct ki
 		failed++;
 	}
 	for (i = 0; rc == 0 && i < cfg.nr; i++) {
-		const struct kiro_mcp_server *sv = cfg.v[i];
-		struct kiro_mcp_resolved r = KIRO_MCP_RESOLVED_INIT;
-		struct mcp_server_spec spec = MCP_SERVER_SPEC_INIT;
+		struct mcp_kiro_attach_opts ko = MCP_KIRO_ATTACH_OPTS_INIT;
+		struct mcp_conn *conn = NULL;
 
-		if (sv->disabled)
-			continue;
+		ko.cwd = root;
+		ko.auto_approve = auto_ok;
 		sw_error_clear(&err);
-		if (kiro_mcp_resolve(&r, sv, NULL, NULL, &err) < 0) {
-			fprintf(stderr, "specwright: MCP server '%s': %s\n", sv->name, err.msg);
+		if (mcp_client_attach_kiro(mc, cfg.v[i], &ko, &conn, &err) < 0) {
+			sw_report(&err);
 			failed++;
-			kiro_mcp_resolved_release(&r);
-			continue;
-		}
-		spec.name = sv->name;
-		spec.argv = r.argv.nr ? (const char *const *)r.argv.v : NULL;
-		spec.env = (const char *const *)r.env.v;
-		spec.cwd = root;
-		spec.url = r.url;
-		spec.headers = (const char *const *)r.headers.v;
-		spec.disabled_tools = (const char *const *)sv->disabled_tools.v;
-		if (sv->timeout_ms > 0)
-			spec.connect_timeout_ms = (uint64_t)sv->timeout_ms;
-		if (sv->request_timeout_ms > 0)
-			spec.request_timeout_ms = (uint64_t)sv->request_timeout_ms;
-		if (mcp_client_attach(mc, &spec, NULL, &err) < 0) {
-			fprintf(stderr, "specwright: MCP server '%s': %s\n", sv->name, err.msg);
-			failed++;
-		} else {
+		} else if (conn) {
 			attached++;
 		}
-		for (j = 0; j < sv->auto_approve.nr; j++)
-			sw_strvec_pushf(auto_ok, "@%s/%s", sv->name, sv->auto_approve.v[j]);
-		kiro_mcp_resolved_release(&r);
 	}
 	if (attached)
 		mcp_client_wait(mc, 0);

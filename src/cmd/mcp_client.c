@@ -65,28 +65,10 @@ static void session_close(struct session *s)
 static int attach(struct session *s, const struct kiro_mcp_server *k, uint64_t timeout_ms,
 		  struct sw_error *err)
 {
-	struct kiro_mcp_resolved r = KIRO_MCP_RESOLVED_INIT;
-	struct mcp_server_spec spec = MCP_SERVER_SPEC_INIT;
-	int rc;
+	struct mcp_kiro_attach_opts o = MCP_KIRO_ATTACH_OPTS_INIT;
 
-	if ((rc = kiro_mcp_resolve(&r, k, NULL, NULL, err)) < 0)
-		goto out;
-	spec.name = k->name;
-	if (r.url) {
-		spec.url = r.url;
-		spec.headers = (const char *const *)r.headers.v;
-	} else {
-		spec.argv = (const char *const *)r.argv.v;
-		spec.env = (const char *const *)r.env.v;
-	}
-	spec.disabled_tools = (const char *const *)k->disabled_tools.v;
-	spec.connect_timeout_ms = timeout_ms ? timeout_ms
-			       : k->timeout_ms > 0 ? (uint64_t)k->timeout_ms : 0;
-	spec.request_timeout_ms = k->request_timeout_ms > 0 ? (uint64_t)k->request_timeout_ms : 0;
-	rc = mcp_client_attach(s->c, &spec, NULL, err);
-out:
-	kiro_mcp_resolved_release(&r);
-	return rc;
+	o.connect_timeout_ms = timeout_ms;
+	return mcp_client_attach_kiro(s->c, k, &o, NULL, err);
 }
 
 /* Finds and attaches @name, then waits for it; prints and returns 1 on failure. */

@@ -9,6 +9,7 @@
 #include "helpers/sw_test.h"
 #include "base/json.h"
 #include "base/proc.h"
+#include "kiro/mcpconfig.h"
 #include "mcp/client.h"
 
 #include <arpa/inet.h>
@@ -472,6 +473,128 @@ static void mcp_client__follows_tools_list_changed(void **state)
 	fx_stop(&f);
 }
 
+/* ---- configured servers (mcp.json entries) through mcp_client_attach_kiro ---- */
+
+/* ${VAR} values for the configured-server cases: "K=V" strings. */
+static const char *fake_lookup(const char *name, void *ctx)
+{
+	const char *const *kv = ctx;
+	size_t n = strlen(name);
+
+	for (; *kv; kv++)
+		if (!strncmp(*kv, name, n) && (*kv)[n] == '=')
+			return *kv + n + 1;
+	return NULL;
+}
+
+static void load_config(struct kiro_mcp_config *cfg, const char *text)
+{
+	struct sw_diags diags = SW_DIAGS_INIT;
+
+	if (kiro_mcp_load_text(cfg, text, strlen(text), ".kiro/settings/mcp.json", KIRO_MCP_WORKSPACE, &diags) < 0 ||
+	    diags.errors)
+		fail_msg("bad test config: %s", diags.nr ? diags.v[0].msg : "?");
+	sw_diags_release(&diags);
+}
+
+static void mcp_client__attach_kiro_expands_and_hides(void **state)
+{
+	const char *bin = getenv("SPECWRIGHT");
+	char *root = sw_test_tmpdir();
+	struct kiro_mcp_config cfg = KIRO_MCP_CONFIG_INIT;
+	struct mcp_kiro_attach_opts ko = MCP_KIRO_ATTACH_OPTS_INIT;
+	struct sw_strvec vars = SW_STRVEC_INIT, auto_ok = SW_STRVEC_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	struct mcp_conn *conn = NULL, *off = NULL;
+	struct fx f;
+	char *text;
+	int is_err = 0;
+
+	SW_UNUSED(state);
+	if (!bin || !have(bin)) {
+		sw_test_rmtree(root);
+		free(root);
+		skip();
+	}
+	sw_test_write(root, "output/a.txt", "expanded root\n");
+	/* The server finds its root only if env values were expanded and passed on. */
+	load_config(&cfg, "{\"mcpServers\":{"
+			  "\"store\":{\"command\":\"sh\",\"args\":[\"-c\",\"exec \\\"$B\\\" mcp serve --root \\\"$R\\\"\"],"
+			  "\"env\":{\"B\":\"${SW_BIN}\",\"R\":\"${SW_ROOT}/\"},"
+			  "\"disabledTools\":[\"fs_write\"],\"autoApprove\":[\"fs_read\"],\"timeout\":20000},"
+			  "\"off\":{\"command\":\"${NOT_SET_ANYWHERE}\",\"disabled\":true}}}");
+	sw_strvec_pushf(&vars, "SW_BIN=%s", bin);
+	sw_strvec_pushf(&vars, "SW_ROOT=%s", root);
+	ko.lookup = fake_lookup;
+	ko.lookup_ctx = vars.v;
+	ko.auto_approve = &auto_ok;
+	fx_start(&f);
+	assert_sw_ok(mcp_client_attach_kiro(f.c, kiro_mcp_find(&cfg, "store"), &ko, &conn, &err), &err);
+	assert_non_null(conn);
+	/* disabled: skipped, not attached, even though its ${VAR} is unset */
+	off = (struct mcp_conn *)&f; /* must be reset */
+	assert_sw_ok(mcp_client_attach_kiro(f.c, kiro_mcp_find(&cfg, "off"), &ko, &off, &err), &err);
+	assert_null(off);
+	assert_int_equal(mcp_client_conn_count(f.c), 1);
+	if (mcp_client_wait(f.c, 0) != 1)
+		fail_msg("not ready: %s", mcp_conn_error(conn));
+	/* disabledTools are hidden from the list and from lookups */
+	assert_int_equal(mcp_client_tool_count(f.c), 2);
+	assert_null(mcp_client_find_tool(f.c, "@store/fs_write"));
+	assert_non_null(mcp_client_find_tool(f.c, "@store/fs_list"));
+	text = call_text(&f, "@store/fs_read", "{\"path\":\"output/a.txt\"}", &is_err, NULL);
+	assert_false(is_err);
+	assert_string_equal(text, "expanded root\n");
+	free(text);
+	assert_int_equal(auto_ok.nr, 1);
+	assert_string_equal(auto_ok.v[0], "@store/fs_read");
+	fx_stop(&f);
+	sw_strvec_clear(&vars);
+	sw_strvec_clear(&auto_ok);
+	kiro_mcp_release(&cfg);
+	sw_test_rmtree(root);
+	free(root);
+}
+
+static void mcp_client__attach_kiro_unset_variable(void **state)
+{
+	struct kiro_mcp_config cfg = KIRO_MCP_CONFIG_INIT;
+	struct mcp_kiro_attach_opts ko = MCP_KIRO_ATTACH_OPTS_INIT;
+	const char *none[] = { "OTHER=1", NULL };
+	struct sw_error err = SW_ERROR_INIT;
+	struct mcp_conn *conn = NULL;
+	struct fx f;
+
+	SW_UNUSED(state);
+	load_config(&cfg, "{\"mcpServers\":{\n"
+			  "  \"gh\":{\"command\":\"gh-mcp\",\"env\":{\"TOKEN\":\"${GITHUB_TOKEN}\"}},\n"
+			  "  \"web\":{\"url\":\"http://127.0.0.1:9/mcp\",\"headers\":{\"Authorization\":\"Bearer ${API_TOKEN}\"}},\n"
+			  "  \"bad\":{\"command\":\"x\",\"args\":[\"${UNTERMINATED\"]}}}");
+	ko.lookup = fake_lookup;
+	ko.lookup_ctx = (void *)none;
+	fx_start(&f);
+	assert_sw_fails(mcp_client_attach_kiro(f.c, kiro_mcp_find(&cfg, "gh"), &ko, &conn, &err), SW_ENOTFOUND,
+			&err);
+	assert_null(conn);
+	assert_non_null(strstr(err.msg, "MCP server 'gh'"));
+	assert_non_null(strstr(err.msg, "'GITHUB_TOKEN' is not set"));
+	assert_string_equal(err.path, ".kiro/settings/mcp.json");
+	assert_int_equal(err.line, 2);
+	sw_error_clear(&err);
+	assert_sw_fails(mcp_client_attach_kiro(f.c, kiro_mcp_find(&cfg, "web"), &ko, &conn, &err), SW_ENOTFOUND,
+			&err);
+	assert_non_null(strstr(err.msg, "MCP server 'web'"));
+	assert_non_null(strstr(err.msg, "'API_TOKEN'"));
+	sw_error_clear(&err);
+	assert_sw_fails(mcp_client_attach_kiro(f.c, kiro_mcp_find(&cfg, "bad"), &ko, &conn, &err), SW_EINVAL,
+			&err);
+	assert_non_null(strstr(err.msg, "MCP server 'bad'"));
+	/* nothing was attached */
+	assert_int_equal(mcp_client_conn_count(f.c), 0);
+	fx_stop(&f);
+	kiro_mcp_release(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +608,8 @@ int main(void)
 		cmocka_unit_test(mcp_client__garbage_lines_and_errors),
 		cmocka_unit_test(mcp_client__huge_lines),
 		cmocka_unit_test(mcp_client__follows_tools_list_changed),
+		cmocka_unit_test(mcp_client__attach_kiro_expands_and_hides),
+		cmocka_unit_test(mcp_client__attach_kiro_unset_variable),
 	};
 
 	return sw_run_group("mcp_client", tests);
