@@ -1058,6 +1058,17 @@ static void replay(struct acp_sink *k, const cJSON *history)
 	}
 }
 
+static void send_commands(struct acp_sink *k)
+{
+	cJSON *u;
+
+	if (!k->a->o.ops->commands)
+		return;
+	u = new_update("available_commands_update");
+	k->a->o.ops->commands(k->sess, cJSON_AddArrayToObject(u, "availableCommands"));
+	send_update(k, u);
+}
+
 static void open_session(struct acp_agent *a, struct jrpc_request *req, const cJSON *params, int load)
 {
 	const cJSON *cwd = cJSON_GetObjectItemCaseSensitive(params, "cwd");
@@ -1106,6 +1117,9 @@ static void open_session(struct acp_agent *a, struct jrpc_request *req, const cJ
 	a->sessions = k;
 	if (load && a->o.ops->history)
 		replay(k, a->o.ops->history(k->sess));
+	/* The client knows a loaded session's id already; a new one's only from the answer. */
+	if (load)
+		send_commands(k);
 	r = cJSON_CreateObject();
 	if (!load)
 		cJSON_AddStringToObject(r, "sessionId", k->id);
@@ -1113,6 +1127,8 @@ static void open_session(struct acp_agent *a, struct jrpc_request *req, const cJ
 	if (modes)
 		cJSON_AddItemToObject(r, "modes", modes);
 	jrpc_reply_take(req, r, NULL);
+	if (!load)
+		send_commands(k);
 }
 
 static void m_session_new(struct jrpc *rpc, struct jrpc_request *req, const char *method, const cJSON *params,

@@ -12,7 +12,8 @@
  * loadSession, embeddedContext prompts, http MCP servers), session/new and
  * session/load (checks the absolute cwd and the ACP-shaped mcpServers, then
  * replays the history of a loaded session as session/update notifications
- * before answering), session/prompt (the prompt's text, resource links and
+ * before answering; the backend's slash commands follow as
+ * available_commands_update), session/prompt (the prompt's text, resource links and
  * embedded resources become the turn's text; every event of the turn goes
  * out as a session/update as it happens; the answer carries the stop reason
  * and the usage in _meta), session/request_permission for what the backend
@@ -105,6 +106,13 @@ struct acp_backend_ops {
 	void (*close)(void *sess);
 	/* Appends the names of the available agents (modes); the first is the default. */
 	void (*modes)(void *self, struct sw_strvec *names);
+	/*
+	 * Optional: appends the session's slash commands to array @out as ACP
+	 * AvailableCommand objects ({name, description, input?: {hint}}).  They
+	 * go out as available_commands_update once the session is open: after
+	 * the session/new answer, before the session/load answer.
+	 */
+	void (*commands)(void *sess, cJSON *out);
 };
 
 typedef void (*acp_agent_close_cb)(struct acp_agent *a, void *data);

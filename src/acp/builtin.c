@@ -15,7 +15,10 @@
 #include "base/fs.h"
 #include "base/log.h"
 #include "kiro/agent.h"
+#include "kiro/steering.h"
 #include "kiro/workspace.h"
+
+#include <ctype.h>
 
 #define DEFAULT_AGENT "kiro_default"
 
@@ -286,12 +289,117 @@ static const cJSON *b_history(void *sess)
 	return agent_session_messages(((struct bsess *)sess)->s);
 }
 
+/* Steering documents a slash command names: manual ones, and auto ones (which "#name" forces too). */
+static int commandable(const struct kiro_steering_doc *d)
+{
+	return d->scope != KIRO_STEERING_AGENTS_MD &&
+	       (d->inclusion == KIRO_INCLUDE_MANUAL || d->inclusion == KIRO_INCLUDE_AUTO);
+}
+
+static void load_steering(struct bsess *bs, struct kiro_steering *st)
+{
+	struct sw_diags diags = SW_DIAGS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	char *global = kiro_global_dir();
+
+	if (kiro_steering_load(st, bs->root, global, &diags, &err) < 0)
+		sw_verbose("steering not loaded: %s", err.msg);
+	sw_diags_release(&diags);
+	free(global);
+}
+
+/* The command name of a steering document: its name below the steering folder without ".md". */
+static char *command_name(const struct kiro_steering_doc *d)
+{
+	size_t n = strlen(d->name);
+
+	if (n > 3 && !strcmp(d->name + n - 3, ".md"))
+		n -= 3;
+	return sw_xstrndup(d->name, n);
+}
+
+/*
+ * Slash commands are the steering documents Kiro includes on request
+ * (inclusion manual or auto): "/name rest" in a prompt becomes "#name rest",
+ * the reference the agent's context builder honours.
+ */
+static void b_commands(void *sess, cJSON *out)
+{
+	struct bsess *bs = sess;
+	struct kiro_steering st = KIRO_STEERING_INIT;
+	size_t i;
+
+	load_steering(bs, &st);
+	for (i = 0; i < st.nr; i++) {
+		const struct kiro_steering_doc *d = st.v[i];
+		cJSON *c, *in;
+		char *name;
+		struct sw_buf desc = SW_BUF_INIT;
+
+		if (!commandable(d))
+			continue;
+		name = command_name(d);
+		if (d->description && *d->description)
+			sw_buf_addf(&desc, "%s (steering %s)", d->description, d->rel);
+		else
+			sw_buf_addf(&desc, "Follow the steering document %s in this turn", d->rel);
+		c = cJSON_CreateObject();
+		cJSON_AddStringToObject(c, "name", name);
+		cJSON_AddStringToObject(c, "description", desc.ptr);
+		in = cJSON_AddObjectToObject(c, "input");
+		cJSON_AddStringToObject(in, "hint", "what to do with it");
+		cJSON_AddItemToArray(out, c);
+		free(name);
+		sw_buf_release(&desc);
+	}
+	kiro_steering_release(&st);
+}
+
+/* "/name rest" -> "#name rest" when name is a command (caller frees), else NULL. */
+static char *expand_command(struct bsess *bs, const char *text)
+{
+	struct kiro_steering st = KIRO_STEERING_INIT;
+	const char *end;
+	char *word, *out = NULL;
+	size_t i;
+
+	if (text[0] != '/' || !text[1] || isspace((unsigned char)text[1]))
+		return NULL;
+	for (end = text + 1; *end && !isspace((unsigned char)*end); end++)
+		;
+	word = sw_xstrndup(text + 1, (size_t)(end - text - 1));
+	load_steering(bs, &st);
+	for (i = 0; i < st.nr && !out; i++) {
+		char *name;
+
+		if (!commandable(st.v[i]))
+			continue;
+		name = command_name(st.v[i]);
+		if (!strcmp(name, word)) {
+			/* The context builder matches "#" + the file name's stem. */
+			struct sw_buf b = SW_BUF_INIT;
+			const char *base = strrchr(name, '/');
+
+			sw_buf_addf(&b, "#%s%s", base ? base + 1 : name, end);
+			out = sw_buf_detach(&b, NULL);
+		}
+		free(name);
+	}
+	kiro_steering_release(&st);
+	free(word);
+	return out;
+}
+
 static int b_prompt(void *sess, const char *text, struct sw_error *err)
 {
 	struct bsess *bs = sess;
+	char *expanded = expand_command(bs, text);
+	int rc;
 
 	bs->base = *agent_session_usage(bs->s);
-	return agent_session_prompt(bs->s, text, err);
+	rc = agent_session_prompt(bs->s, expanded ? expanded : text, err);
+	free(expanded);
+	return rc;
 }
 
 static void b_cancel(void *sess)
@@ -347,7 +455,7 @@ static void b_modes(void *self, struct sw_strvec *names)
 }
 
 static const struct acp_backend_ops builtin_ops = {
-	b_open, b_session_id, b_history, b_prompt, b_cancel, b_set_mode, b_close, b_modes,
+	b_open, b_session_id, b_history, b_prompt, b_cancel, b_set_mode, b_close, b_modes, b_commands,
 };
 
 static void client_closed(struct acp_agent *a, void *data)

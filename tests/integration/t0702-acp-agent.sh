@@ -53,7 +53,7 @@ sw_test 'SDK client: new session, a tool call with permission, cancel mid-turn, 
 	expect_no_grep "Error handling" err &&
 	expect_eq "$(jget load.json d.results[0].error)" undefined &&
 	expect_eq "$(jget load.json "d.results[0].updates.join()")" \
-		"user_message_chunk,agent_message_chunk,tool_call,tool_call_update,agent_message_chunk,user_message_chunk" &&
+		"user_message_chunk,agent_message_chunk,tool_call,tool_call_update,agent_message_chunk,user_message_chunk,available_commands_update" &&
 	expect_eq "$(jget load.json d.results[0].text)" "[user] run itLet me check.All done.[user] slow" &&
 	node "$CLIENT" "load:no-such-session" "$PWD/work" -- $(agent) >bad.json 2>err &&
 	expect_eq "$(jget bad.json d.results[0].error.code)" -32002
@@ -90,6 +90,29 @@ sw_test 'modes are agents; set_mode switches the session to a custom agent' '
 	expect_eq "$(jget out.json d.results[2].error)" undefined &&
 	expect_eq "$(jget out.json "d.results[2].updates.join()")" current_mode_update &&
 	expect_eq "$(jget out.json d.results[3].text)" "Reviewed." && ms_check 1
+'
+
+cat >"$SW_TMP_ROOT/slash.json" <<'JSON'
+{"steps": [
+ {"expect": {"system_contains": ["Review rule: name every unchecked return"], "last_user_contains": ["#review the parser"]},
+  "respond": {"text": "Reviewed with the rule."}},
+ {"expect": {"not_contains": ["Review rule: name every unchecked return"]}, "respond": {"text": "Plain."}}
+]}
+JSON
+
+sw_test 'manual steering documents are slash commands (available_commands_update, /name runs with it)' '
+	trap ms_stop EXIT && ms_start "$SW_TMP_ROOT/slash.json" && model_env && mkdir -p work/.kiro/steering &&
+	printf -- "---\ninclusion: manual\ndescription: Code review checklist\n---\nReview rule: name every unchecked return.\n" \
+		>work/.kiro/steering/review.md &&
+	printf "Always: be brief.\n" >work/.kiro/steering/tech.md &&
+	node "$CLIENT" "new,prompt:/review the parser,prompt:/nosuch thing" "$PWD/work" -- $(agent) >out.json 2>err &&
+	expect_no_grep "Error handling" err &&
+	expect_eq "$(jget out.json "d.commands.map(c=>c.name).join()")" review &&
+	expect_grep "Code review checklist" out.json &&
+	expect_eq "$(jget out.json d.results[1].text)" "Reviewed with the rule." &&
+	expect_eq "$(jget out.json d.results[2].text)" "Plain." && ms_check 2 &&
+	mkdir empty && node "$CLIENT" "new" "$PWD/empty" -- $(agent) >none.json 2>err &&
+	expect_eq "$(jget none.json d.commands.length)" 0
 '
 
 sw_test 'specwright acp-client drives specwright acp' '

@@ -196,7 +196,7 @@ static void fake_modes(void *self, struct sw_strvec *names)
 }
 
 static const struct acp_backend_ops fake_ops = {
-	fake_open, fake_id, fake_history, fake_prompt, fake_cancel, fake_set_mode, fake_close, fake_modes,
+	fake_open, fake_id, fake_history, fake_prompt, fake_cancel, fake_set_mode, fake_close, fake_modes, NULL,
 };
 
 /* ---------- the client peer ---------- */
