@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "base/opt.h"
 #include "kiro/workspace.h"
+#include "specs-engine/spec_json.h"
 #include "specs-engine/trace.h"
 #include "specs-engine/waves.h"
 
@@ -104,75 +105,6 @@ static void print_json(cJSON *doc)
 	cJSON_Delete(doc);
 }
 
-static void add_str(cJSON *o, const char *key, const char *s)
-{
-	if (s)
-		cJSON_AddStringToObject(o, key, s);
-	else
-		cJSON_AddNullToObject(o, key);
-}
-
-/* The criterion's text with its line breaks and indentation folded to single spaces. */
-static char *criterion_text(const struct spec *s, const struct req_criterion *c)
-{
-	struct sw_buf b = SW_BUF_INIT;
-	const char *t = s->req.text.ptr;
-	size_t i;
-	int space = 0;
-
-	for (i = c->off; i < c->end; i++) {
-		char ch = t[i];
-
-		if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r') {
-			space = 1;
-			continue;
-		}
-		if (space && b.len)
-			sw_buf_addch(&b, ' ');
-		space = 0;
-		sw_buf_addch(&b, ch);
-	}
-	return sw_buf_detach(&b, NULL);
-}
-
-static const char *spec_type(const struct spec *s)
-{
-	return s->bugfix ? "bugfix" : "feature";
-}
-
-static void count_tasks(const struct spec *s, size_t counts[4], size_t *total)
-{
-	size_t i;
-
-	memset(counts, 0, 4 * sizeof(size_t));
-	*total = 0;
-	for (i = 0; s->tasks_doc && i < s->tasks_doc->ntasks; i++) {
-		counts[s->tasks_doc->tasks[i].state]++;
-		(*total)++;
-	}
-}
-
-static cJSON *diags_json(const struct sw_diags *d)
-{
-	cJSON *arr = cJSON_CreateArray();
-	size_t i;
-
-	for (i = 0; i < d->nr; i++) {
-		const struct sw_diag *g = &d->v[i];
-		cJSON *o = cJSON_CreateObject();
-
-		add_str(o, "path", g->path);
-		cJSON_AddNumberToObject(o, "line", g->line);
-		cJSON_AddNumberToObject(o, "col", g->col);
-		cJSON_AddStringToObject(o, "severity", sw_severity_name(g->severity));
-		add_str(o, "code", g->code);
-		add_str(o, "message", g->msg);
-		add_str(o, "hint", g->hint);
-		cJSON_AddItemToArray(arr, o);
-	}
-	return arr;
-}
-
 /* ---- list ---------------------------------------------------------------------------- */
 
 static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
@@ -216,29 +148,13 @@ static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 			free(rel);
 			continue;
 		}
-		count_tasks(s, counts, &total);
+		spec_task_counts(s, counts, &total);
 		if (json) {
-			cJSON *o = cJSON_CreateObject(), *t;
-
-			cJSON_AddStringToObject(o, "name", s->name);
-			cJSON_AddStringToObject(o, "path", rel);
-			cJSON_AddStringToObject(o, "type", spec_type(s));
-			cJSON_AddNumberToObject(o, "requirements", s->reqs ? (double)s->reqs->nreqs : 0);
-			cJSON_AddNumberToObject(o, "criteria", s->reqs ? (double)s->reqs->ncrit : 0);
-			cJSON_AddNumberToObject(o, "properties", s->design_doc ? (double)s->design_doc->nprops : 0);
-			t = cJSON_AddObjectToObject(o, "tasks");
-			cJSON_AddNumberToObject(t, "total", (double)total);
-			cJSON_AddNumberToObject(t, "todo", (double)counts[TASKS_TODO]);
-			cJSON_AddNumberToObject(t, "queued", (double)counts[TASKS_QUEUED]);
-			cJSON_AddNumberToObject(t, "doing", (double)counts[TASKS_DOING]);
-			cJSON_AddNumberToObject(t, "done", (double)counts[TASKS_DONE]);
-			cJSON_AddNumberToObject(o, "errors", (double)s->diags.errors);
-			cJSON_AddNumberToObject(o, "warnings", (double)s->diags.warnings);
-			cJSON_AddItemToArray(arr, o);
+			cJSON_AddItemToArray(arr, spec_json_summary(s, rel));
 		} else {
 			if (i == 0)
 				printf("%-32s %-8s %5s %8s %11s %s\n", "NAME", "TYPE", "REQS", "CRITERIA", "TASKS DONE", "LINT");
-			printf("%-32s %-8s %5zu %8zu %5zu/%-5zu %zu errors, %zu warnings\n", s->name, spec_type(s),
+			printf("%-32s %-8s %5zu %8zu %5zu/%-5zu %zu errors, %zu warnings\n", s->name, spec_kind_name(s),
 			       s->reqs ? s->reqs->nreqs : 0, s->reqs ? s->reqs->ncrit : 0, counts[TASKS_DONE], total,
 			       s->diags.errors, s->diags.warnings);
 		}
@@ -256,36 +172,9 @@ out:
 
 /* ---- show ---------------------------------------------------------------------------- */
 
-static cJSON *refs_json(const struct req_refs *refs)
-{
-	cJSON *arr = cJSON_CreateArray();
-	size_t i;
-
-	for (i = 0; i < refs->nr; i++) {
-		const struct req_ref *r = &refs->v[i];
-		char buf[REQ_ID_MAX * 2 + 4];
-
-		switch (r->kind) {
-		case REQ_REF_ALL:
-			cJSON_AddItemToArray(arr, cJSON_CreateString("all"));
-			break;
-		case REQ_REF_RANGE:
-			snprintf(buf, sizeof(buf), "%s-%s", r->id, r->to);
-			cJSON_AddItemToArray(arr, cJSON_CreateString(buf));
-			break;
-		case REQ_REF_TEXT:
-			cJSON_AddItemToArray(arr, cJSON_CreateString(r->text));
-			break;
-		default:
-			cJSON_AddItemToArray(arr, cJSON_CreateString(r->id));
-		}
-	}
-	return arr;
-}
-
 static void refs_text(struct sw_buf *b, const struct req_refs *refs)
 {
-	cJSON *arr = refs_json(refs), *e;
+	cJSON *arr = spec_json_refs(refs), *e;
 	int first = 1;
 
 	cJSON_ArrayForEach(e, arr) {
@@ -295,138 +184,12 @@ static void refs_text(struct sw_buf *b, const struct req_refs *refs)
 	cJSON_Delete(arr);
 }
 
-static cJSON *show_json(const struct spec *s, const char *rel)
-{
-	cJSON *doc = cJSON_CreateObject(), *o, *arr;
-	size_t i, j;
-
-	cJSON_AddStringToObject(doc, "name", s->name);
-	cJSON_AddStringToObject(doc, "path", rel);
-	cJSON_AddStringToObject(doc, "type", spec_type(s));
-	if (s->config.present) {
-		o = cJSON_AddObjectToObject(doc, "config");
-		add_str(o, "specId", s->config.spec_id);
-		add_str(o, "workflowType", s->config.workflow_type);
-		add_str(o, "specType", s->config.spec_type);
-		add_str(o, "generationMode", s->config.generation_mode);
-	} else {
-		cJSON_AddNullToObject(doc, "config");
-	}
-	o = cJSON_AddObjectToObject(doc, "files");
-	add_str(o, s->bugfix ? "bugfix" : "requirements", s->req.display);
-	add_str(o, "design", s->design.display);
-	add_str(o, "tasks", s->tasks.display);
-	arr = cJSON_AddArrayToObject(doc, "extra");
-	for (i = 0; i < s->extra.nr; i++)
-		cJSON_AddItemToArray(arr, cJSON_CreateString(s->extra.v[i]));
-
-	arr = cJSON_AddArrayToObject(doc, "glossary");
-	for (i = 0; s->reqs && i < s->reqs->nterms; i++) {
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "term", s->reqs->terms[i].name);
-		cJSON_AddNumberToObject(o, "line", s->reqs->terms[i].line);
-		cJSON_AddItemToArray(arr, o);
-	}
-	arr = cJSON_AddArrayToObject(doc, "requirements");
-	for (i = 0; s->reqs && i < s->reqs->nreqs; i++) {
-		const struct req_requirement *r = &s->reqs->reqs[i];
-		cJSON *crits;
-
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", r->id);
-		cJSON_AddStringToObject(o, "title", r->title);
-		add_str(o, "story", r->story);
-		cJSON_AddNumberToObject(o, "line", r->line);
-		crits = cJSON_AddArrayToObject(o, "criteria");
-		for (j = 0; j < s->reqs->ncrit; j++) {
-			const struct req_criterion *c = &s->reqs->crit[j];
-			cJSON *co;
-			char *text;
-
-			if (c->req != r->num)
-				continue;
-			co = cJSON_CreateObject();
-			text = criterion_text(s, c);
-			cJSON_AddStringToObject(co, "id", c->id);
-			cJSON_AddNumberToObject(co, "line", c->line);
-			cJSON_AddNumberToObject(co, "col", c->col);
-			cJSON_AddStringToObject(co, "text", text);
-			cJSON_AddStringToObject(co, "ears", ears_class_name(c->cls));
-			cJSON_AddBoolToObject(co, "negative", !!(c->ears_flags & EARS_NEGATIVE));
-			free(text);
-			cJSON_AddItemToArray(crits, co);
-		}
-		cJSON_AddItemToArray(arr, o);
-	}
-	arr = cJSON_AddArrayToObject(doc, "properties");
-	for (i = 0; s->design_doc && i < s->design_doc->nprops; i++) {
-		const struct design_property *p = &s->design_doc->props[i];
-
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", p->id);
-		cJSON_AddStringToObject(o, "title", p->title);
-		cJSON_AddNumberToObject(o, "line", p->line);
-		cJSON_AddItemToObject(o, "validates", refs_json(&p->validates));
-		cJSON_AddItemToArray(arr, o);
-	}
-	arr = cJSON_AddArrayToObject(doc, "tasks");
-	for (i = 0; s->tasks_doc && i < s->tasks_doc->ntasks; i++) {
-		const struct tasks_task *t = &s->tasks_doc->tasks[i];
-		cJSON *props, *det;
-		char mark[2] = { t->mark, 0 };
-
-		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", t->id);
-		cJSON_AddStringToObject(o, "title", t->title);
-		cJSON_AddStringToObject(o, "status", tasks_state_name(t->state));
-		cJSON_AddStringToObject(o, "mark", mark);
-		cJSON_AddBoolToObject(o, "optional", t->optional);
-		cJSON_AddBoolToObject(o, "checkpoint", t->checkpoint);
-		cJSON_AddNumberToObject(o, "line", t->line);
-		add_str(o, "parent", t->parent == TASKS_NONE ? NULL : s->tasks_doc->tasks[t->parent].id);
-		cJSON_AddItemToObject(o, "requirements", refs_json(&t->reqs));
-		cJSON_AddItemToObject(o, "validates", refs_json(&t->validates));
-		props = cJSON_AddArrayToObject(o, "properties");
-		for (j = 0; j < t->nprops; j++)
-			cJSON_AddItemToArray(props, cJSON_CreateString(t->props[j].id));
-		det = cJSON_AddArrayToObject(o, "details");
-		for (j = 0; j < t->details.nr; j++)
-			cJSON_AddItemToArray(det, cJSON_CreateString(t->details.v[j]));
-		cJSON_AddItemToArray(arr, o);
-	}
-	if (s->tasks_doc && s->tasks_doc->graph.format != TASKS_GRAPH_NONE) {
-		static const char *const fmts[] = { "none", "objects", "compact", "text", "invalid" };
-		const struct tasks_graph *g = &s->tasks_doc->graph;
-
-		o = cJSON_AddObjectToObject(doc, "graph");
-		cJSON_AddStringToObject(o, "format", fmts[g->format]);
-		cJSON_AddNumberToObject(o, "line", g->line);
-		arr = cJSON_AddArrayToObject(o, "waves");
-		for (i = 0; i < g->nwaves; i++) {
-			cJSON *w = cJSON_CreateObject(), *ts = cJSON_CreateArray();
-
-			cJSON_AddStringToObject(w, "id", g->waves[i].id);
-			add_str(w, "name", g->waves[i].name);
-			for (j = 0; j < g->waves[i].tasks.nr; j++)
-				cJSON_AddItemToArray(ts, cJSON_CreateString(g->waves[i].tasks.v[j]));
-			cJSON_AddItemToObject(w, "tasks", ts);
-			cJSON_AddItemToArray(arr, w);
-		}
-	} else {
-		cJSON_AddNullToObject(doc, "graph");
-	}
-	o = cJSON_AddObjectToObject(doc, "lint");
-	cJSON_AddNumberToObject(o, "errors", (double)s->diags.errors);
-	cJSON_AddNumberToObject(o, "warnings", (double)s->diags.warnings);
-	return doc;
-}
-
 static void show_text(const struct spec *s, const char *rel)
 {
 	size_t i, j, counts[4], total;
 
-	count_tasks(s, counts, &total);
-	printf("%s (%s spec) at %s\n", s->name, spec_type(s), rel);
+	spec_task_counts(s, counts, &total);
+	printf("%s (%s spec) at %s\n", s->name, spec_kind_name(s), rel);
 	if (s->config.present)
 		printf("  config: workflowType=%s specType=%s\n",
 		       s->config.workflow_type ? s->config.workflow_type : s->config.generation_mode ? s->config.generation_mode : "-",
@@ -446,7 +209,7 @@ static void show_text(const struct spec *s, const char *rel)
 
 				if (c->req != r->num)
 					continue;
-				text = criterion_text(s, c);
+				text = spec_criterion_text(s, c);
 				printf("    %-6s [%s] %.100s%s\n", c->id, ears_class_name(c->cls), text, strlen(text) > 100 ? "…" : "");
 				free(text);
 			}
@@ -495,7 +258,7 @@ static int spec_show_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		return rc;
 	rel = sw_path_relative(s->dir, ctx->cwd);
 	if (json)
-		print_json(show_json(s, rel));
+		print_json(spec_json_show(s, rel));
 	else
 		show_text(s, rel);
 	free(rel);
@@ -600,7 +363,7 @@ static int spec_lint_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		cJSON_AddNumberToObject(doc, "errors", (double)errors);
 		cJSON_AddNumberToObject(doc, "warnings", (double)warnings);
 		cJSON_AddBoolToObject(doc, "ok", !rc && !errors && !(strict && warnings));
-		cJSON_AddItemToObject(doc, "diagnostics", diags_json(&all));
+		cJSON_AddItemToObject(doc, "diagnostics", spec_json_diags(&all, 0));
 		print_json(doc);
 	} else if (sw_log_level() >= SW_LOG_NORMAL) {
 		fprintf(stderr, "%zu spec%s checked: %zu error%s, %zu warning%s\n", specs, specs == 1 ? "" : "s", errors,
@@ -650,46 +413,7 @@ static int spec_trace_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		return rc;
 	trace_build(&tr, s->reqs, s->design_doc, s->tasks_doc, NULL);
 	if (json) {
-		cJSON *doc = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(doc, "rows"), *unc, *dang;
-
-		cJSON_AddStringToObject(doc, "spec", s->name);
-		for (i = 0; i < tr->nrows; i++) {
-			const struct trace_row *r = &tr->rows[i];
-			cJSON *o = cJSON_CreateObject(), *ts = cJSON_CreateArray(), *ps = cJSON_CreateArray();
-			size_t j;
-			char rid[16];
-
-			snprintf(rid, sizeof(rid), "%d", r->crit->req);
-			cJSON_AddStringToObject(o, "criterion", r->crit->id);
-			cJSON_AddStringToObject(o, "requirement", rid);
-			cJSON_AddStringToObject(o, "ears", ears_class_name(r->crit->cls));
-			for (j = 0; j < r->tasks.nr; j++)
-				cJSON_AddItemToArray(ts, cJSON_CreateString(r->tasks.v[j]));
-			for (j = 0; j < r->props.nr; j++)
-				cJSON_AddItemToArray(ps, cJSON_CreateString(r->props.v[j]));
-			cJSON_AddItemToObject(o, "tasks", ts);
-			cJSON_AddItemToObject(o, "properties", ps);
-			cJSON_AddBoolToObject(o, "covered", r->tasks.nr > 0 || !r->needs_task);
-			cJSON_AddItemToArray(rows, o);
-		}
-		unc = cJSON_AddArrayToObject(doc, "uncovered");
-		for (i = 0; i < tr->nrows; i++)
-			if (tr->rows[i].needs_task && !tr->rows[i].tasks.nr)
-				cJSON_AddItemToArray(unc, cJSON_CreateString(tr->rows[i].crit->id));
-		dang = cJSON_AddArrayToObject(doc, "dangling");
-		for (i = 0; i < tr->ndangling; i++) {
-			const struct trace_dangling *d = &tr->dangling[i];
-			cJSON *o = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(o, "from", d->from == TRACE_FROM_PROPERTY ? "property" : "task");
-			cJSON_AddStringToObject(o, "owner", d->owner);
-			cJSON_AddStringToObject(o, "ref", d->ref);
-			add_str(o, "path", d->from == TRACE_FROM_PROPERTY ? s->design.display : s->tasks.display);
-			cJSON_AddNumberToObject(o, "line", d->line);
-			cJSON_AddNumberToObject(o, "col", d->col);
-			cJSON_AddItemToArray(dang, o);
-		}
-		print_json(doc);
+		print_json(spec_json_trace(s, tr));
 	} else {
 		if (markdown)
 			printf("| Criterion | EARS | Tasks | Properties |\n|---|---|---|---|\n");
@@ -745,7 +469,6 @@ static int spec_next_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	struct waves_plan *plan = NULL;
 	struct waves_deps ready = { NULL, 0, 0 };
 	size_t i;
-	cJSON *doc = NULL, *arr = NULL;
 
 	argc = sw_opt_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
@@ -762,33 +485,17 @@ static int spec_next_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	waves_build(&plan, s->tasks_doc, NULL);
 	waves_ready(&ready, s->tasks_doc, plan);
 	if (json) {
-		doc = cJSON_CreateObject();
-		cJSON_AddStringToObject(doc, "spec", s->name);
-		cJSON_AddStringToObject(doc, "source", s->tasks_doc->graph.nwaves ? "graph" : "computed");
-		arr = cJSON_AddArrayToObject(doc, "ready");
-	}
-	for (i = 0; i < ready.nr; i++) {
-		const struct tasks_task *t = &s->tasks_doc->tasks[ready.v[i]];
+		print_json(spec_json_next(s, &ready, required));
+	} else {
+		for (i = 0; i < ready.nr; i++) {
+			const struct tasks_task *t = &s->tasks_doc->tasks[ready.v[i]];
 
-		if (required && t->optional)
-			continue;
-		if (json) {
-			cJSON *o = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(o, "id", t->id);
-			cJSON_AddStringToObject(o, "title", t->title);
-			cJSON_AddStringToObject(o, "status", tasks_state_name(t->state));
-			cJSON_AddBoolToObject(o, "optional", t->optional);
-			cJSON_AddNumberToObject(o, "line", t->line);
-			cJSON_AddItemToArray(arr, o);
-		} else {
-			printf("%-8s%s %s\n", t->id, t->optional ? "*" : " ", t->title);
+			if (!(required && t->optional))
+				printf("%-8s%s %s\n", t->id, t->optional ? "*" : " ", t->title);
 		}
+		if (!ready.nr)
+			printf("no task is ready (all done, in progress, or blocked)\n");
 	}
-	if (json)
-		print_json(doc);
-	else if (!ready.nr)
-		printf("no task is ready (all done, in progress, or blocked)\n");
 	free(ready.v);
 	waves_plan_free(plan);
 	spec_free(s);
@@ -824,50 +531,7 @@ static int spec_waves_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	}
 	waves_build(&plan, td, NULL);
 	if (json) {
-		cJSON *doc = cJSON_CreateObject(), *comp = cJSON_AddArrayToObject(doc, "computed"), *diff;
-
-		cJSON_AddStringToObject(doc, "spec", s->name);
-		for (w = 0; w < plan->nwaves; w++) {
-			cJSON *a = cJSON_CreateArray();
-
-			for (i = 0; i < td->ntasks; i++)
-				if (plan->wave[i] == (long)w)
-					cJSON_AddItemToArray(a, cJSON_CreateString(td->tasks[i].id));
-			cJSON_AddItemToArray(comp, a);
-		}
-		if (td->graph.nwaves) {
-			cJSON *file = cJSON_AddArrayToObject(doc, "file");
-
-			for (w = 0; w < td->graph.nwaves; w++) {
-				cJSON *o = cJSON_CreateObject(), *a = cJSON_CreateArray();
-
-				cJSON_AddStringToObject(o, "id", td->graph.waves[w].id);
-				add_str(o, "name", td->graph.waves[w].name);
-				for (i = 0; i < td->graph.waves[w].tasks.nr; i++)
-					cJSON_AddItemToArray(a, cJSON_CreateString(td->graph.waves[w].tasks.v[i]));
-				cJSON_AddItemToObject(o, "tasks", a);
-				cJSON_AddItemToArray(file, o);
-			}
-		} else {
-			cJSON_AddNullToObject(doc, "file");
-		}
-		diff = cJSON_AddArrayToObject(doc, "differences");
-		for (i = 0; td->graph.nwaves && i < td->ntasks; i++) {
-			cJSON *o;
-
-			if (td->tasks[i].nchildren || plan->wave[i] == plan->file_wave[i])
-				continue;
-			o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "task", td->tasks[i].id);
-			cJSON_AddNumberToObject(o, "computed", (double)plan->wave[i]);
-			if (plan->file_wave[i] >= 0)
-				cJSON_AddNumberToObject(o, "file", (double)plan->file_wave[i]);
-			else
-				cJSON_AddNullToObject(o, "file");
-			cJSON_AddItemToArray(diff, o);
-		}
-		cJSON_AddBoolToObject(doc, "cycle", plan->cycle);
-		print_json(doc);
+		print_json(spec_json_waves(s, plan));
 	} else {
 		printf("computed from the plan (%zu waves):\n", plan->nwaves);
 		for (w = 0; w < plan->nwaves; w++) {
@@ -943,23 +607,7 @@ static int spec_task_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		return sw_cmd_fail(&err);
 	}
 	if (json) {
-		cJSON *doc = cJSON_CreateObject(), *arr;
-
-		cJSON_AddStringToObject(doc, "spec", sw_basename(dir));
-		cJSON_AddStringToObject(doc, "task", argv[1]);
-		cJSON_AddStringToObject(doc, "status", tasks_state_name((enum tasks_state)st));
-		arr = cJSON_AddArrayToObject(doc, "changes");
-		for (i = 0; i < n; i++) {
-			cJSON *o = cJSON_CreateObject();
-
-			cJSON_AddStringToObject(o, "id", changes[i].id);
-			cJSON_AddStringToObject(o, "from", tasks_state_name(changes[i].from));
-			cJSON_AddStringToObject(o, "to", tasks_state_name(changes[i].to));
-			cJSON_AddNumberToObject(o, "line", changes[i].line);
-			cJSON_AddNumberToObject(o, "col", changes[i].col);
-			cJSON_AddItemToArray(arr, o);
-		}
-		print_json(doc);
+		print_json(spec_json_task_changes(sw_basename(dir), argv[1], (enum tasks_state)st, changes, n));
 	} else if (!n) {
 		printf("task %s is already %s\n", argv[1], tasks_state_name((enum tasks_state)st));
 	} else {
