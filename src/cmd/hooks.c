@@ -548,6 +548,11 @@ static void ui_on_run(const struct hooks_run_report *rep, void *data)
 	struct watch_ui *ui = data;
 	struct sw_buf line = SW_BUF_INIT;
 
+	/*
+	 * Status first: whoever sees the run in the log can then rely on
+	 * 'hooks status' counting it too.
+	 */
+	write_status(ui);
 	run_line(&line, rep->hook_id, rep->files, rep->nfiles, rep->action, rep->err);
 	if (rep->followup)
 		sw_buf_adds(&line, " (follow-up)");
@@ -558,7 +563,6 @@ static void ui_on_run(const struct hooks_run_report *rep, void *data)
 		if (rep->action && !rep->action->ok)
 			put_lines(stderr, rep->hook_id, &rep->action->errout);
 	}
-	write_status(ui);
 	sw_buf_release(&line);
 }
 
