@@ -21,6 +21,7 @@
 
 #define DEFAULT_REQUEST_TIMEOUT_MS 60000
 #define CANCEL_ANSWER_MS 900
+#define DIFF_MAX (256u << 10) /* an edit larger than this goes without its diff */
 
 struct perm {                     /* an outstanding request we may give up */
 	int64_t id;
@@ -195,12 +196,28 @@ static void add_tool_fields(cJSON *u, const struct acp_tool_info *tc, int full)
 		cJSON_AddStringToObject(l, "path", tc->path);
 		cJSON_AddItemToArray(locs, l);
 	}
-	if (tc->output) {
-		cJSON *content = cJSON_AddArrayToObject(u, "content"), *c = cJSON_CreateObject();
+	if (tc->output || tc->new_text) {
+		cJSON *content = cJSON_AddArrayToObject(u, "content"), *c;
 
-		cJSON_AddStringToObject(c, "type", "content");
-		cJSON_AddItemToObject(c, "content", text_block(tc->output, strlen(tc->output)));
-		cJSON_AddItemToArray(content, c);
+		/* An edit as a diff the client can show (small files only: it travels whole). */
+		if (tc->new_text && tc->path && strlen(tc->new_text) <= DIFF_MAX &&
+		    (!tc->old_text || strlen(tc->old_text) <= DIFF_MAX)) {
+			c = cJSON_CreateObject();
+			cJSON_AddStringToObject(c, "type", "diff");
+			cJSON_AddStringToObject(c, "path", tc->path);
+			if (tc->old_text)
+				cJSON_AddStringToObject(c, "oldText", tc->old_text);
+			else
+				cJSON_AddNullToObject(c, "oldText");
+			cJSON_AddStringToObject(c, "newText", tc->new_text);
+			cJSON_AddItemToArray(content, c);
+		}
+		if (tc->output) {
+			c = cJSON_CreateObject();
+			cJSON_AddStringToObject(c, "type", "content");
+			cJSON_AddItemToObject(c, "content", text_block(tc->output, strlen(tc->output)));
+			cJSON_AddItemToArray(content, c);
+		}
 	}
 }
 
@@ -655,6 +672,19 @@ static void on_output(struct jrpc *rpc, const struct jrpc_response *res, void *d
 	release_terminal(j);
 }
 
+static void term_output(struct term_job *j)
+{
+	if (term_call(j, "terminal/output", on_output, j->k->a->o.request_timeout_ms, NULL) < 0)
+		release_terminal(j);
+}
+
+static void on_cancel_killed(struct jrpc *rpc, const struct jrpc_response *res, void *data)
+{
+	SW_UNUSED(rpc);
+	SW_UNUSED(res);
+	term_output(data);
+}
+
 static void on_exited(struct jrpc *rpc, const struct jrpc_response *res, void *data)
 {
 	struct term_job *j = data;
@@ -682,8 +712,13 @@ static void on_exited(struct jrpc *rpc, const struct jrpc_response *res, void *d
 		term_finish(j);
 		return;
 	}
-	if (term_call(j, "terminal/output", on_output, j->k->a->o.request_timeout_ms, NULL) < 0)
-		release_terminal(j);
+	if (j->rc == SW_ECANCELED && !j->killed) {
+		/* The turn was cancelled: stop the command, then collect and release as usual. */
+		j->killed = 1;
+		if (term_call(j, "terminal/kill", on_cancel_killed, j->k->a->o.request_timeout_ms, NULL) == 0)
+			return;
+	}
+	term_output(j);
 }
 
 static void on_killed(struct jrpc *rpc, const struct jrpc_response *res, void *data)
@@ -718,6 +753,14 @@ static void on_created(struct jrpc *rpc, const struct jrpc_response *res, void *
 		return;
 	}
 	j->terminal_id = sw_xstrdup(id->valuestring);
+	if (j->k->cancelled) {
+		/* Cancelled while the terminal was being created: stop it at once. */
+		j->rc = sw_error_set(&j->err, SW_ECANCELED, "the command was cancelled");
+		j->killed = 1;
+		if (term_call(j, "terminal/kill", on_cancel_killed, j->k->a->o.request_timeout_ms, NULL) < 0)
+			term_output(j);
+		return;
+	}
 	if (term_call(j, "terminal/wait_for_exit", on_exited, 0, &j->wait_id) < 0) {
 		j->rc = j->err.code;
 		term_finish(j);

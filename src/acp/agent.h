@@ -60,6 +60,8 @@ struct acp_tool_info {
 	const char *path;      /* file concerned (absolute), or NULL */
 	enum acp_tool_status status;
 	const char *output;    /* result text when DONE or FAILED, else NULL */
+	const char *new_text;  /* an edit of @path: the new text (sent as a diff), else NULL */
+	const char *old_text;  /* with new_text: the text before, NULL for a new file */
 };
 
 enum acp_permission {

@@ -37,6 +37,7 @@ struct bsess {
 	struct agent_permission *perm; /* the request the loop waits on */
 	struct model_usage base;      /* the session's usage when the turn started */
 	struct sw_buf path;           /* scratch: absolute tool path */
+	struct agent_tool_io io;      /* the client's fs and terminal, as far as offered */
 };
 
 /* ---------- agent events -> sink ---------- */
@@ -59,6 +60,8 @@ static void tool_info(struct bsess *bs, struct acp_tool_info *ti, const struct a
 	ti->kind = tc->kind;
 	ti->input = tc->input;
 	ti->output = tc->output;
+	ti->new_text = tc->new_text;
+	ti->old_text = tc->old_text;
 	switch (tc->status) {
 	case AGENT_TOOL_PENDING:
 		ti->status = ACP_TOOL_PENDING;
@@ -194,6 +197,139 @@ static void ev_turn_end(void *data, const char *stop_reason, int rc, const struc
 	acp_sink_turn_end(bs->sink, acp_stop_reason(stop_reason), rc, err);
 }
 
+/* ---------- tool I/O through the client ---------- */
+
+/*
+ * When the client offered fs.readTextFile / fs.writeTextFile / terminal,
+ * the agent's file and shell tools reach it through these (agent.h struct
+ * agent_tool_io), so the editor sees unsaved buffers and its own edits.
+ * The client is asked only about files inside the session directory;
+ * others are read and written here, as without the capability.
+ */
+struct io_job {
+	agent_io_text_cb text_done;
+	agent_io_exit_cb exit_done;
+	void *ctx;
+};
+
+static int in_session_dir(const struct bsess *bs, const char *path)
+{
+	char *rel = sw_path_relative(path, bs->cwd);
+	int inside = rel[0] != '/';
+
+	free(rel);
+	return inside;
+}
+
+static void job_text(int rc, const char *text, const struct sw_error *err, void *data)
+{
+	struct io_job *j = data;
+
+	j->text_done(j->ctx, rc, text, err);
+	free(j);
+}
+
+static void job_exit(int rc, const char *output, int exit_code, const char *signal_name, const struct sw_error *err,
+		     void *data)
+{
+	struct io_job *j = data;
+
+	j->exit_done(j->ctx, rc, output, exit_code, signal_name, err);
+	free(j);
+}
+
+static struct io_job *new_job(agent_io_text_cb text_done, agent_io_exit_cb exit_done, void *ctx)
+{
+	struct io_job *j = sw_xcalloc(1, sizeof(*j));
+
+	j->text_done = text_done;
+	j->exit_done = exit_done;
+	j->ctx = ctx;
+	return j;
+}
+
+static const char *next_line(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+	return nl ? nl + 1 : end;
+}
+
+/* A file outside the session directory: read here, lines @line.. (@limit of them) as the client would. */
+static void local_read(const char *path, long line, long limit, agent_io_text_cb done, void *ctx)
+{
+	struct sw_buf text = SW_BUF_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	int rc = sw_read_file(&text, path, 64u << 20, &err);
+
+	if (rc == 0 && line > 0) {
+		const char *p = text.ptr, *end = text.ptr + text.len, *from;
+		long i;
+
+		for (i = 1; i < line && p < end; i++)
+			p = next_line(p, end);
+		from = p;
+		for (i = 0; (limit <= 0 || i < limit) && p < end; i++)
+			p = next_line(p, end);
+		memmove(text.ptr, from, (size_t)(p - from));
+		sw_buf_setlen(&text, (size_t)(p - from));
+	}
+	done(ctx, rc, rc == 0 ? text.ptr : NULL, rc < 0 ? &err : NULL);
+	sw_buf_release(&text);
+}
+
+static void io_read_file(void *self, const char *path, long line, long limit, agent_io_text_cb done, void *ctx)
+{
+	struct bsess *bs = self;
+
+	if (!acp_sink_client_reads(bs->sink) || !in_session_dir(bs, path)) {
+		local_read(path, line, limit, done, ctx);
+		return;
+	}
+	acp_sink_read_file(bs->sink, path, line, limit, job_text, new_job(done, NULL, ctx));
+}
+
+static void io_write_file(void *self, const char *path, const char *content, agent_io_text_cb done, void *ctx)
+{
+	struct bsess *bs = self;
+
+	if (!acp_sink_client_writes(bs->sink) || !in_session_dir(bs, path)) {
+		struct sw_error err = SW_ERROR_INIT;
+		char *dir = sw_dirname(path);
+		int rc = sw_mkdir_p(dir, &err);
+
+		if (rc == 0)
+			rc = sw_write_atomic(path, content, strlen(content), &err);
+		free(dir);
+		done(ctx, rc, NULL, rc < 0 ? &err : NULL);
+		return;
+	}
+	acp_sink_write_file(bs->sink, path, content, job_text, new_job(done, NULL, ctx));
+}
+
+static void io_run_command(void *self, const char *command, const char *cwd, uint64_t timeout_ms,
+			   size_t output_limit, agent_io_exit_cb done, void *ctx)
+{
+	struct bsess *bs = self;
+
+	acp_sink_run_command(bs->sink, command, cwd, timeout_ms, output_limit, job_exit, new_job(NULL, done, ctx));
+}
+
+/* The hook for this session: NULL members stay local in the agent. */
+static void setup_io(struct bsess *bs)
+{
+	int reads = acp_sink_client_reads(bs->sink), writes = acp_sink_client_writes(bs->sink);
+
+	memset(&bs->io, 0, sizeof(bs->io));
+	bs->io.self = bs;
+	if (reads)
+		bs->io.read_file = io_read_file;
+	if (writes)
+		bs->io.write_file = io_write_file; /* an edit reads the file first, through the client if it reads */
+	if (acp_sink_client_terminal(bs->sink))
+		bs->io.run_command = io_run_command;
+}
+
 /* ---------- the backend ---------- */
 
 static int open_agent(struct bsess *bs, const char *mode, const char *resume_id, struct sw_error *err)
@@ -229,6 +365,8 @@ static int open_agent(struct bsess *bs, const char *mode, const char *resume_id,
 	so.ev.notice = ev_notice;
 	so.ev.turn_end = ev_turn_end;
 	so.ev.data = bs;
+	if (bs->io.read_file || bs->io.write_file || bs->io.run_command)
+		so.io = &bs->io;
 	rc = agent_session_new(&bs->s, &so, err);
 	agent_profile_release(&prof);
 	if (rc == 0) {
@@ -266,6 +404,7 @@ static int b_open(void *self, void **sess, const struct acp_open_params *p, stru
 	}
 	if (kiro_find_root(&bs->root, bs->cwd, &ignored) < 0)
 		bs->root = NULL;
+	setup_io(bs);
 	if (p->mcp_servers && cJSON_GetArraySize(p->mcp_servers) > 0)
 		sw_verbose("the built-in agent has no MCP client yet: %d server(s) of the session not attached",
 			   cJSON_GetArraySize(p->mcp_servers));

@@ -41,6 +41,12 @@
  * known everywhere else, permissions and hook matchers included, as
  * "@server/tool".
  *
+ * Tool I/O: fs_read, fs_write and execute_bash do their file and shell
+ * work locally unless the options carry a struct agent_tool_io (the ACP
+ * agent side routes them through the client's fs and terminal methods).  The
+ * tools' argument checks, permissions and hooks run first either way;
+ * directory listings, glob and grep stay local.
+ *
  * Transcript: .kiro/sessions/<id>.ndjson under the workspace root (or the
  * working directory), one JSON object per line: session, message,
  * usage, tool, compaction, turn_end.  Secrets are redacted before
@@ -126,6 +132,8 @@ struct agent_tool_call {
 	enum agent_tool_status status;
 	const char *output;      /* result text once done (DONE or FAILED), else NULL */
 	const char *path;        /* file concerned, or NULL */
+	const char *new_text;    /* fs_write once done: the file's new text, else NULL */
+	const char *old_text;    /* with new_text: the text before, NULL for a new file */
 };
 
 enum agent_permission_outcome {
@@ -152,6 +160,34 @@ struct agent_events {
 	void *data;
 };
 
+/*
+ * Where the file and shell tools do their I/O (see the file comment).  Each
+ * member may be NULL: that operation stays local.  Every operation ends
+ * with exactly one call of @done, from the loop or before the operation
+ * returns: @rc 0, or a negative SW_E* with @err (SW_ENOTFOUND: no such
+ * file; SW_ECANCELED: given up, and the turn ends "cancelled"; any other
+ * code fails the tool call with err->msg for the model).  Paths are
+ * absolute.  Strings passed to @done are borrowed for the call.
+ */
+typedef void (*agent_io_text_cb)(void *ctx, int rc, const char *text, const struct sw_error *err);
+typedef void (*agent_io_exit_cb)(void *ctx, int rc, const char *output, int exit_code, const char *signal_name,
+				 const struct sw_error *err);
+
+struct agent_tool_io {
+	/* The text of @path; with @line > 0 (1-based), lines @line.. (@limit of them; 0: to the end). */
+	void (*read_file)(void *self, const char *path, long line, long limit, agent_io_text_cb done, void *ctx);
+	/* Replaces (or creates) @path with @content; @done gets text NULL. */
+	void (*write_file)(void *self, const char *path, const char *content, agent_io_text_cb done, void *ctx);
+	/*
+	 * Runs `bash -c @command` in @cwd, killed after @timeout_ms; @done gets
+	 * stdout and stderr together (at most @output_limit bytes, the end
+	 * kept) and the exit code, or -1 and the signal's name.
+	 */
+	void (*run_command)(void *self, const char *command, const char *cwd, uint64_t timeout_ms,
+			    size_t output_limit, agent_io_exit_cb done, void *ctx);
+	void *self;
+};
+
 struct agent_session_opts {
 	uv_loop_t *loop;
 	const char *cwd;                 /* tools run here (absolute) */
@@ -169,10 +205,11 @@ struct agent_session_opts {
 	struct agent_events ev;
 	struct mcp_client *mcp;          /* attached MCP servers whose tools the agent may use (borrowed), or NULL */
 	const char *const *mcp_auto_approve; /* "@server/tool" patterns (mcp.json autoApprove) run without asking */
+	const struct agent_tool_io *io;  /* file and shell tool I/O (borrowed; sub-agents share it), NULL: local */
 };
 
 #define AGENT_SESSION_OPTS_INIT { NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, 0, 1, 0, \
-		{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }, NULL, NULL }
+		{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL }, NULL, NULL, NULL }
 
 struct agent_session;
 struct mcp_client;

@@ -16,6 +16,7 @@
 struct agent__call;
 struct agent_session;
 struct mcp_pending;
+struct agent__io;
 
 typedef void (*agent__step_cb)(struct agent_session *s, void *arg);
 
@@ -39,6 +40,9 @@ struct agent__call {
 	size_t nsubs, subs_done;
 	char **sub_results;
 	char *pre_hook_context;   /* preToolUse output (not sent) */
+	struct agent__io *io;     /* tool I/O in flight through s->io */
+	char *old_text;           /* fs_write: the file before (NULL: new file) */
+	char *new_text;           /* fs_write: the file after, once written */
 };
 
 /* The cache of hook results (cache_ttl_seconds). */
@@ -136,6 +140,7 @@ struct agent_session {
 	struct mcp_client *mcp;       /* borrowed, or NULL */
 	struct sw_strvec mcp_names;   /* pairs: model-facing name, "@server/tool" */
 	struct sw_strvec auto_approve;/* MCP autoApprove patterns */
+	const struct agent_tool_io *io; /* borrowed, or NULL: local tool I/O */
 };
 
 /* session.c */

@@ -126,6 +126,7 @@ int agent_session_new(struct agent_session **out, const struct agent_session_opt
 	s->mcp_names = (struct sw_strvec)SW_STRVEC_INIT;
 	s->auto_approve = (struct sw_strvec)SW_STRVEC_INIT;
 	s->mcp = o->mcp;
+	s->io = o->io;
 	if (o->mcp_auto_approve)
 		sw_strvec_pushv(&s->auto_approve, o->mcp_auto_approve);
 	if (o->trust_tools)
@@ -196,6 +197,8 @@ static void calls_release(struct agent_session *s)
 		free(c->title);
 		free(c->path);
 		free(c->pre_hook_context);
+		free(c->old_text);
+		free(c->new_text);
 		sw_buf_release(&c->output);
 		free(c->subs);
 		if (c->sub_results) {
@@ -724,7 +727,8 @@ static void push_result(struct agent_session *s, struct agent__call *c)
 static void emit_update(struct agent_session *s, struct agent__call *c)
 {
 	struct agent_tool_call tc = { c->id, c->name, c->title, c->kind, c->input, c->status,
-				      c->status >= AGENT_TOOL_DONE ? c->output.ptr : NULL, c->path };
+				      c->status >= AGENT_TOOL_DONE ? c->output.ptr : NULL, c->path,
+				      c->status == AGENT_TOOL_DONE ? c->new_text : NULL, c->old_text };
 
 	if (s->ev.tool_update)
 		s->ev.tool_update(s->ev.data, &tc);
@@ -883,7 +887,8 @@ static void tools_step(struct agent_session *s, void *arg)
 	}
 	c = &s->calls[s->cur];
 	if (s->ev.tool_call) {
-		struct agent_tool_call tc = { c->id, c->name, c->title, c->kind, c->input, c->status, NULL, c->path };
+		struct agent_tool_call tc = { c->id, c->name, c->title, c->kind, c->input, c->status, NULL, c->path,
+					      NULL, NULL };
 
 		s->ev.tool_call(s->ev.data, &tc);
 	}
@@ -901,7 +906,8 @@ static void tools_step(struct agent_session *s, void *arg)
 	if (v == AGENT__ASK) {
 		if (s->interactive && s->ev.permission) {
 			struct agent_permission *req = sw_xcalloc(1, sizeof(*req));
-			struct agent_tool_call tc = { c->id, c->name, c->title, c->kind, c->input, c->status, NULL, c->path };
+			struct agent_tool_call tc = { c->id, c->name, c->title, c->kind, c->input, c->status, NULL, c->path,
+					      NULL, NULL };
 
 			req->s = s;
 			req->gen = s->gen;

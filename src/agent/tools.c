@@ -11,7 +11,9 @@
  * [{"query", "relevant_context"}]}} with up to AGENT_MAX_SUBAGENTS at once.
  *
  * File tools run inline (they are short); execute_bash runs `bash -c` on
- * the loop through base/proc; sub-agents are sessions of their own on the
+ * the loop through base/proc; with a struct agent_tool_io (agent.h) file
+ * reads, writes and commands go through it instead, asynchronously, the
+ * edit itself (str_replace, insert, append) still computed here; sub-agents are sessions of their own on the
  * same loop, each with its own context, answering with a summary.  Files
  * are written only with sw_write_atomic.
  */
@@ -413,28 +415,22 @@ void agent__walk(const char *root, const char *start, size_t max,
 
 /* ------------------------------------------------------------------- fs_read */
 
-static void read_lines(struct agent__call *c, const char *path, const cJSON *op)
+/* Appends the lines of @text that @op asks for (start_line, end_line; NULL: all) to the output. */
+static void slice_lines(struct agent__call *c, const char *path, const char *text, size_t len, const cJSON *op)
 {
-	struct sw_buf text = SW_BUF_INIT;
-	struct sw_error err = SW_ERROR_INIT;
 	long start = 1, end = -1, nlines = 0, i;
 	const char *p, *from = NULL, *to = NULL;
 
-	if (sw_read_file(&text, path, 64u << 20, &err) < 0) {
-		fail(c, "%s", err.msg);
-		return;
-	}
-	if (memchr(text.ptr, '\0', text.len < 8192 ? text.len : 8192)) {
-		fail(c, "'%s' is a binary file (%zu bytes)", path, text.len);
-		sw_buf_release(&text);
+	if (memchr(text, '\0', len < 8192 ? len : 8192)) {
+		fail(c, "'%s' is a binary file (%zu bytes)", path, len);
 		return;
 	}
 	in_int(op, "start_line", &start);
 	in_int(op, "end_line", &end);
-	for (p = text.ptr; p < text.ptr + text.len; p++)
+	for (p = text; p < text + len; p++)
 		if (*p == '\n')
 			nlines++;
-	if (text.len && text.ptr[text.len - 1] != '\n')
+	if (len && text[len - 1] != '\n')
 		nlines++;
 	if (start < 0)
 		start = nlines + start + 1;
@@ -444,13 +440,13 @@ static void read_lines(struct agent__call *c, const char *path, const cJSON *op)
 		start = 1;
 	if (end > nlines)
 		end = nlines;
-	for (i = 1, p = text.ptr; p <= text.ptr + text.len; i++) {
-		const char *nl = memchr(p, '\n', (size_t)(text.ptr + text.len - p));
+	for (i = 1, p = text; p <= text + len; i++) {
+		const char *nl = memchr(p, '\n', (size_t)(text + len - p));
 
 		if (i == start)
 			from = p;
 		if (i == end) {
-			to = nl ? nl + 1 : text.ptr + text.len;
+			to = nl ? nl + 1 : text + len;
 			break;
 		}
 		if (!nl)
@@ -468,7 +464,35 @@ static void read_lines(struct agent__call *c, const char *path, const cJSON *op)
 			sw_buf_add(&c->output, from, n);
 		}
 	}
+}
+
+static void read_lines(struct agent__call *c, const char *path, const cJSON *op)
+{
+	struct sw_buf text = SW_BUF_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+
+	if (sw_read_file(&text, path, 64u << 20, &err) < 0)
+		fail(c, "%s", err.msg);
+	else
+		slice_lines(c, path, text.ptr, text.len, op);
 	sw_buf_release(&text);
+}
+
+/* fs_read mode Search: the lines of @text (modified) containing @pat, case-insensitively. */
+static void search_lines(struct agent__call *c, const char *p, char *text, const char *pat)
+{
+	char *save = NULL, *line;
+	long n = 0, hits = 0;
+
+	for (line = strtok_r(text, "\n", &save); line && hits < GREP_MAX; line = strtok_r(NULL, "\n", &save)) {
+		n++;
+		if (strcasestr(line, pat)) {
+			sw_buf_addf(&c->output, "%ld: %.300s\n", n, line);
+			hits++;
+		}
+	}
+	if (!hits)
+		sw_buf_addf(&c->output, "no line of '%s' contains '%s'", p, pat);
 }
 
 struct list_state {
@@ -523,25 +547,12 @@ static void read_one(struct agent_session *s, struct agent__call *c, const cJSON
 		struct sw_buf text = SW_BUF_INIT;
 		struct sw_error err = SW_ERROR_INIT;
 
-		if (!pat) {
+		if (!pat)
 			fail(c, "fs_read mode Search needs a 'pattern'");
-		} else if (sw_read_file(&text, path, 64u << 20, &err) < 0) {
+		else if (sw_read_file(&text, path, 64u << 20, &err) < 0)
 			fail(c, "%s", err.msg);
-		} else {
-			char *save = NULL, *line;
-			long n = 0, hits = 0;
-
-			for (line = strtok_r(text.ptr, "\n", &save); line && hits < GREP_MAX;
-			     line = strtok_r(NULL, "\n", &save)) {
-				n++;
-				if (strcasestr(line, pat)) {
-					sw_buf_addf(&c->output, "%ld: %.300s\n", n, line);
-					hits++;
-				}
-			}
-			if (!hits)
-				sw_buf_addf(&c->output, "no line of '%s' contains '%s'", p, pat);
-		}
+		else
+			search_lines(c, p, text.ptr, pat);
 		sw_buf_release(&text);
 	} else if (sw_is_dir(path)) {
 		fail(c, "'%s' is a directory: use mode Directory", p);
@@ -571,6 +582,86 @@ static void tool_fs_read(struct agent_session *s, struct agent__call *c)
 
 /* ------------------------------------------------------------------ fs_write */
 
+/*
+ * Applies fs_write's @cmd to @text, the file's current text (empty for a
+ * missing file).  Returns 0, or -1 with the call failed.
+ */
+static int write_apply(struct agent__call *c, const char *cmd, const char *p, struct sw_buf *text)
+{
+	if (!strcmp(cmd, "create")) {
+		const char *t = in_str(c->input, "file_text");
+
+		if (!t)
+			t = in_str(c->input, "new_str");
+		if (!t) {
+			fail(c, "fs_write create needs 'file_text'");
+			return -1;
+		}
+		sw_buf_reset(text);
+		sw_buf_adds(text, t);
+	} else if (!strcmp(cmd, "str_replace")) {
+		const char *old = in_str(c->input, "old_str"), *new = in_str(c->input, "new_str"), *at;
+
+		if (!old || !*old || !new) {
+			fail(c, "fs_write str_replace needs 'old_str' and 'new_str'");
+			return -1;
+		}
+		at = strstr(text->ptr, old);
+		if (!at) {
+			fail(c, "'old_str' was not found in '%s'", p);
+			return -1;
+		}
+		if (strstr(at + 1, old)) {
+			fail(c, "'old_str' occurs more than once in '%s': give more context", p);
+			return -1;
+		}
+		sw_buf_splice(text, (size_t)(at - text->ptr), strlen(old), new, strlen(new));
+	} else if (!strcmp(cmd, "insert")) {
+		const char *new = in_str(c->input, "new_str");
+		struct sw_buf ins = SW_BUF_INIT;
+		long line = 0, i;
+		size_t off = 0;
+
+		if (!new || !in_int(c->input, "insert_line", &line) || line < 0) {
+			fail(c, "fs_write insert needs 'new_str' and a non-negative 'insert_line'");
+			return -1;
+		}
+		for (i = 0; i < line && off < text->len; i++) {
+			const char *nl = memchr(text->ptr + off, '\n', text->len - off);
+
+			off = nl ? (size_t)(nl - text->ptr) + 1 : text->len;
+		}
+		if (off == text->len && text->len && text->ptr[text->len - 1] != '\n')
+			sw_buf_addch(text, '\n'), off = text->len;
+		sw_buf_adds(&ins, new);
+		if (!sw_ends_with(ins.ptr, "\n"))
+			sw_buf_addch(&ins, '\n');
+		sw_buf_splice(text, off, 0, ins.ptr, ins.len);
+		sw_buf_release(&ins);
+	} else if (!strcmp(cmd, "append")) {
+		const char *new = in_str(c->input, "new_str");
+
+		if (!new) {
+			fail(c, "fs_write append needs 'new_str'");
+			return -1;
+		}
+		if (text->len && text->ptr[text->len - 1] != '\n')
+			sw_buf_addch(text, '\n');
+		sw_buf_adds(text, new);
+	} else {
+		fail(c, "unknown fs_write command '%s': expected create, str_replace, insert or append", cmd);
+		return -1;
+	}
+	return 0;
+}
+
+/* The file was written: the diff for the caller and the result for the model. */
+static void write_done(struct agent__call *c, const char *cmd, const char *p, const struct sw_buf *text)
+{
+	c->new_text = sw_xstrdup(text->ptr);
+	sw_buf_addf(&c->output, "%s '%s' (%zu bytes)", !strcmp(cmd, "create") ? "created" : "updated", p, text->len);
+}
+
 static void tool_fs_write(struct agent_session *s, struct agent__call *c)
 {
 	const char *cmd = in_str(c->input, "command"), *p = in_str(c->input, "path");
@@ -583,90 +674,301 @@ static void tool_fs_write(struct agent_session *s, struct agent__call *c)
 		return;
 	}
 	path = tool_path(s, p);
-	if (!strcmp(cmd, "create")) {
-		const char *t = in_str(c->input, "file_text");
-
-		if (!t)
-			t = in_str(c->input, "new_str");
-		if (!t) {
-			fail(c, "fs_write create needs 'file_text'");
-			goto out;
-		}
-		sw_buf_adds(&text, t);
-	} else {
+	if (strcmp(cmd, "create")) {
 		int rc = sw_read_file(&text, path, 64u << 20, &err);
 
 		if (rc < 0 && !(rc == SW_ENOTFOUND && !strcmp(cmd, "append"))) {
 			fail(c, "%s", err.msg);
 			goto out;
 		}
-		if (!strcmp(cmd, "str_replace")) {
-			const char *old = in_str(c->input, "old_str"), *new = in_str(c->input, "new_str"), *at;
-
-			if (!old || !*old || !new) {
-				fail(c, "fs_write str_replace needs 'old_str' and 'new_str'");
-				goto out;
-			}
-			at = strstr(text.ptr, old);
-			if (!at) {
-				fail(c, "'old_str' was not found in '%s'", p);
-				goto out;
-			}
-			if (strstr(at + 1, old)) {
-				fail(c, "'old_str' occurs more than once in '%s': give more context", p);
-				goto out;
-			}
-			sw_buf_splice(&text, (size_t)(at - text.ptr), strlen(old), new, strlen(new));
-		} else if (!strcmp(cmd, "insert")) {
-			const char *new = in_str(c->input, "new_str");
-			long line = 0, i;
-			size_t off = 0;
-
-			if (!new || !in_int(c->input, "insert_line", &line) || line < 0) {
-				fail(c, "fs_write insert needs 'new_str' and a non-negative 'insert_line'");
-				goto out;
-			}
-			for (i = 0; i < line && off < text.len; i++) {
-				const char *nl = memchr(text.ptr + off, '\n', text.len - off);
-
-				off = nl ? (size_t)(nl - text.ptr) + 1 : text.len;
-			}
-			if (off == text.len && text.len && text.ptr[text.len - 1] != '\n')
-				sw_buf_addch(&text, '\n'), off = text.len;
-			{
-				struct sw_buf ins = SW_BUF_INIT;
-
-				sw_buf_adds(&ins, new);
-				if (!sw_ends_with(ins.ptr, "\n"))
-					sw_buf_addch(&ins, '\n');
-				sw_buf_splice(&text, off, 0, ins.ptr, ins.len);
-				sw_buf_release(&ins);
-			}
-		} else if (!strcmp(cmd, "append")) {
-			const char *new = in_str(c->input, "new_str");
-
-			if (!new) {
-				fail(c, "fs_write append needs 'new_str'");
-				goto out;
-			}
-			if (text.len && text.ptr[text.len - 1] != '\n')
-				sw_buf_addch(&text, '\n');
-			sw_buf_adds(&text, new);
-		} else {
-			fail(c, "unknown fs_write command '%s': expected create, str_replace, insert or append", cmd);
-			goto out;
-		}
+		if (rc == 0)
+			c->old_text = sw_xstrdup(text.ptr);
+	} else if (sw_is_file(path) && sw_read_file(&text, path, 64u << 20, &err) == 0) {
+		c->old_text = sw_xstrdup(text.ptr);
 	}
+	if (write_apply(c, cmd, p, &text) < 0)
+		goto out;
 	dir = sw_dirname(path);
 	if (sw_mkdir_p(dir, &err) < 0 || sw_write_atomic(path, text.ptr, text.len, &err) < 0) {
 		fail(c, "%s", err.msg);
 		goto out;
 	}
-	sw_buf_addf(&c->output, "%s '%s' (%zu bytes)", !strcmp(cmd, "create") ? "created" : "updated", p, text.len);
+	write_done(c, cmd, p, &text);
 out:
 	free(dir);
 	free(path);
 	sw_buf_release(&text);
+}
+
+/* ------------------------------------------------------- I/O through s->io */
+
+/*
+ * One tool's I/O through the session's struct agent_tool_io.  The call
+ * points at it while it runs; agent__tool_drop() cuts the link, and a
+ * late completion then only frees it.
+ */
+struct agent__io {
+	struct agent__call *c;    /* NULL once dropped */
+	struct agent_session *s;
+	int index;                /* fs_read: the operation being read */
+	const char *p;            /* the path as the model wrote it (borrowed from the input) */
+	char *path;               /* absolute */
+	int ranged;               /* fs_read: the text is the range already */
+	const char *pattern;      /* fs_read mode Search */
+	struct sw_buf text;       /* fs_write: the new text */
+};
+
+static struct agent__io *io_start(struct agent_session *s, struct agent__call *c)
+{
+	struct agent__io *io = sw_xcalloc(1, sizeof(*io));
+
+	io->c = c;
+	io->s = s;
+	sw_buf_init(&io->text, 0);
+	c->io = io;
+	return io;
+}
+
+static void io_free(struct agent__io *io)
+{
+	free(io->path);
+	sw_buf_release(&io->text);
+	free(io);
+}
+
+/* Ends the tool through agent__tool_finished(); SW_ECANCELED cancels the turn. */
+static void io_finish(struct agent__io *io, int rc)
+{
+	struct agent__call *c = io->c;
+	struct agent_session *s = io->s;
+
+	c->io = NULL;
+	io_free(io);
+	if (rc == SW_ECANCELED)
+		s->canceled = 1;
+	agent__tool_finished(s, c);
+}
+
+/* The error of an I/O operation as the tool's result. */
+static void io_fail(struct agent__call *c, int rc, const char *p, const struct sw_error *err)
+{
+	if (rc == SW_ENOTFOUND)
+		fail(c, "'%s' does not exist", p);
+	else if (rc == SW_ECANCELED)
+		fail(c, "cancelled");
+	else
+		fail(c, "%s", err && err->msg[0] ? err->msg : "the operation failed");
+}
+
+static void io_read_next(struct agent__io *io);
+
+static void io_read_got(void *ctx, int rc, const char *text, const struct sw_error *err)
+{
+	struct agent__io *io = ctx;
+	struct agent__call *c = io->c;
+	const cJSON *ops = cJSON_GetObjectItem(c ? c->input : NULL, "operations");
+
+	if (!c) {
+		io_free(io);
+		return;
+	}
+	if (rc < 0) {
+		io_fail(c, rc, io->p, err);
+		io_finish(io, rc);
+		return;
+	}
+	if (io->pattern) {
+		char *copy = sw_xstrdup(text ? text : "");
+
+		search_lines(c, io->p, copy, io->pattern);
+		free(copy);
+	} else {
+		slice_lines(c, io->p, text ? text : "", text ? strlen(text) : 0,
+			    io->ranged ? NULL : cJSON_IsArray(ops) ? cJSON_GetArrayItem(ops, io->index) : c->input);
+	}
+	if (c->is_error) {
+		io_finish(io, 0);
+		return;
+	}
+	if (cJSON_IsArray(ops))
+		sw_buf_addch(&c->output, '\n');
+	io->index++;
+	io_read_next(io);
+}
+
+/*
+ * fs_read through s->io: each operation in turn; directories are listed
+ * locally, files are read through read_file (a Line range with positive
+ * bounds is asked for as such, other ranges are cut from the whole text).
+ */
+static void io_read_next(struct agent__io *io)
+{
+	struct agent__call *c = io->c;
+	struct agent_session *s = io->s;
+	const cJSON *ops = cJSON_GetObjectItem(c->input, "operations");
+	int n = cJSON_IsArray(ops) ? cJSON_GetArraySize(ops) : 1;
+
+	while (io->index < n) {
+		const cJSON *op = cJSON_IsArray(ops) ? cJSON_GetArrayItem(ops, io->index) : c->input;
+		const char *mode = in_str(op, "mode");
+		long start = 1, end = -1;
+
+		io->p = in_str(op, "path");
+		io->pattern = NULL;
+		io->ranged = 0;
+		if (n > 1)
+			sw_buf_addf(&c->output, "=== %s\n", io->p ? io->p : "?");
+		if (!io->p) {
+			fail(c, "fs_read needs a 'path'");
+			break;
+		}
+		free(io->path);
+		io->path = tool_path(s, io->p);
+		if ((mode && !strcasecmp(mode, "Directory")) || sw_is_dir(io->path)) {
+			read_one(s, c, op); /* no client method lists folders */
+			if (c->is_error)
+				break;
+			if (cJSON_IsArray(ops))
+				sw_buf_addch(&c->output, '\n');
+			io->index++;
+			continue;
+		}
+		if (mode && !strcasecmp(mode, "Search")) {
+			io->pattern = in_str(op, "pattern");
+			if (!io->pattern) {
+				fail(c, "fs_read mode Search needs a 'pattern'");
+				break;
+			}
+			s->io->read_file(s->io->self, io->path, 0, 0, io_read_got, io);
+			return;
+		}
+		in_int(op, "start_line", &start);
+		in_int(op, "end_line", &end);
+		if (start >= 1 && (end >= start || end == -1)) {
+			io->ranged = 1;
+			s->io->read_file(s->io->self, io->path, start, end == -1 ? 0 : end - start + 1, io_read_got, io);
+		} else {
+			s->io->read_file(s->io->self, io->path, 0, 0, io_read_got, io);
+		}
+		return;
+	}
+	io_finish(io, 0);
+}
+
+static void io_write_done(void *ctx, int rc, const char *text, const struct sw_error *err)
+{
+	struct agent__io *io = ctx;
+	struct agent__call *c = io->c;
+
+	SW_UNUSED(text);
+	if (!c) {
+		io_free(io);
+		return;
+	}
+	if (rc < 0)
+		io_fail(c, rc == SW_ENOTFOUND ? SW_EIO : rc, io->p, err);
+	else
+		write_done(c, in_str(c->input, "command"), io->p, &io->text);
+	io_finish(io, rc);
+}
+
+static void io_write_got(void *ctx, int rc, const char *text, const struct sw_error *err)
+{
+	struct agent__io *io = ctx;
+	struct agent__call *c = io->c;
+	const char *cmd;
+
+	if (!c) {
+		io_free(io);
+		return;
+	}
+	cmd = in_str(c->input, "command");
+	if (rc < 0 && !strcmp(cmd, "create"))
+		rc = SW_ENOTFOUND; /* the old text only makes the diff: create anyway */
+	if (rc < 0 && !(rc == SW_ENOTFOUND && (!strcmp(cmd, "append") || !strcmp(cmd, "create")))) {
+		io_fail(c, rc, io->p, err);
+		io_finish(io, rc);
+		return;
+	}
+	if (rc == 0) {
+		c->old_text = sw_xstrdup(text ? text : "");
+		sw_buf_adds(&io->text, text ? text : "");
+	}
+	if (write_apply(c, cmd, io->p, &io->text) < 0) {
+		io_finish(io, 0);
+		return;
+	}
+	io->s->io->write_file(io->s->io->self, io->path, io->text.ptr, io_write_done, io);
+}
+
+/* fs_write through s->io: the current text through read_file, the edit here, the result through write_file. */
+static void io_fs_write(struct agent_session *s, struct agent__call *c)
+{
+	const char *cmd = in_str(c->input, "command"), *p = in_str(c->input, "path");
+	struct agent__io *io;
+
+	if (!cmd || !p) {
+		fail(c, "fs_write needs 'command' and 'path'");
+		agent__tool_finished(s, c);
+		return;
+	}
+	io = io_start(s, c);
+	io->p = p;
+	io->path = tool_path(s, p);
+	if (!strcmp(cmd, "create") && !sw_path_exists(io->path)) {
+		io_write_got(io, SW_ENOTFOUND, NULL, NULL);
+	} else if (s->io->read_file) {
+		s->io->read_file(s->io->self, io->path, 0, 0, io_write_got, io);
+	} else {
+		/* Reads stay local: the old text from the disk. */
+		struct sw_buf text = SW_BUF_INIT;
+		struct sw_error err = SW_ERROR_INIT;
+		int rc = sw_read_file(&text, io->path, 64u << 20, &err);
+
+		io_write_got(io, rc, rc == 0 ? text.ptr : NULL, &err);
+		sw_buf_release(&text);
+	}
+}
+
+static void io_shell_done(void *ctx, int rc, const char *output, int exit_code, const char *signal_name,
+			  const struct sw_error *err)
+{
+	struct agent__io *io = ctx;
+	struct agent__call *c = io->c;
+	cJSON *r;
+	struct sw_buf out = SW_BUF_INIT;
+
+	if (!c) {
+		io_free(io);
+		return;
+	}
+	if (rc < 0 && rc != SW_ETIMEOUT) {
+		io_fail(c, rc, NULL, err);
+		io_finish(io, rc);
+		return;
+	}
+	/* The shape of the local result; a terminal gives stdout and stderr together. */
+	r = cJSON_CreateObject();
+	if (rc == SW_ETIMEOUT) {
+		cJSON_AddStringToObject(r, "exit_status", err && err->msg[0] ? err->msg : "timed out");
+	} else if (signal_name && *signal_name) {
+		sw_buf_addf(&out, "killed by %s", signal_name);
+		cJSON_AddStringToObject(r, "exit_status", out.ptr);
+		sw_buf_reset(&out);
+	} else {
+		char num[16];
+
+		snprintf(num, sizeof(num), "%d", exit_code);
+		cJSON_AddStringToObject(r, "exit_status", num);
+	}
+	cJSON_AddStringToObject(r, "stdout", output ? output : "");
+	cJSON_AddStringToObject(r, "stderr", "");
+	sw_json_print(&out, r, 1);
+	sw_buf_reset(&c->output);
+	sw_buf_addbuf(&c->output, &out);
+	cJSON_Delete(r);
+	sw_buf_release(&out);
+	io_finish(io, 0);
 }
 
 /* -------------------------------------------------------------- execute_bash */
@@ -1099,6 +1401,7 @@ static void tool_subagent(struct agent_session *s, struct agent__call *c)
 		o.depth = s->depth + 1;
 		o.mcp = s->mcp;
 		o.mcp_auto_approve = (const char *const *)s->auto_approve.v;
+		o.io = s->io;
 		o.ev.turn_end = sub_turn_end;
 		o.ev.data = l;
 		sw_buf_addf(&prompt, "%s%s%s\n\nWhen you are done, answer with a short summary of what you found "
@@ -1202,7 +1505,21 @@ static void tool_mcp(struct agent_session *s, struct agent__call *c)
 
 void agent__tool_run(struct agent_session *s, struct agent__call *c)
 {
-	if (!strcmp(c->name, "fs_read"))
+	if (!strcmp(c->name, "fs_read") && s->io && s->io->read_file) {
+		io_read_next(io_start(s, c));
+		return;
+	} else if (!strcmp(c->name, "fs_write") && s->io && s->io->write_file) {
+		io_fs_write(s, c);
+		return;
+	} else if (!strcmp(c->name, "execute_bash") && s->io && s->io->run_command) {
+		if (!in_str(c->input, "command")) {
+			fail(c, "execute_bash needs a 'command'");
+		} else {
+			s->io->run_command(s->io->self, in_str(c->input, "command"), s->cwd, SHELL_TIMEOUT_MS,
+					   SHELL_OUTPUT_MAX, io_shell_done, io_start(s, c));
+			return;
+		}
+	} else if (!strcmp(c->name, "fs_read"))
 		tool_fs_read(s, c);
 	else if (!strcmp(c->name, "fs_write"))
 		tool_fs_write(s, c);
@@ -1245,6 +1562,11 @@ void agent__tool_cancel(struct agent_session *s, struct agent__call *c)
 void agent__tool_drop(struct agent__call *c)
 {
 	size_t i;
+
+	if (c->io) {
+		c->io->c = NULL; /* its completion frees it */
+		c->io = NULL;
+	}
 
 	if (c->proc) {
 		sw_proc_free(c->proc);

@@ -7,6 +7,8 @@
 // --mcp FILE  the mcpServers array (JSON) sent with session/new and load
 // --log FILE  every fs/* and terminal/* request served is appended to FILE
 //             as one JSON line {method, ...params}
+// --cancel-on METHOD  a cancel:TEXT step cancels when the agent sends METHOD
+//             (e.g. terminal/wait_for_exit) instead of after the first update
 // SCRIPT is a comma list of steps:
 //   new                  session/new (cwd CWD)
 //   load:ID|load         session/load of ID (or of the last new session)
@@ -24,14 +26,18 @@ import { Readable, Writable } from "node:stream";
 import * as acp from "@agentclientprotocol/sdk";
 
 const argv = process.argv.slice(2);
-const opt = { caps: "", mcp: null, log: null };
+const opt = { caps: "", mcp: null, log: null, "cancel-on": null };
 while (argv[0]?.startsWith("--") && argv[0] !== "--") {
   const k = argv.shift().slice(2); opt[k] = argv.shift();
 }
 const [script, cwd] = argv;
 const caps = opt.caps.split(",");
 const mcpServers = opt.mcp ? JSON.parse(readFileSync(opt.mcp, "utf8")) : [];
-function log(method, params) { if (opt.log) appendFileSync(opt.log, JSON.stringify({ method, ...params }) + "\n"); }
+let onMethod = null;
+function log(method, params) {
+  if (opt.log) appendFileSync(opt.log, JSON.stringify({ method, ...params }) + "\n");
+  if (onMethod && method === opt["cancel-on"]) { const f = onMethod; onMethod = null; setTimeout(f, 50); }
+}
 function inside(p) {
   const r = resolve(p);
   if (r !== resolve(cwd) && !r.startsWith(resolve(cwd) + sep)) throw acp.RequestError.invalidParams({ path: p }, "outside the session directory");
@@ -142,7 +148,8 @@ try {
         r.stopReason = res.stopReason; r.meta = res._meta;
       } else if (op === "cancel") {
         let cancelledAt = 0;
-        onFirstUpdate = () => { cancelledAt = Date.now(); conn.cancel({ sessionId: sid }); };
+        const doCancel = () => { cancelledAt = Date.now(); conn.cancel({ sessionId: sid }); };
+        if (opt["cancel-on"]) onMethod = doCancel; else onFirstUpdate = doCancel;
         const res = await conn.prompt({ sessionId: sid, prompt: [{ type: "text", text: arg }] });
         r.stopReason = res.stopReason; r.cancelMs = Date.now() - cancelledAt;
       } else if (op === "mode") {

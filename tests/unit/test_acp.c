@@ -82,7 +82,7 @@ static void end(struct fake_sess *s, const char *reason)
 static void after_permission(enum acp_permission outcome, void *data)
 {
 	struct fake_sess *s = data;
-	struct acp_tool_info tc = { "t1", NULL, NULL, NULL, NULL, ACP_TOOL_DONE, "contents of a" };
+	struct acp_tool_info tc = { "t1", NULL, NULL, NULL, NULL, ACP_TOOL_DONE, "contents of a", NULL, NULL };
 	struct acp_usage u = { 100, 20, 5, 0, 0.25, 125, 1000 };
 	cJSON *plan;
 
@@ -125,7 +125,7 @@ static void after_run(int rc, const char *output, int code, const char *sig, con
 static int fake_prompt(void *sess, const char *text, struct sw_error *err)
 {
 	struct fake_sess *s = sess;
-	struct acp_tool_info tc = { "t1", "Reading a", "read", NULL, "/w/a", ACP_TOOL_PENDING, NULL };
+	struct acp_tool_info tc = { "t1", "Reading a", "read", NULL, "/w/a", ACP_TOOL_PENDING, NULL, NULL, NULL };
 	struct fake *f = NULL;
 
 	SW_UNUSED(f);

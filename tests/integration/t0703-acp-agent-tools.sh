@@ -1,0 +1,112 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# specwright acp: the built-in agent's file and shell tools go through the
+# client when it offers fs / terminal (a client over the real
+# @agentclientprotocol/sdk that serves them for real and logs each request),
+# and run locally when it does not; MCP servers given in session/new are
+# attached (the real @modelcontextprotocol/server-everything over stdio).
+. "$(dirname "$0")/lib.sh"
+. "$SW_TOP/tests/model-server/lib.sh"
+
+NM=$SW_TOP/tests/node_modules
+CLIENT=$SW_TOP/tests/acp/sdk-client.mjs
+if ! command -v node >/dev/null 2>&1 || [ ! -d "$NM/@agentclientprotocol/sdk" ]; then
+	SW_SKIP_REASON="node or tests/node_modules (make deps) is absent"
+elif ! command -v python3 >/dev/null 2>&1; then
+	SW_SKIP_REASON="python3 (the scripted model server) is absent"
+fi
+
+jget() { node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); const v=eval(process.argv[2]); console.log(typeof v==="string"?v:JSON.stringify(v))' "$1" "$2"; }
+# lget FILE EXPR: EXPR over the array of the client's logged requests (L)
+lget() { node -e 'const L=require("fs").readFileSync(process.argv[1],"utf8").trim().split("\n").filter(Boolean).map(JSON.parse); const v=eval(process.argv[2]); console.log(typeof v==="string"?v:JSON.stringify(v))' "$1" "$2"; }
+expect_eq() { [ "$1" = "$2" ] || { echo "expected '$2', found '$1'" >&2; return 1; }; }
+model_env() { OPENAI_API_KEY=dummy OPENAI_BASE_URL=$MS_URL/v1; export OPENAI_API_KEY OPENAI_BASE_URL; }
+agent() { echo "$SPECWRIGHT" acp --model openai/test-model "$@"; }
+notes() { mkdir work && printf "line one\nline two\nline three\n" >work/notes.txt; }
+
+# A read of one line, an edit, a command: the model checks what reached it.
+cat >"$SW_TMP_ROOT/tools.json" <<'JSON'
+{"steps": [
+ {"expect": {"last_user_contains": ["go"]},
+  "respond": {"tool_calls": [{"id": "r1", "name": "fs_read", "input": {"path": "notes.txt", "mode": "Line", "start_line": 2, "end_line": 2}}]}},
+ {"expect": {"tool_result_contains": ["line two"], "not_contains": ["line three"]},
+  "respond": {"tool_calls": [{"id": "w1", "name": "fs_write", "input": {"command": "str_replace", "path": "notes.txt", "old_str": "line two", "new_str": "line 2"}}]}},
+ {"expect": {"tool_result_contains": ["updated 'notes.txt'"]},
+  "respond": {"tool_calls": [{"id": "x1", "name": "shell", "input": {"command": "echo out-$((6*7)); echo err-side >&2; cat notes.txt"}}]}},
+ {"expect": {"tool_result_contains": ["out-42", "err-side", "line 2"]}, "respond": {"text": "All three done."}}
+]}
+JSON
+
+sw_test 'with fs and terminal offered, fs_read, fs_write and shell go through the client' '
+	trap ms_stop EXIT && ms_start "$SW_TMP_ROOT/tools.json" && model_env && notes &&
+	node "$CLIENT" --caps fs,terminal --log "$PWD/client.log" "new,prompt:go" "$PWD/work" -- $(agent) >out.json 2>err &&
+	expect_no_grep "Error handling" err &&
+	expect_eq "$(jget out.json d.results[1].stopReason)" end_turn &&
+	expect_eq "$(jget out.json d.results[1].text)" "All three done." &&
+	expect_eq "$(jget out.json "d.results[1].tools.map(t=>t.id+\"=\"+t.status).join()")" "r1=completed,w1=completed,x1=completed" &&
+	ms_check 4 &&
+	expect_eq "$(lget client.log "L.map(r=>r.method).join()")" \
+		"fs/read_text_file,fs/read_text_file,fs/write_text_file,terminal/create,terminal/wait_for_exit,terminal/output,terminal/release" &&
+	expect_eq "$(lget client.log "[L[0].path, L[0].line, L[0].limit].join()")" "$PWD/work/notes.txt,2,1" &&
+	expect_eq "$(lget client.log "L[1].line===undefined && L[1].limit===undefined")" true &&
+	expect_eq "$(lget client.log "L[2].content")" "line one
+line 2
+line three" &&
+	expect_eq "$(lget client.log "[L[3].command, L[3].args[0], L[3].cwd].join()")" "bash,-c,$PWD/work" &&
+	expect_eq "$(lget client.log "[...new Set(L.slice(4).map(r=>r.terminalId))].join()")" term-1 &&
+	expect_eq "$(cat work/notes.txt)" "line one
+line 2
+line three" &&
+	expect_eq "$(jget out.json "d.results[1].tools[1].locations[0].path")" "$PWD/work/notes.txt" &&
+	expect_eq "$(jget out.json "d.results[1].tools[1].content[0].type")" diff &&
+	expect_eq "$(jget out.json "d.results[1].tools[1].content[0].oldText.includes(\"line two\")")" true &&
+	expect_eq "$(jget out.json "d.results[1].tools[1].content[0].newText.includes(\"line 2\")")" true
+'
+
+sw_test 'without fs or terminal offered, the same tools run locally' '
+	trap ms_stop EXIT && ms_start "$SW_TMP_ROOT/tools.json" && model_env && notes &&
+	node "$CLIENT" --log "$PWD/client.log" "new,prompt:go" "$PWD/work" -- $(agent) >out.json 2>err &&
+	expect_eq "$(jget out.json d.results[1].stopReason)" end_turn &&
+	expect_eq "$(jget out.json d.results[1].text)" "All three done." &&
+	ms_check 4 && [ ! -e client.log ] &&
+	expect_eq "$(sed -n 2p work/notes.txt)" "line 2"
+'
+
+sw_test 'fs only: files through the client, the shell locally; paths outside the session stay local' '
+	trap ms_stop EXIT && ms_start "$SW_TMP_ROOT/tools.json" && model_env && notes &&
+	node "$CLIENT" --caps fs --log "$PWD/client.log" "new,prompt:go" "$PWD/work" -- $(agent) >out.json 2>err &&
+	expect_eq "$(jget out.json d.results[1].text)" "All three done." && ms_check 4 &&
+	expect_eq "$(lget client.log "L.map(r=>r.method).join()")" "fs/read_text_file,fs/read_text_file,fs/write_text_file"
+'
+
+cat >"$SW_TMP_ROOT/missing.json" <<'JSON'
+{"steps": [
+ {"respond": {"tool_calls": [{"id": "r1", "name": "read", "input": {"path": "nope.txt"}},
+                             {"id": "w1", "name": "write", "input": {"command": "append", "path": "sub/new.txt", "new_str": "fresh"}}]}},
+ {"expect": {"tool_result_contains": ["nope.txt' does not exist", "updated 'sub/new.txt'"]}, "respond": {"text": "ok"}}
+]}
+JSON
+
+sw_test 'through the client: a missing file is reported to the model; append creates the file' '
+	trap ms_stop EXIT && ms_start "$SW_TMP_ROOT/missing.json" && model_env && mkdir work &&
+	node "$CLIENT" --caps fs --log "$PWD/client.log" "new,prompt:go" "$PWD/work" -- $(agent) >out.json 2>err &&
+	expect_eq "$(jget out.json d.results[1].text)" ok && ms_check 2 &&
+	expect_eq "$(jget out.json "d.results[1].tools.map(t=>t.id+\"=\"+t.status).join()")" "r1=failed,w1=completed" &&
+	expect_eq "$(cat work/sub/new.txt)" fresh &&
+	expect_eq "$(lget client.log "L.map(r=>r.method).join()")" "fs/read_text_file,fs/read_text_file,fs/write_text_file"
+'
+
+cat >"$SW_TMP_ROOT/slow.json" <<'JSON'
+{"steps": [
+ {"respond": {"tool_calls": [{"id": "x1", "name": "execute_bash", "input": {"command": "sleep 30"}}]}}
+]}
+JSON
+
+sw_test 'cancel during a client terminal command: terminal/kill, then release; stopReason cancelled' '
+	trap ms_stop EXIT && ms_start "$SW_TMP_ROOT/slow.json" && model_env && mkdir work &&
+	node "$CLIENT" --caps terminal --log "$PWD/client.log" --cancel-on terminal/wait_for_exit "new,cancel:go" "$PWD/work" -- $(agent) >out.json 2>err &&
+	expect_eq "$(jget out.json d.results[1].stopReason)" cancelled &&
+	[ "$(jget out.json d.results[1].cancelMs)" -lt 1000 ] &&
+	expect_eq "$(lget client.log "L.map(r=>r.method).join()")" \
+		"terminal/create,terminal/wait_for_exit,terminal/kill,terminal/output,terminal/release"
+'
