@@ -15,9 +15,11 @@
 #include "base/compat.h"
 #include "cmd/commands.h"
 #include "base/buf.h"
+#include "base/fs.h"
 #include "base/log.h"
 #include "mcp/serve.h"
 #include "mcp/server.h"
+#include "mcp/tools_specs.h"
 #include "mcp/tools_steering.h"
 #include "mcp/tools_store.h"
 #include "kiro/workspace.h"
@@ -27,7 +29,7 @@
 #include <unistd.h>
 
 /* The tool sets this build can serve, in the order --tools lists them. */
-static const char *const known_sets[] = { "store", "steering", NULL };
+static const char *const known_sets[] = { "store", "steering", "specs", NULL };
 
 struct serve_state {
 	uv_loop_t *loop;
@@ -83,6 +85,19 @@ static int parse_listen(const char *s, char **host, unsigned *port)
 	return 0;
 }
 
+/* Fills ctx->root (and kiro_dir) from -C DIR or the current folder, for the workspace sets. */
+static int serve_find_workspace(struct sw_ctx *ctx, struct sw_error *err)
+{
+	int rc;
+
+	if (ctx->root)
+		return 0;
+	if ((rc = kiro_find_root(&ctx->root, ctx->cwd, err)) < 0)
+		return rc;
+	ctx->kiro_dir = sw_path_join(ctx->root, ".kiro");
+	return 0;
+}
+
 static void close_walk(uv_handle_t *h, void *arg)
 {
 	SW_UNUSED(arg);
@@ -97,7 +112,10 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		"\nServes Specwright's tools over MCP: on stdin/stdout by default, or on a Streamable"
 		"\nHTTP endpoint http://HOST:PORT/mcp with --http (127.0.0.1 unless a host is given)."
 		"\nTool sets: store (fs_read, fs_write, fs_list over --root, default the current folder);"
-		"\nsteering (steering_for_path, steering_read over the workspace's steering documents)."
+		"\nsteering (steering_for_path, steering_read over the workspace's steering documents);"
+		"\nspecs (spec_list, spec_read, spec_lint, spec_trace, spec_next, spec_set_task_status over"
+		"\nthe workspace's .kiro/specs, the spec documents as resources spec:///NAME/FILE, and the"
+		"\nspec-generation prompts as prompts)."
 		"\nKeys outside --read prefixes (default: all) or --write prefixes (default: output/,store/)"
 		"\nare refused.",
 		NULL,
@@ -147,7 +165,7 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		for (k = 0; known_sets[k] && strcmp(known_sets[k], tools.v[i]); k++)
 			;
 		if (!known_sets[k]) {
-			rc = sw_usage_error(usage, "unknown tool set '%s' (available: store, steering)", tools.v[i]);
+			rc = sw_usage_error(usage, "unknown tool set '%s' (available: store, steering, specs)", tools.v[i]);
 			goto out;
 		}
 	}
@@ -171,7 +189,12 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 	so.instructions = "Specwright's MCP server. The store tools (fs_read, fs_write, fs_list) work on "
 			  "keys relative to the store root; fs_read takes offset/limit or tail_lines, fs_write "
 			  "takes append:true for an atomic append. The steering tools say which steering "
-			  "documents apply to a workspace file (steering_for_path) and return one (steering_read).";
+			  "documents apply to a workspace file (steering_for_path) and return one (steering_read). "
+			  "The specs tools work on the specs under .kiro/specs, named by folder: spec_list, "
+			  "spec_read (a document, a requirement '3' or criterion '3.2', or a task '2.1'), "
+			  "spec_lint, spec_trace, spec_next, and spec_set_task_status, the one tool that writes "
+			  "(only the task's checkbox). Spec documents are also resources spec:///NAME/FILE.md, and "
+			  "the spec-generation prompts are prompts.";
 	mcp_server_new(&srv, &so, &err);
 	for (i = 0; i < tools.nr; i++) {
 		struct mcp_toolset *set = NULL;
@@ -196,6 +219,14 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 			free(global);
 			free(ws);
 			if (rc < 0)
+				goto fail;
+		} else if (!strcmp(tools.v[i], "specs")) {
+			struct mcp_specs_opts o = MCP_SPECS_OPTS_INIT;
+
+			if ((rc = serve_find_workspace(ctx, &err)) < 0)
+				goto fail;
+			o.root = ctx->root;
+			if ((rc = mcp_specs_toolset_new(&set, &o, &err)) < 0)
 				goto fail;
 		}
 		if (set && (rc = mcp_server_add_toolset(srv, set, &err)) < 0)

@@ -1,0 +1,684 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The specs tool set driven through an MCP session over a temporary
+ * workspace with real spec files: listing, reading documents, requirements
+ * and tasks, lint, trace, next, the one writing tool (checked byte by byte
+ * against the file), spec documents as resources, the generation prompts,
+ * and a table of hostile spec names that must be refused.
+ */
+#include "helpers/sw_test.h"
+#include "base/fs.h"
+#include "base/json.h"
+#include "mcp/server.h"
+#include "mcp/tools_specs.h"
+#include "specs-engine/prompts.h"
+#include "specs-engine/spec.h"
+
+#include <unistd.h>
+
+static const char requirements_md[] =
+	"# Requirements Document\n\n## Introduction\n\nNotes.\n\n## Requirements\n\n"
+	"### Requirement 1: Create notes\n\n**User Story:** As a user, I want notes, so that I remember.\n\n"
+	"#### Acceptance Criteria\n\n"
+	"1. WHEN the user saves a note, THE Notes_Service SHALL store it.\n"
+	"2. THE Notes_Service SHALL list notes.\n\n"
+	"### Requirement 2: Delete notes\n\n**User Story:** As a user, I want to delete notes, so that I tidy up.\n\n"
+	"#### Acceptance Criteria\n\n"
+	"1. WHEN the user deletes a note, THE Notes_Service SHALL remove it.\n"
+	"2. WHEN the user undoes a delete, THE Notes_Service SHALL restore it.\n";
+
+/* CRLF line endings on purpose: the status edit must keep them. */
+static const char tasks_md[] =
+	"# Implementation Plan\r\n\r\n"
+	"- [ ] 1. Set up the store\r\n  - Create the schema\r\n  - _Requirements: 1.1_\r\n\r\n"
+	"- [-] 2. Notes API\r\n"
+	"- [x] 2.1 Save endpoint\r\n  - _Requirements: 1.1, 1.2_\r\n"
+	"- [ ] 2.2 Delete endpoint\r\n  - _Requirements: 2.1, 9.9_\r\n";
+
+static const char broken_req_md[] =
+	"# Requirements Document\n\n## Requirements\n\n### Requirement 1: Broken\n\n"
+	"#### Acceptance Criteria\n\n1. The system stores notes quickly.\n";
+
+struct fx {
+	struct mcp_server *srv;
+	struct mcp_session *s;
+	cJSON *sent;
+	char *root;
+	int next_id;
+};
+
+static void on_send(void *ctx, cJSON *msg, void *origin, int final)
+{
+	struct fx *f = ctx;
+
+	SW_UNUSED(origin);
+	SW_UNUSED(final);
+	if (msg)
+		cJSON_AddItemToArray(f->sent, msg);
+}
+
+static void fx_start(struct fx *f)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	struct mcp_server_opts o = MCP_SERVER_OPTS_INIT;
+	struct mcp_specs_opts so = MCP_SPECS_OPTS_INIT;
+	struct mcp_toolset *set = NULL;
+
+	memset(f, 0, sizeof(*f));
+	f->root = sw_test_tmpdir();
+	sw_test_write(f->root, ".kiro/specs/notes/requirements.md", requirements_md);
+	sw_test_write(f->root, ".kiro/specs/notes/tasks.md", tasks_md);
+	sw_test_write(f->root, ".kiro/specs/broken/requirements.md", broken_req_md);
+	sw_test_write(f->root, "outside/requirements.md", requirements_md);
+	assert_sw_ok(mcp_server_new(&f->srv, &o, &err), &err);
+	so.root = f->root;
+	assert_sw_ok(mcp_specs_toolset_new(&set, &so, &err), &err);
+	assert_sw_ok(mcp_server_add_toolset(f->srv, set, &err), &err);
+	f->sent = cJSON_CreateArray();
+	assert_sw_ok(mcp_session_new(&f->s, f->srv, on_send, f), &err);
+}
+
+static void fx_stop(struct fx *f)
+{
+	mcp_session_free(f->s);
+	mcp_server_free(f->srv);
+	cJSON_Delete(f->sent);
+	sw_test_rmtree(f->root);
+	free(f->root);
+}
+
+/* Sends request @method with @params (JSON text or NULL); returns the response (borrowed). */
+static const cJSON *rpc(struct fx *f, const char *method, const char *params)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_buf b = SW_BUF_INIT;
+	cJSON *msg = NULL;
+	const cJSON *r;
+
+	sw_buf_addf(&b, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\"", ++f->next_id, method);
+	if (params)
+		sw_buf_addf(&b, ",\"params\":%s", params);
+	sw_buf_adds(&b, "}");
+	assert_sw_ok(sw_json_parse(&msg, b.ptr, b.len, &err), &err);
+	mcp_session_handle(f->s, msg, NULL);
+	cJSON_Delete(msg);
+	sw_buf_release(&b);
+	r = cJSON_GetArrayItem(f->sent, cJSON_GetArraySize(f->sent) - 1);
+	assert_non_null(r);
+	assert_int_equal((int)cJSON_GetObjectItem(r, "id")->valuedouble, f->next_id);
+	return r;
+}
+
+static const cJSON *result(const cJSON *r)
+{
+	const cJSON *res = cJSON_GetObjectItem(r, "result");
+
+	if (!res)
+		fail_msg("expected a result, got %s", cJSON_PrintUnformatted(r));
+	return res;
+}
+
+static int err_code(const cJSON *r)
+{
+	const cJSON *e = cJSON_GetObjectItem(r, "error");
+
+	if (!e)
+		fail_msg("expected an error, got %s", cJSON_PrintUnformatted(r));
+	return (int)cJSON_GetObjectItem(e, "code")->valuedouble;
+}
+
+static const char *err_msg(const cJSON *r)
+{
+	return cJSON_GetObjectItem(cJSON_GetObjectItem(r, "error"), "message")->valuestring;
+}
+
+/* tools/call @name with @args (JSON text); returns the result object (borrowed). */
+static const cJSON *call(struct fx *f, const char *name, const char *args)
+{
+	struct sw_buf b = SW_BUF_INIT;
+	const cJSON *res;
+
+	sw_buf_addf(&b, "{\"name\":\"%s\",\"arguments\":%s}", name, args);
+	res = result(rpc(f, "tools/call", b.ptr));
+	sw_buf_release(&b);
+	return res;
+}
+
+static int is_error(const cJSON *res)
+{
+	return cJSON_IsTrue(cJSON_GetObjectItem(res, "isError"));
+}
+
+static const char *text0(const cJSON *res)
+{
+	return cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "content"), 0), "text")->valuestring;
+}
+
+/* The structured content of a successful call; its text block must be the same JSON. */
+static const cJSON *ok(const cJSON *res)
+{
+	const cJSON *sc = cJSON_GetObjectItem(res, "structuredContent");
+	cJSON *again = NULL;
+	struct sw_error err = SW_ERROR_INIT;
+
+	if (is_error(res))
+		fail_msg("unexpected isError: %s", text0(res));
+	assert_non_null(sc);
+	assert_sw_ok(sw_json_parse(&again, text0(res), strlen(text0(res)), &err), &err);
+	assert_true(cJSON_Compare(again, sc, 1));
+	cJSON_Delete(again);
+	return sc;
+}
+
+static const char *str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+
+	if (!cJSON_IsString(v))
+		fail_msg("'%s' is not a string in %s", key, cJSON_PrintUnformatted(o));
+	return v->valuestring;
+}
+
+static double num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItem(o, key);
+
+	if (!cJSON_IsNumber(v))
+		fail_msg("'%s' is not a number in %s", key, cJSON_PrintUnformatted(o));
+	return v->valuedouble;
+}
+
+static const cJSON *named(const cJSON *arr, const char *key, const char *value)
+{
+	const cJSON *e;
+
+	cJSON_ArrayForEach(e, arr)
+		if (!strcmp(str(e, key), value))
+			return e;
+	fail_msg("no entry with %s '%s'", key, value);
+	return NULL;
+}
+
+static char *read_text(const char *root, const char *rel, size_t *len)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_buf b = SW_BUF_INIT;
+	char *p = sw_path_join(root, rel);
+
+	assert_sw_ok(sw_read_file(&b, p, 1 << 20, &err), &err);
+	free(p);
+	return sw_buf_detach(&b, len);
+}
+
+static void mcp_specs__lists_specs_with_documents_and_counts(void **state)
+{
+	struct fx f;
+	const cJSON *sc, *notes, *broken, *files;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	sc = ok(call(&f, "spec_list", "{}"));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(sc, "specs")), 2);
+	notes = named(cJSON_GetObjectItem(sc, "specs"), "name", "notes");
+	assert_string_equal(str(notes, "type"), "feature");
+	assert_string_equal(str(notes, "path"), ".kiro/specs/notes");
+	files = cJSON_GetObjectItem(notes, "files");
+	assert_string_equal(str(files, "requirements"), ".kiro/specs/notes/requirements.md");
+	assert_string_equal(str(files, "tasks"), ".kiro/specs/notes/tasks.md");
+	assert_true(cJSON_IsNull(cJSON_GetObjectItem(files, "design")));
+	assert_int_equal((int)num(cJSON_GetObjectItem(notes, "tasks"), "total"), 4);
+	assert_int_equal((int)num(cJSON_GetObjectItem(notes, "tasks"), "done"), 1);
+	assert_int_equal((int)num(cJSON_GetObjectItem(notes, "tasks"), "doing"), 1);
+	assert_int_equal((int)num(notes, "requirements"), 2);
+	assert_int_equal((int)num(notes, "criteria"), 4);
+	broken = named(cJSON_GetObjectItem(sc, "specs"), "name", "broken");
+	assert_true(num(broken, "errors") >= 1);
+	assert_int_equal((int)num(cJSON_GetObjectItem(broken, "tasks"), "total"), 0);
+	fx_stop(&f);
+}
+
+static void mcp_specs__reads_documents_requirements_criteria_and_tasks(void **state)
+{
+	struct fx f;
+	const cJSON *sc, *o;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	sc = ok(call(&f, "spec_read", "{\"spec\":\"notes\",\"document\":\"requirements\"}"));
+	assert_string_equal(str(sc, "kind"), "document");
+	assert_string_equal(str(sc, "text"), requirements_md);
+	assert_string_equal(str(sc, "path"), ".kiro/specs/notes/requirements.md");
+	sc = ok(call(&f, "spec_read", "{\"spec\":\"notes\",\"document\":\"tasks\"}"));
+	assert_string_equal(str(sc, "text"), tasks_md);
+
+	sc = ok(call(&f, "spec_read", "{\"spec\":\"notes\",\"requirement\":\"2\"}"));
+	assert_string_equal(str(sc, "kind"), "requirement");
+	assert_int_equal((int)num(sc, "line"), 18);
+	o = cJSON_GetObjectItem(sc, "requirement");
+	assert_string_equal(str(o, "title"), "Delete notes");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(o, "criteria")), 2);
+	assert_true(sw_starts_with(str(sc, "source"), "### Requirement 2: Delete notes\n"));
+	assert_non_null(strstr(str(sc, "source"), "SHALL restore it."));
+
+	sc = ok(call(&f, "spec_read", "{\"spec\":\"notes\",\"requirement\":\"1.2\"}"));
+	assert_string_equal(str(sc, "kind"), "criterion");
+	o = cJSON_GetObjectItem(sc, "criterion");
+	assert_string_equal(str(o, "text"), "THE Notes_Service SHALL list notes.");
+	assert_string_equal(str(o, "ears"), "ubiquitous");
+	assert_int_equal((int)num(sc, "line"), 16);
+
+	sc = ok(call(&f, "spec_read", "{\"spec\":\"notes\",\"task\":\"2.1\"}"));
+	assert_string_equal(str(sc, "kind"), "task");
+	assert_int_equal((int)num(sc, "line"), 8);
+	assert_string_equal(str(sc, "source"), "- [x] 2.1 Save endpoint\r\n  - _Requirements: 1.1, 1.2_");
+	o = cJSON_GetObjectItem(sc, "task");
+	assert_string_equal(str(o, "status"), "done");
+	assert_string_equal(str(o, "parent"), "2");
+	sc = ok(call(&f, "spec_read", "{\"spec\":\"notes\",\"task\":\"1\"}"));
+	assert_non_null(strstr(str(sc, "source"), "Create the schema"));
+	fx_stop(&f);
+}
+
+static void mcp_specs__names_what_was_expected_for_unknown_input(void **state)
+{
+	static const struct {
+		const char *tool, *args, *want;
+	} cases[] = {
+		{ "spec_read", "{\"spec\":\"notse\",\"task\":\"1\"}", "no spec 'notse' under .kiro/specs (available: 'broken', 'notes')" },
+		{ "spec_read", "{\"spec\":\"notes\",\"task\":\"7.7\"}", "has no task '7.7' (expected a task id such as '2.1'; tasks: 1, 2, 2.1, 2.2)" },
+		{ "spec_read", "{\"spec\":\"notes\",\"requirement\":\"9\"}", "has no requirement or criterion '9'" },
+		{ "spec_read", "{\"spec\":\"notes\",\"document\":\"design\"}", "spec 'notes' has no design.md (it has: requirements.md, tasks.md)" },
+		{ "spec_read", "{\"spec\":\"notes\",\"document\":\"readme\"}", "unknown document 'readme' (expected requirements, bugfix, design or tasks)" },
+		{ "spec_read", "{\"spec\":\"notes\"}", "expected exactly one of 'document'" },
+		{ "spec_read", "{\"spec\":\"notes\",\"task\":\"1\",\"requirement\":\"1\"}", "expected exactly one of" },
+		{ "spec_read", "{\"spec\":7}", "argument 'spec' must be of type string" },
+		{ "spec_read", "{\"task\":\"1\"}", "missing required argument 'spec'" },
+		{ "spec_trace", "{\"spec\":\"nope\"}", "no spec 'nope'" },
+		{ "spec_next", "{\"spec\":\"broken\"}", "spec 'broken' has no tasks.md yet" },
+		{ "spec_lint", "{\"spec\":\"nope\"}", "no spec 'nope'" },
+		{ "spec_set_task_status", "{\"spec\":\"notes\",\"task\":\"2.1\",\"status\":\"finished\"}",
+		  "unknown status 'finished' (expected not_started, queued, in_progress or done)" },
+		{ "spec_set_task_status", "{\"spec\":\"notes\",\"task\":\"2.9\",\"status\":\"done\"}", "2.9" },
+	};
+	struct fx f;
+	size_t i;
+	char *before, *after;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	before = read_text(f.root, ".kiro/specs/notes/tasks.md", NULL);
+	for (i = 0; i < SW_ARRAY_SIZE(cases); i++) {
+		const cJSON *res = call(&f, cases[i].tool, cases[i].args);
+
+		if (!is_error(res))
+			fail_msg("%s %s: expected isError", cases[i].tool, cases[i].args);
+		if (!strstr(text0(res), cases[i].want))
+			fail_msg("%s %s: '%s' does not say '%s'", cases[i].tool, cases[i].args, text0(res), cases[i].want);
+		assert_null(cJSON_GetObjectItem(res, "structuredContent"));
+	}
+	after = read_text(f.root, ".kiro/specs/notes/tasks.md", NULL);
+	assert_string_equal(before, after);
+	free(before);
+	free(after);
+	fx_stop(&f);
+}
+
+static void mcp_specs__refuses_hostile_spec_names(void **state)
+{
+	static const char *const bad[] = {
+		"../x", "..", ".", "a/b", "notes/../notes", "/etc", "/tmp", ".kiro", ".hidden", "",
+		"a\\\\b", "x\\ty", "\\u001b[31m", "../../../../etc/passwd", "notes/", "evil",
+	};
+	static const char *const tools[] = { "spec_read", "spec_trace", "spec_next", "spec_lint", "spec_set_task_status" };
+	struct sw_error err = SW_ERROR_INIT;
+	struct fx f;
+	struct sw_buf b = SW_BUF_INIT;
+	char *link, *target, *before, *after;
+	size_t i, k;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	/* a spec folder that is a link leading outside the workspace */
+	link = sw_path_join(f.root, ".kiro/specs/evil");
+	target = sw_path_join(f.root, "outside");
+	assert_int_equal(symlink(target, link), 0);
+	before = read_text(f.root, ".kiro/specs/notes/tasks.md", NULL);
+	for (i = 0; i < SW_ARRAY_SIZE(bad); i++) {
+		for (k = 0; k < SW_ARRAY_SIZE(tools); k++) {
+			const cJSON *res;
+
+			sw_buf_reset(&b);
+			sw_buf_addf(&b, "{\"spec\":\"%s\"%s}", bad[i],
+				    !strcmp(tools[k], "spec_read") ? ",\"document\":\"requirements\""
+				    : !strcmp(tools[k], "spec_set_task_status") ? ",\"task\":\"1\",\"status\":\"done\"" : "");
+			res = call(&f, tools[k], b.ptr);
+			if (!is_error(res))
+				fail_msg("%s: spec name '%s' was not refused", tools[k], bad[i]);
+			if (!strstr(text0(res), "refused spec name") && !strstr(text0(res), "expected a spec name"))
+				fail_msg("%s '%s': unclear message '%s'", tools[k], bad[i], text0(res));
+		}
+	}
+	/* the linked folder is not listed either, and nothing was written */
+	assert_null(strstr(cJSON_PrintUnformatted(ok(call(&f, "spec_list", "{}"))), "evil"));
+	after = read_text(f.root, ".kiro/specs/notes/tasks.md", NULL);
+	assert_string_equal(before, after);
+	/* the name gate itself sees a NUL byte within the given length */
+	assert_sw_fails(mcp_specs_check_name("notes\0/../x", 11, &err), SW_EINVAL, &err);
+	assert_non_null(strstr(err.msg, "NUL"));
+	sw_error_clear(&err);
+	assert_sw_ok(mcp_specs_check_name("notes", 5, &err), &err);
+	free(before);
+	free(after);
+	free(link);
+	free(target);
+	sw_buf_release(&b);
+	fx_stop(&f);
+}
+
+static void mcp_specs__lint_matches_the_engine(void **state)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	struct fx f;
+	struct spec *s = NULL;
+	char *dir;
+	const cJSON *sc, *d, *g;
+	int errors = 0;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	dir = sw_path_join(f.root, ".kiro/specs/broken");
+	assert_sw_ok(spec_load(&s, dir, f.root, &err), &err);
+	sc = ok(call(&f, "spec_lint", "{\"spec\":\"broken\"}"));
+	assert_int_equal((int)num(sc, "errors"), (int)s->diags.errors);
+	assert_int_equal((int)num(sc, "warnings"), (int)s->diags.warnings);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(sc, "diagnostics")), (int)s->diags.nr);
+	assert_false(cJSON_IsTrue(cJSON_GetObjectItem(sc, "ok")));
+	d = cJSON_GetObjectItem(sc, "diagnostics");
+	cJSON_ArrayForEach(g, d) {
+		assert_string_equal(str(g, "path"), ".kiro/specs/broken/requirements.md");
+		assert_true(num(g, "line") > 0 && num(g, "col") > 0);
+		str(g, "code");
+		str(g, "message");
+		if (!strcmp(str(g, "severity"), "error"))
+			errors++;
+	}
+	assert_int_equal(errors, (int)s->diags.errors);
+	assert_non_null(named(d, "code", "ears-no-shall"));
+
+	/* errors_only lists only errors; all specs add up */
+	sc = ok(call(&f, "spec_lint", "{\"spec\":\"broken\",\"errors_only\":true}"));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(sc, "diagnostics")), (int)s->diags.errors);
+	sc = ok(call(&f, "spec_lint", "{}"));
+	assert_int_equal((int)num(sc, "specs"), 2);
+	/* notes names criterion 9.9, which does not exist */
+	assert_int_equal((int)num(sc, "errors"), (int)s->diags.errors + 1);
+	assert_non_null(named(cJSON_GetObjectItem(sc, "diagnostics"), "code", "trace-unknown-criterion"));
+	spec_free(s);
+	free(dir);
+	fx_stop(&f);
+}
+
+static void mcp_specs__trace_and_next(void **state)
+{
+	struct fx f;
+	const cJSON *sc, *row, *dang, *ready;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	sc = ok(call(&f, "spec_trace", "{\"spec\":\"notes\"}"));
+	assert_string_equal(str(sc, "spec"), "notes");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(sc, "rows")), 4);
+	row = named(cJSON_GetObjectItem(sc, "rows"), "criterion", "1.1");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(row, "tasks")), 2);
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(sc, "uncovered"), 0)->valuestring, "2.2");
+	dang = cJSON_GetArrayItem(cJSON_GetObjectItem(sc, "dangling"), 0);
+	assert_string_equal(str(dang, "ref"), "9.9");
+	assert_string_equal(str(dang, "owner"), "2.2");
+
+	sc = ok(call(&f, "spec_next", "{\"spec\":\"notes\"}"));
+	ready = cJSON_GetObjectItem(sc, "ready");
+	/* 1 has nothing before it; 2.2 waits only for 2.1, which is done */
+	assert_int_equal(cJSON_GetArraySize(ready), 2);
+	assert_string_equal(str(cJSON_GetArrayItem(ready, 0), "id"), "1");
+	assert_string_equal(str(cJSON_GetArrayItem(ready, 1), "id"), "2.2");
+	assert_string_equal(str(sc, "source"), "computed");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetObjectItem(sc, "waves"), "computed")), 3);
+	fx_stop(&f);
+}
+
+static void mcp_specs__set_task_status_changes_only_the_bracket_bytes(void **state)
+{
+	static const struct {
+		const char *task, *status;
+		char mark;
+	} steps[] = { { "2.2", "in_progress", '-' }, { "2.2", "done", 'x' }, { "1", "in_progress", '-' },
+		      { "1", "not_started", ' ' }, { "2.1", "queued", '~' } };
+	struct fx f;
+	size_t i, k;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	for (i = 0; i < SW_ARRAY_SIZE(steps); i++) {
+		struct sw_buf args = SW_BUF_INIT;
+		size_t blen, alen, ndiff = 0;
+		char *before = read_text(f.root, ".kiro/specs/notes/tasks.md", &blen), *after;
+		const cJSON *sc, *ch;
+
+		sw_buf_addf(&args, "{\"spec\":\"notes\",\"task\":\"%s\",\"status\":\"%s\"}", steps[i].task, steps[i].status);
+		sc = ok(call(&f, "spec_set_task_status", args.ptr));
+		assert_string_equal(str(sc, "path"), ".kiro/specs/notes/tasks.md");
+		after = read_text(f.root, ".kiro/specs/notes/tasks.md", &alen);
+		assert_int_equal(blen, alen);
+		/* every byte that changed is a bracket character the result names */
+		for (k = 0; k < alen; k++) {
+			if (before[k] == after[k])
+				continue;
+			ndiff++;
+			assert_true(k > 0 && before[k - 1] == '[' && after[k + 1] == ']');
+		}
+		assert_int_equal(ndiff, (size_t)cJSON_GetArraySize(cJSON_GetObjectItem(sc, "changes")));
+		ch = named(cJSON_GetObjectItem(sc, "changes"), "id", steps[i].task);
+		{
+			const char *line = after;
+			int l;
+
+			for (l = 1; l < (int)num(ch, "line"); l++)
+				line = strchr(line, '\n') + 1;
+			assert_int_equal(line[(int)num(ch, "col") - 1], steps[i].mark);
+		}
+		/* re-reading through the tool agrees with the file */
+		sw_buf_reset(&args);
+		sw_buf_addf(&args, "{\"spec\":\"notes\",\"task\":\"%s\"}", steps[i].task);
+		sc = ok(call(&f, "spec_read", args.ptr));
+		assert_int_equal(str(cJSON_GetObjectItem(sc, "task"), "mark")[0], steps[i].mark);
+		free(before);
+		free(after);
+		sw_buf_release(&args);
+	}
+	/* parent 2 followed its children (done while both were, in progress again once 2.1 was
+	 * queued); the CRLF endings are all still there */
+	{
+		char *t = read_text(f.root, ".kiro/specs/notes/tasks.md", NULL);
+
+		assert_non_null(strstr(t, "- [-] 2. Notes API\r\n"));
+		assert_non_null(strstr(t, "- [ ] 1. Set up the store\r\n"));
+		assert_non_null(strstr(t, "- [~] 2.1 Save endpoint\r\n"));
+		assert_null(strstr(t, "t\n"));
+		free(t);
+	}
+	/* setting the status it already has changes nothing */
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(
+				 ok(call(&f, "spec_set_task_status", "{\"spec\":\"notes\",\"task\":\"2.2\",\"status\":\"done\"}")),
+				 "changes")), 0);
+	fx_stop(&f);
+}
+
+static void mcp_specs__tools_list_carries_schemas_and_hints(void **state)
+{
+	struct fx f;
+	const cJSON *tools, *t;
+	int n = 0;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	tools = cJSON_GetObjectItem(result(rpc(&f, "tools/list", NULL)), "tools");
+	cJSON_ArrayForEach(t, tools) {
+		const cJSON *ann = cJSON_GetObjectItem(t, "annotations");
+		int writes = !strcmp(str(t, "name"), "spec_set_task_status");
+
+		n++;
+		assert_string_equal(str(cJSON_GetObjectItem(t, "inputSchema"), "type"), "object");
+		assert_string_equal(str(cJSON_GetObjectItem(t, "outputSchema"), "type"), "object");
+		assert_int_equal(cJSON_IsTrue(cJSON_GetObjectItem(ann, "readOnlyHint")), !writes);
+		assert_true(cJSON_IsFalse(cJSON_GetObjectItem(ann, "destructiveHint")));
+	}
+	assert_int_equal(n, 6);
+	fx_stop(&f);
+}
+
+static void mcp_specs__serves_spec_documents_as_resources(void **state)
+{
+	static const char *const bad[] = {
+		"spec:///../outside/requirements.md", "spec:///evil/requirements.md", "spec:///notes/../../x.md",
+		"spec:///notes/README.md", "spec:///notes", "spec:////etc/requirements.md", "spec:///.kiro/tasks.md",
+	};
+	struct fx f;
+	const cJSON *res, *r, *c;
+	char *link, *target;
+	size_t i;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	link = sw_path_join(f.root, ".kiro/specs/evil");
+	target = sw_path_join(f.root, "outside");
+	assert_int_equal(symlink(target, link), 0);
+	res = result(rpc(&f, "resources/list", NULL));
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(res, "resources")), 3);
+	r = named(cJSON_GetObjectItem(res, "resources"), "uri", "spec:///notes/tasks.md");
+	assert_string_equal(str(r, "mimeType"), "text/markdown");
+	named(cJSON_GetObjectItem(res, "resources"), "uri", "spec:///broken/requirements.md");
+
+	res = result(rpc(&f, "resources/read", "{\"uri\":\"spec:///notes/tasks.md\"}"));
+	c = cJSON_GetArrayItem(cJSON_GetObjectItem(res, "contents"), 0);
+	assert_string_equal(str(c, "uri"), "spec:///notes/tasks.md");
+	assert_string_equal(str(c, "mimeType"), "text/markdown");
+	assert_string_equal(str(c, "text"), tasks_md);
+
+	res = result(rpc(&f, "resources/templates/list", NULL));
+	assert_string_equal(str(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "resourceTemplates"), 0), "uriTemplate"),
+			    "spec:///{spec}/{document}");
+
+	for (i = 0; i < SW_ARRAY_SIZE(bad); i++) {
+		struct sw_buf p = SW_BUF_INIT;
+		const cJSON *e;
+
+		sw_buf_addf(&p, "{\"uri\":\"%s\"}", bad[i]);
+		e = rpc(&f, "resources/read", p.ptr);
+		if (!cJSON_GetObjectItem(e, "error"))
+			fail_msg("resource '%s' was served", bad[i]);
+		sw_buf_release(&p);
+	}
+	assert_int_equal(err_code(rpc(&f, "resources/read", "{\"uri\":\"spec:///notes/design.md\"}")), -32002);
+	assert_int_equal(err_code(rpc(&f, "resources/read", "{\"uri\":\"spec:///notes/b/tasks.md\"}")), -32602);
+	assert_non_null(strstr(err_msg(rpc(&f, "resources/read", "{\"uri\":\"spec:///../x/tasks.md\"}")), "refused spec name"));
+	free(link);
+	free(target);
+	fx_stop(&f);
+}
+
+static void mcp_specs__serves_the_generation_prompts(void **state)
+{
+	struct fx f;
+	const cJSON *res, *p, *a, *caps;
+	size_t n;
+	const char *text;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	caps = cJSON_GetObjectItem(result(rpc(&f, "initialize",
+					       "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+					       "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}")), "capabilities");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(caps, "prompts"), "listChanged")));
+	assert_non_null(cJSON_GetObjectItem(caps, "resources"));
+
+	res = result(rpc(&f, "prompts/list", NULL));
+	prompts_list(&n);
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(res, "prompts")), (int)n);
+	p = named(cJSON_GetObjectItem(res, "prompts"), "name", "refine");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(p, "arguments")), 3);
+	cJSON_ArrayForEach(a, cJSON_GetObjectItem(p, "arguments"))
+		assert_true(cJSON_IsTrue(cJSON_GetObjectItem(a, "required")));
+	named(cJSON_GetObjectItem(p, "arguments"), "name", "comment");
+	p = named(cJSON_GetObjectItem(res, "prompts"), "name", "repair");
+	named(cJSON_GetObjectItem(p, "arguments"), "name", "diagnostics");
+	p = named(cJSON_GetObjectItem(res, "prompts"), "name", "requirements");
+	a = named(cJSON_GetObjectItem(p, "arguments"), "name", "request");
+	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(a, "required")));
+
+	res = result(rpc(&f, "prompts/get",
+			 "{\"name\":\"refine\",\"arguments\":{\"spec\":\"notes\",\"file\":\"tasks.md\",\"comment\":\"split task 2\"}}"));
+	p = cJSON_GetArrayItem(cJSON_GetObjectItem(res, "messages"), 0);
+	assert_string_equal(str(p, "role"), "user");
+	text = str(cJSON_GetObjectItem(p, "content"), "text");
+	assert_non_null(strstr(text, "Revise `tasks.md` of spec \"notes\""));
+	assert_non_null(strstr(text, "split task 2"));
+	assert_null(strstr(text, "{{"));
+
+	res = result(rpc(&f, "prompts/get", "{\"name\":\"requirements\",\"arguments\":{\"request\":\"a notes app\"}}"));
+	text = str(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "messages"), 0), "content"), "text");
+	assert_true(sw_starts_with(text, prompts_get("requirements")->text));
+	assert_non_null(strstr(text, "## The request\n\na notes app\n"));
+
+	res = result(rpc(&f, "prompts/get", "{\"name\":\"steering\",\"arguments\":{\"file\":\"tech.md\",\"what\":\"tech\"}}"));
+	text = str(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "messages"), 0), "content"), "text");
+	assert_non_null(strstr(text, prompts_get("steering-tech")->text));
+
+	assert_int_equal(err_code(rpc(&f, "prompts/get", "{\"name\":\"refine\",\"arguments\":{\"spec\":\"notes\"}}")), -32602);
+	assert_non_null(strstr(err_msg(rpc(&f, "prompts/get", "{\"name\":\"refine\",\"arguments\":{\"spec\":\"notes\"}}")),
+			       "needs argument 'file'"));
+	assert_int_equal(err_code(rpc(&f, "prompts/get", "{\"name\":\"nosuch\"}")), -32602);
+	assert_non_null(strstr(err_msg(rpc(&f, "prompts/get", "{\"name\":\"system\",\"arguments\":{\"spec\":\"x\",\"y\":\"z\"}}")),
+			       "has no argument 'y' (expected: 'spec')"));
+	assert_non_null(strstr(err_msg(rpc(&f, "prompts/get", "{\"name\":\"system\",\"arguments\":{\"spec\":3}}")),
+			       "must be a string"));
+	fx_stop(&f);
+}
+
+static void mcp_specs__needs_a_workspace(void **state)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	struct mcp_specs_opts so = MCP_SPECS_OPTS_INIT;
+	struct mcp_toolset *set = NULL;
+	char *dir = sw_test_tmpdir();
+
+	SW_UNUSED(state);
+	assert_int_equal(mcp_specs_toolset_new(&set, &so, &err), SW_ENOTFOUND);
+	assert_null(set);
+	assert_non_null(strstr(err.msg, "need a workspace"));
+	sw_error_clear(&err);
+	so.root = dir;
+	assert_int_equal(mcp_specs_toolset_new(&set, &so, &err), SW_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "has no .kiro folder"));
+	sw_error_clear(&err);
+	sw_test_rmtree(dir);
+	free(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(mcp_specs__lists_specs_with_documents_and_counts),
+		cmocka_unit_test(mcp_specs__reads_documents_requirements_criteria_and_tasks),
+		cmocka_unit_test(mcp_specs__names_what_was_expected_for_unknown_input),
+		cmocka_unit_test(mcp_specs__refuses_hostile_spec_names),
+		cmocka_unit_test(mcp_specs__lint_matches_the_engine),
+		cmocka_unit_test(mcp_specs__trace_and_next),
+		cmocka_unit_test(mcp_specs__set_task_status_changes_only_the_bracket_bytes),
+		cmocka_unit_test(mcp_specs__tools_list_carries_schemas_and_hints),
+		cmocka_unit_test(mcp_specs__serves_spec_documents_as_resources),
+		cmocka_unit_test(mcp_specs__serves_the_generation_prompts),
+		cmocka_unit_test(mcp_specs__needs_a_workspace),
+	};
+
+	return sw_run_group("mcp_specs", tests);
+}
