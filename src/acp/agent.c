@@ -16,6 +16,7 @@
 #include "base/compat.h"
 #include "acp/agent.h"
 #include "acp/client.h"
+#include "acp/mcpservers.h"
 #include "base/jrpc.h"
 #include "base/json.h"
 
@@ -932,72 +933,17 @@ static void m_initialize(struct jrpc *rpc, struct jrpc_request *req, const char 
 	jrpc_reply_take(req, r, NULL);
 }
 
-/* Checks ACP's McpServer shapes; returns 0 or answers the error itself. */
+/* Checks ACP's McpServer shapes (acp/mcpservers.h); returns 0 or answers the error itself. */
 static int check_mcp_servers(struct jrpc_request *req, const cJSON *servers)
 {
-	const cJSON *s;
-	int i = 0;
+	struct acp_mcp_list l = ACP_MCP_LIST_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	int rc = acp_mcp_servers_parse(&l, servers, &err);
 
-	if (!servers)
-		return 0;
-	if (!cJSON_IsArray(servers)) {
-		invalid(req, "$.mcpServers: expected array, found %s", sw_json_type_name(servers));
-		return -1;
-	}
-	cJSON_ArrayForEach(s, servers) {
-		const cJSON *name = cJSON_GetObjectItemCaseSensitive(s, "name");
-		const cJSON *type = cJSON_GetObjectItemCaseSensitive(s, "type");
-		const char *pairs_key;
-		const cJSON *pairs, *x;
-
-		if (!cJSON_IsObject(s) || !cJSON_IsString(name)) {
-			invalid(req, "$.mcpServers[%d]: expected an object with a string 'name'", i);
-			return -1;
-		}
-		if (type && (!cJSON_IsString(type) || (strcmp(type->valuestring, "http") &&
-						       strcmp(type->valuestring, "sse")))) {
-			invalid(req, "$.mcpServers[%d].type: expected \"http\" or \"sse\"", i);
-			return -1;
-		}
-		if (type) {
-			if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(s, "url"))) {
-				invalid(req, "$.mcpServers[%d].url: missing required string", i);
-				return -1;
-			}
-			pairs_key = "headers";
-		} else {
-			const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(s, "command");
-			const cJSON *args = cJSON_GetObjectItemCaseSensitive(s, "args");
-
-			if (!cJSON_IsString(cmd)) {
-				invalid(req, "$.mcpServers[%d].command: missing required string", i);
-				return -1;
-			}
-			if (args && !cJSON_IsArray(args)) {
-				invalid(req, "$.mcpServers[%d].args: expected array", i);
-				return -1;
-			}
-			cJSON_ArrayForEach(x, args)
-				if (!cJSON_IsString(x)) {
-					invalid(req, "$.mcpServers[%d].args: expected strings", i);
-					return -1;
-				}
-			pairs_key = "env";
-		}
-		pairs = cJSON_GetObjectItemCaseSensitive(s, pairs_key);
-		if (pairs && !cJSON_IsArray(pairs)) {
-			invalid(req, "$.mcpServers[%d].%s: expected an array of {name, value}", i, pairs_key);
-			return -1;
-		}
-		cJSON_ArrayForEach(x, pairs)
-			if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(x, "name")) ||
-			    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(x, "value"))) {
-				invalid(req, "$.mcpServers[%d].%s: expected an array of {name, value}", i, pairs_key);
-				return -1;
-			}
-		i++;
-	}
-	return 0;
+	acp_mcp_list_release(&l);
+	if (rc < 0)
+		invalid(req, "%s", err.msg);
+	return rc;
 }
 
 static cJSON *modes_json(struct acp_agent *a, const char *current)

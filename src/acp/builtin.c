@@ -11,10 +11,12 @@
 #include "base/compat.h"
 #include "acp/builtin.h"
 #include "acp/agent.h"
+#include "acp/mcpservers.h"
 #include "agent/agent.h"
 #include "base/fs.h"
-#include "base/log.h"
 #include "kiro/agent.h"
+#include "kiro/mcpconfig.h"
+#include "mcp/client.h"
 #include "kiro/steering.h"
 #include "kiro/workspace.h"
 
@@ -22,10 +24,22 @@
 
 #define DEFAULT_AGENT "kiro_default"
 
+/*
+ * A session's MCP client and the link its callbacks go through: the link
+ * outlives the session (bs NULL then) until the serve loop frees the client
+ * outside any callback (mcp_client_free runs the loop).
+ */
+struct mcp_link {
+	struct bsess *bs;             /* NULL once the session closed */
+	struct mcp_client *c;
+	struct mcp_link *next;
+};
+
 struct builtin {
 	const struct acp_builtin_opts *o;
 	uv_loop_t *loop;
 	struct kiro_agents agents;    /* custom agents, for modes */
+	struct mcp_link *dead;        /* MCP clients of closed sessions, to free */
 	int done;                     /* the client hung up */
 };
 
@@ -38,6 +52,10 @@ struct bsess {
 	struct model_usage base;      /* the session's usage when the turn started */
 	struct sw_buf path;           /* scratch: absolute tool path */
 	struct agent_tool_io io;      /* the client's fs and terminal, as far as offered */
+	struct mcp_link *mcp;         /* the session's MCP servers, or NULL */
+	struct sw_strvec auto_ok;     /* "@server/tool" from mcp.json autoApprove */
+	struct sw_buf mcp_notice;     /* servers that failed, told at the next turn */
+	char *pending;                /* a prompt waiting for the MCP servers to start */
 };
 
 /* ---------- agent events -> sink ---------- */
@@ -171,10 +189,26 @@ static void ev_permission(void *data, struct agent_permission *req, const struct
 	acp_sink_ask_permission(bs->sink, &ti, perm_answered, w);
 }
 
+/* Messages for the operator go to the command's log callback (stderr): stdout carries only the protocol. */
+static void blog(const struct builtin *b, int warning, const char *fmt, ...) SW_PRINTF(3, 4);
+
+static void blog(const struct builtin *b, int warning, const char *fmt, ...)
+{
+	struct sw_buf m = SW_BUF_INIT;
+	va_list ap;
+
+	if (!b->o->on_log)
+		return;
+	va_start(ap, fmt);
+	sw_buf_vaddf(&m, fmt, ap);
+	va_end(ap);
+	b->o->on_log(warning, m.ptr, b->o->log_data);
+	sw_buf_release(&m);
+}
+
 static void ev_notice(void *data, const char *msg)
 {
-	SW_UNUSED(data);
-	sw_verbose("%s", msg); /* stderr: stdout carries only the protocol */
+	blog(((struct bsess *)data)->b, 0, "%s", msg);
 }
 
 static const char *acp_stop_reason(const char *stop)
@@ -330,9 +364,147 @@ static void setup_io(struct bsess *bs)
 		bs->io.run_command = io_run_command;
 }
 
+/* ---------- MCP servers ---------- */
+
+/*
+ * A session's MCP servers: those the client passed in session/new (or
+ * session/load), plus the workspace's and the agent's configured ones
+ * (mcp.json when the agent includes it, its mcpServers), merged the way
+ * `specwright chat` does; a name the client gives wins.  They start in the
+ * background: session/new answers at once, and a prompt that arrives while
+ * a server is still starting waits for it (up to its connect timeout), so
+ * the model sees every tool from the first turn.  A server that cannot
+ * start does not fail the session: a warning goes to stderr, and the next
+ * turn begins with a message naming it; the session goes on without its
+ * tools.  session/set_mode keeps the servers of the session's first agent.
+ */
+
+static int mcp_starting(const struct bsess *bs)
+{
+	size_t i, n = bs->mcp ? mcp_client_conn_count(bs->mcp->c) : 0;
+
+	for (i = 0; i < n; i++)
+		if (mcp_conn_state(mcp_client_conn(bs->mcp->c, i)) == MCP_CONN_STARTING)
+			return 1;
+	return 0;
+}
+
+static void mcp_failed(struct bsess *bs, const char *name, const char *why)
+{
+	blog(bs->b, 1, "MCP server '%s' did not start: %s", name, why);
+	sw_buf_addf(&bs->mcp_notice, "[MCP server '%s' did not start: %s; going on without its tools]\n\n", name,
+		    why);
+}
+
+static int start_turn(struct bsess *bs, const char *text, struct sw_error *err);
+
+static void mcp_changed(struct mcp_client *c, struct mcp_conn *conn, void *data)
+{
+	struct mcp_link *l = data;
+	struct bsess *bs = l->bs;
+	struct sw_error err = SW_ERROR_INIT;
+	char *text;
+
+	SW_UNUSED(c);
+	if (!bs)
+		return;
+	if (mcp_conn_state(conn) == MCP_CONN_FAILED)
+		mcp_failed(bs, mcp_conn_name(conn), mcp_conn_error(conn));
+	else if (mcp_conn_state(conn) == MCP_CONN_READY)
+		blog(bs->b, 0, "MCP server '%s' ready with %zu tools", mcp_conn_name(conn), mcp_conn_tool_count(conn));
+	if (!bs->pending || mcp_starting(bs))
+		return;
+	text = bs->pending;
+	bs->pending = NULL;
+	if (start_turn(bs, text, &err) < 0)
+		acp_sink_turn_end(bs->sink, "end_turn", err.code, &err);
+	free(text);
+}
+
+/* The configured servers of agent @ka (NULL: the default agent) for @bs's workspace. */
+static void load_configured(struct bsess *bs, const struct kiro_agent *ka, struct kiro_mcp_config *cfg)
+{
+	struct sw_diags diags = SW_DIAGS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	char *global = kiro_global_dir();
+	int rc = ka ? kiro_agent_mcp(cfg, ka, bs->root, global, &diags, &err)
+		    : kiro_mcp_load(cfg, bs->root, global, &diags, &err);
+
+	if (rc < 0)
+		blog(bs->b, 1, "MCP configuration not loaded: %s", err.msg);
+	sw_diags_release(&diags);
+	free(global);
+}
+
+static struct mcp_client *session_mcp(struct bsess *bs)
+{
+	struct mcp_client_opts mo = MCP_CLIENT_OPTS_INIT;
+
+	if (!bs->mcp) {
+		bs->mcp = sw_xcalloc(1, sizeof(*bs->mcp));
+		bs->mcp->bs = bs;
+		mo.loop = bs->b->loop;
+		mo.client_version = bs->b->o->version;
+		mo.on_change = mcp_changed;
+		mo.data = bs->mcp;
+		mcp_client_new(&bs->mcp->c, &mo);
+	}
+	return bs->mcp->c;
+}
+
+/* Attaches the client's servers (@given, validated) and the configured ones of agent @ka. */
+static int attach_mcp(struct bsess *bs, const cJSON *given, const struct kiro_agent *ka, struct sw_error *err)
+{
+	struct acp_mcp_list l = ACP_MCP_LIST_INIT;
+	struct kiro_mcp_config cfg = KIRO_MCP_CONFIG_INIT;
+	size_t i;
+	int rc;
+
+	if ((rc = acp_mcp_servers_parse(&l, given, err)) < 0)
+		goto out;
+	for (i = 0; i < l.nr; i++) {
+		struct mcp_server_spec spec;
+		struct sw_error aerr = SW_ERROR_INIT;
+
+		acp_mcp_server_spec(&spec, &l.v[i], bs->cwd);
+		if (mcp_client_attach(session_mcp(bs), &spec, NULL, &aerr) < 0)
+			mcp_failed(bs, l.v[i].name, aerr.msg);
+	}
+	load_configured(bs, ka, &cfg);
+	for (i = 0; i < cfg.nr; i++) {
+		struct mcp_kiro_attach_opts ko = MCP_KIRO_ATTACH_OPTS_INIT;
+		struct sw_error aerr = SW_ERROR_INIT;
+
+		if (cfg.v[i]->disabled || acp_mcp_list_find(&l, cfg.v[i]->name))
+			continue; /* the client's server of that name wins */
+		ko.cwd = bs->root ? bs->root : bs->cwd;
+		ko.auto_approve = &bs->auto_ok;
+		if (mcp_client_attach_kiro(session_mcp(bs), cfg.v[i], &ko, NULL, &aerr) < 0)
+			mcp_failed(bs, cfg.v[i]->name, aerr.msg);
+	}
+out:
+	kiro_mcp_release(&cfg);
+	acp_mcp_list_release(&l);
+	return rc;
+}
+
+/* Frees the MCP clients of closed sessions; called between loop runs only. */
+static void reap_mcp(struct builtin *b)
+{
+	struct mcp_link *l;
+
+	while ((l = b->dead)) {
+		b->dead = l->next;
+		mcp_client_free(l->c);
+		free(l);
+	}
+}
+
 /* ---------- the backend ---------- */
 
-static int open_agent(struct bsess *bs, const char *mode, const char *resume_id, struct sw_error *err)
+/* Opens the agent session of @bs under agent @mode; with @p (session/new, load) the MCP servers attach first. */
+static int open_agent(struct bsess *bs, const char *mode, const char *resume_id, const struct acp_open_params *p,
+		      struct sw_error *err)
 {
 	struct builtin *b = bs->b;
 	struct agent_session_opts so = AGENT_SESSION_OPTS_INIT;
@@ -345,6 +517,10 @@ static int open_agent(struct bsess *bs, const char *mode, const char *resume_id,
 		if (!ka)
 			return sw_error_set(err, SW_ENOTFOUND, "there is no agent '%s'", mode);
 		agent_profile_from_kiro(&prof, ka);
+	}
+	if (p && (rc = attach_mcp(bs, p->mcp_servers, ka, err)) < 0) {
+		agent_profile_release(&prof);
+		return rc;
 	}
 	so.loop = b->loop;
 	so.cwd = bs->cwd;
@@ -367,6 +543,8 @@ static int open_agent(struct bsess *bs, const char *mode, const char *resume_id,
 	so.ev.data = bs;
 	if (bs->io.read_file || bs->io.write_file || bs->io.run_command)
 		so.io = &bs->io;
+	so.mcp = bs->mcp ? bs->mcp->c : NULL;
+	so.mcp_auto_approve = (const char *const *)bs->auto_ok.v;
 	rc = agent_session_new(&bs->s, &so, err);
 	agent_profile_release(&prof);
 	if (rc == 0) {
@@ -379,6 +557,15 @@ static int open_agent(struct bsess *bs, const char *mode, const char *resume_id,
 static void bsess_free(struct bsess *bs)
 {
 	agent_session_free(bs->s);
+	if (bs->mcp) {
+		/* Shut down from the serve loop: mcp_client_free() must not run inside a callback. */
+		bs->mcp->bs = NULL;
+		bs->mcp->next = bs->b->dead;
+		bs->b->dead = bs->mcp;
+	}
+	sw_strvec_clear(&bs->auto_ok);
+	sw_buf_release(&bs->mcp_notice);
+	free(bs->pending);
 	free(bs->cwd);
 	free(bs->root);
 	free(bs->mode);
@@ -398,6 +585,8 @@ static int b_open(void *self, void **sess, const struct acp_open_params *p, stru
 	bs->sink = sink;
 	bs->cwd = sw_xstrdup(p->cwd);
 	sw_buf_init(&bs->path, 0);
+	sw_buf_init(&bs->mcp_notice, 0);
+	bs->auto_ok = (struct sw_strvec)SW_STRVEC_INIT;
 	if (!sw_is_dir(bs->cwd)) {
 		rc = sw_error_set(err, SW_EINVAL, "the session directory '%s' does not exist", bs->cwd);
 		goto fail;
@@ -405,10 +594,7 @@ static int b_open(void *self, void **sess, const struct acp_open_params *p, stru
 	if (kiro_find_root(&bs->root, bs->cwd, &ignored) < 0)
 		bs->root = NULL;
 	setup_io(bs);
-	if (p->mcp_servers && cJSON_GetArraySize(p->mcp_servers) > 0)
-		sw_verbose("the built-in agent has no MCP client yet: %d server(s) of the session not attached",
-			   cJSON_GetArraySize(p->mcp_servers));
-	rc = open_agent(bs, p->mode ? p->mode : b->o->agent ? b->o->agent : DEFAULT_AGENT, p->resume_id, err);
+	rc = open_agent(bs, p->mode ? p->mode : b->o->agent ? b->o->agent : DEFAULT_AGENT, p->resume_id, p, err);
 	if (rc < 0)
 		goto fail;
 	*sess = bs;
@@ -442,7 +628,7 @@ static void load_steering(struct bsess *bs, struct kiro_steering *st)
 	char *global = kiro_global_dir();
 
 	if (kiro_steering_load(st, bs->root, global, &diags, &err) < 0)
-		sw_verbose("steering not loaded: %s", err.msg);
+		blog(bs->b, 0, "steering not loaded: %s", err.msg);
 	sw_diags_release(&diags);
 	free(global);
 }
@@ -529,14 +715,34 @@ static char *expand_command(struct bsess *bs, const char *text)
 	return out;
 }
 
+/* Starts a turn: what MCP servers failed is told first, then the tools are brought up to date. */
+static int start_turn(struct bsess *bs, const char *text, struct sw_error *err)
+{
+	if (bs->mcp_notice.len) {
+		acp_sink_text(bs->sink, bs->mcp_notice.ptr, bs->mcp_notice.len);
+		sw_buf_reset(&bs->mcp_notice);
+	}
+	if (bs->mcp)
+		agent_session_update_tools(bs->s);
+	bs->base = *agent_session_usage(bs->s);
+	return agent_session_prompt(bs->s, text, err);
+}
+
 static int b_prompt(void *sess, const char *text, struct sw_error *err)
 {
 	struct bsess *bs = sess;
 	char *expanded = expand_command(bs, text);
-	int rc;
+	int rc = 0;
 
-	bs->base = *agent_session_usage(bs->s);
-	rc = agent_session_prompt(bs->s, expanded ? expanded : text, err);
+	if (bs->pending) {
+		rc = sw_error_set(err, SW_ECONFLICT, "a turn is running");
+	} else if (mcp_starting(bs)) {
+		/* mcp_changed() starts it once every server is ready or failed. */
+		bs->pending = expanded ? expanded : sw_xstrdup(text);
+		expanded = NULL;
+	} else {
+		rc = start_turn(bs, expanded ? expanded : text, err);
+	}
 	free(expanded);
 	return rc;
 }
@@ -545,6 +751,13 @@ static void b_cancel(void *sess)
 {
 	struct bsess *bs = sess;
 
+	if (bs->pending) {
+		/* Still waiting for the MCP servers: the turn never started. */
+		free(bs->pending);
+		bs->pending = NULL;
+		acp_sink_turn_end(bs->sink, "cancelled", 0, NULL);
+		return;
+	}
 	/* A permission request in flight is answered by the protocol layer's cancel. */
 	if (bs->perm)
 		return;
@@ -560,12 +773,12 @@ static int b_set_mode(void *sess, const char *mode, struct sw_error *err)
 
 	if (!strcmp(mode, bs->mode))
 		return 0;
-	if (agent_session_busy(old))
+	if (agent_session_busy(old) || bs->pending)
 		return sw_error_set(err, SW_ECONFLICT, "a turn is running");
 	/* Reopen the same transcript under the other agent: the conversation carries over. */
 	id = sw_xstrdup(agent_session_id(old));
 	bs->s = NULL;
-	rc = open_agent(bs, mode, id, err);
+	rc = open_agent(bs, mode, id, NULL, err);
 	if (rc < 0) {
 		bs->s = old;
 	} else {
@@ -636,9 +849,10 @@ int acp_builtin_serve(const struct acp_builtin_opts *o, struct sw_error *err)
 	if ((rc = acp_agent_attach_fds(a, o->in_fd, o->out_fd, err)) < 0)
 		goto out;
 	while (!b.done && uv_run(&loop, UV_RUN_ONCE))
-		;
+		reap_mcp(&b);
 out:
 	acp_agent_free(a);
+	reap_mcp(&b);
 	uv_run(&loop, UV_RUN_DEFAULT);
 	uv_loop_close(&loop);
 	kiro_agents_release(&b.agents);

@@ -242,6 +242,12 @@ const cJSON *agent_session_messages(const struct agent_session *s);
 const char *agent_session_transcript(const struct agent_session *s);
 /* The tool definitions offered to the model (borrowed). */
 const cJSON *agent_session_tools(const struct agent_session *s);
+/*
+ * Rebuilds the tool definitions from the profile and the MCP client's
+ * current tools (after its servers became ready or changed their lists);
+ * call between turns.
+ */
+void agent_session_update_tools(struct agent_session *s);
 
 /*
  * Runs one turn of @s to its end on its loop.  *@stop (borrowed static

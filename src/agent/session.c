@@ -263,6 +263,12 @@ const struct model_usage *agent_session_usage(const struct agent_session *s) { r
 const cJSON *agent_session_messages(const struct agent_session *s) { return s->messages; }
 const char *agent_session_transcript(const struct agent_session *s) { return s->transcript_path; }
 const cJSON *agent_session_tools(const struct agent_session *s) { return s->tools; }
+
+void agent_session_update_tools(struct agent_session *s)
+{
+	cJSON_Delete(s->tools);
+	s->tools = agent__tool_defs(s);
+}
 int agent_session_busy(const struct agent_session *s) { return s->phase != AGENT__IDLE; }
 
 const char *agent_session_model(const struct agent_session *s)

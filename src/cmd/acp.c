@@ -288,6 +288,15 @@ out:
 	return rc;
 }
 
+static void serve_log(int warning, const char *msg, void *data)
+{
+	SW_UNUSED(data);
+	if (warning)
+		sw_warn("%s", msg);
+	else
+		sw_verbose("%s", msg);
+}
+
 int cmd_acp(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -319,6 +328,7 @@ int cmd_acp(int argc, const char **argv, struct sw_ctx *ctx)
 	o.cwd = ctx->cwd;
 	o.version = SPECWRIGHT_VERSION;
 	o.trust_all = trust_all;
+	o.on_log = serve_log;
 	if (acp_builtin_serve(&o, &err) < 0)
 		return sw_cmd_fail(&err);
 	return 0;

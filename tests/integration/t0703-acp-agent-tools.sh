@@ -110,3 +110,59 @@ sw_test 'cancel during a client terminal command: terminal/kill, then release; s
 	expect_eq "$(lget client.log "L.map(r=>r.method).join()")" \
 		"terminal/create,terminal/wait_for_exit,terminal/kill,terminal/output,terminal/release"
 '
+
+BIN=$NM/.bin
+cat >"$SW_TMP_ROOT/mcp.json" <<'JSON'
+{"steps": [
+ {"expect": {"tools": ["everything___echo", "ws___get-sum"], "last_user_contains": ["echo it"]},
+  "respond": {"tool_calls": [{"id": "m1", "name": "everything___echo", "input": {"message": "ping-from-acp"}}]}},
+ {"expect": {"tool_result_contains": ["Echo: ping-from-acp"]}, "respond": {"text": "Echoed."}}
+]}
+JSON
+
+sw_test 'session/new mcpServers: a stdio server is attached, its tool runs, mcp.json merges (the client wins)' '
+	[ -x "$BIN/mcp-server-everything" ] || { echo "mcp-server-everything is absent" >&2; exit 1; } &&
+	trap ms_stop EXIT && ms_start "$SW_TMP_ROOT/mcp.json" && model_env && mkdir -p work/.kiro/settings &&
+	printf "{\"mcpServers\": {\"everything\": {\"command\": \"/nonexistent/not-this-one\"}, \"ws\": {\"command\": \"%s\"}}}\n" \
+		"$BIN/mcp-server-everything" >work/.kiro/settings/mcp.json &&
+	printf "[{\"name\": \"everything\", \"command\": \"%s\", \"args\": [], \"env\": [{\"name\": \"SW_T\", \"value\": \"1\"}]}]\n" \
+		"$BIN/mcp-server-everything" >servers.json &&
+	node "$CLIENT" --mcp servers.json "new,prompt:echo it" "$PWD/work" -- $(agent) >out.json 2>err &&
+	expect_no_grep "Error handling" err && expect_no_grep "did not start" err &&
+	expect_eq "$(jget out.json d.results[1].stopReason)" end_turn &&
+	expect_eq "$(jget out.json d.results[1].text)" "Echoed." &&
+	expect_eq "$(jget out.json "d.results[1].tools.map(t=>t.id+\"=\"+t.status+\":\"+t.title).join()")" \
+		"m1=completed:Calling @everything/echo" &&
+	expect_eq "$(jget out.json "d.permissions.map(p=>p.toolCallId).join()")" m1 &&
+	ms_check 2
+'
+
+cat >"$SW_TMP_ROOT/ghost.json" <<'JSON'
+{"steps": [
+ {"expect": {"last_user_contains": ["hi"], "tools_absent": ["ghost___echo"]}, "respond": {"text": "Fine."}}
+]}
+JSON
+
+sw_test 'an MCP server that cannot start: session/new succeeds, the failure is reported, the turn goes on' '
+	trap ms_stop EXIT && ms_start "$SW_TMP_ROOT/ghost.json" && model_env && mkdir work &&
+	echo "[{\"name\": \"ghost\", \"command\": \"/nonexistent/ghost-mcp\", \"args\": [], \"env\": []}]" >servers.json &&
+	node "$CLIENT" --mcp servers.json "new,prompt:hi" "$PWD/work" -- $(agent) >out.json 2>err &&
+	expect_eq "$(jget out.json d.results[0].error)" undefined &&
+	expect_eq "$(jget out.json d.results[1].stopReason)" end_turn &&
+	expect_grep "MCP server .ghost. did not start" err &&
+	expect_eq "$(jget out.json "d.results[1].text.startsWith(\"[MCP server \x27ghost\x27 did not start: \")")" true &&
+	expect_eq "$(jget out.json "d.results[1].text.endsWith(\"going on without its tools]\n\nFine.\")")" true &&
+	ms_check 1
+'
+
+sw_test 'bad mcpServers entries are refused with the index and the field; sse is not offered' '
+	mkdir work &&
+	echo "[{\"name\": \"a\", \"command\": \"/bin/true\", \"env\": [{\"name\": \"K\"}]}]" >bad1.json &&
+	echo "[{\"type\": \"sse\", \"name\": \"s\", \"url\": \"http://127.0.0.1:9/sse\", \"headers\": []}]" >bad2.json &&
+	node "$CLIENT" --mcp bad1.json "new" "$PWD/work" -- $(agent) >out1.json 2>err &&
+	expect_eq "$(jget out1.json d.results[0].error.code)" -32602 &&
+	expect_grep "mcpServers\[0\].env\[0\].value: expected a string" out1.json &&
+	node "$CLIENT" --mcp bad2.json "new" "$PWD/work" -- $(agent) >out2.json 2>err &&
+	expect_eq "$(jget out2.json d.init.agentCapabilities.mcpCapabilities.sse)" false &&
+	expect_grep "sse.*is not supported" out2.json
+'

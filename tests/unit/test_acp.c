@@ -7,6 +7,7 @@
 #include "helpers/sw_test.h"
 #include "acp/agent.h"
 #include "acp/client.h"
+#include "acp/mcpservers.h"
 #include "base/jrpc.h"
 #include "base/json.h"
 
@@ -724,6 +725,103 @@ static void acp__kiro_mcp_servers_to_acp_shape(void **state)
 	cJSON_Delete(in);
 }
 
+static void acp__mcp_servers_translate(void **state)
+{
+	static const struct {
+		const char *json;
+		const char *msg; /* expected error message (exact) */
+	} bad[] = {
+		{ "{}", "$.mcpServers: expected an array of MCP servers" },
+		{ "[3]", "$.mcpServers[0]: expected an object (an MCP server)" },
+		{ "[{\"command\":\"/bin/x\"}]", "$.mcpServers[0].name: expected a non-empty string" },
+		{ "[{\"name\":\"a/b\",\"command\":\"/bin/x\"}]", "$.mcpServers[0].name: 'a/b' cannot hold '/' or a line break" },
+		{ "[{\"name\":\"a\",\"command\":\"/bin/a\"},{\"name\":\"b\"}]",
+		  "$.mcpServers[1].command: expected a non-empty string" },
+		{ "[{\"name\":\"a\",\"command\":\"/bin/a\",\"args\":[\"-v\",2]}]", "$.mcpServers[0].args[1]: expected a string" },
+		{ "[{\"name\":\"a\",\"command\":\"/bin/a\",\"env\":{\"K\":\"v\"}}]",
+		  "$.mcpServers[0].env: expected an array of {name, value}, found an object" },
+		{ "[{\"name\":\"a\",\"command\":\"/bin/a\",\"env\":[{\"name\":\"K\",\"value\":1}]}]",
+		  "$.mcpServers[0].env[0].value: expected a string" },
+		{ "[{\"name\":\"a\",\"command\":\"/bin/a\",\"env\":[{\"name\":\"K\",\"value\":\"\"},{\"value\":\"v\"}]}]",
+		  "$.mcpServers[0].env[1].name: expected a non-empty string" },
+		{ "[{\"name\":\"a\",\"command\":\"/bin/a\",\"env\":[{\"name\":\"K=J\",\"value\":\"v\"}]}]",
+		  "$.mcpServers[0].env[0].name: 'K=J' is not a valid variable name" },
+		{ "[{\"type\":\"http\",\"name\":\"h\"}]", "$.mcpServers[0].url: expected an http:// or https:// URL" },
+		{ "[{\"type\":\"http\",\"name\":\"h\",\"url\":\"ftp://x\"}]",
+		  "$.mcpServers[0].url: expected an http:// or https:// URL" },
+		{ "[{\"type\":\"http\",\"name\":\"h\",\"url\":\"http://x/\",\"headers\":[{\"name\":\"A\",\"value\":\"1\\r\\nB: 2\"}]}]",
+		  "$.mcpServers[0].headers[0].value: a header value cannot hold a line break" },
+		{ "[{\"type\":\"http\",\"name\":\"h\",\"url\":\"http://x/\",\"headers\":[{\"name\":\"A B\",\"value\":\"1\"}]}]",
+		  "$.mcpServers[0].headers[0].name: 'A B' is not a valid header name" },
+		{ "[{\"type\":\"sse\",\"name\":\"s\",\"url\":\"http://x/\",\"headers\":[]}]",
+		  "$.mcpServers[0].type: \"sse\" is not supported (this agent offers mcpCapabilities.http only): use \"http\"" },
+		{ "[{\"type\":\"ws\",\"name\":\"w\",\"url\":\"http://x/\"}]",
+		  "$.mcpServers[0].type: expected \"http\" (or none for stdio), found \"ws\"" },
+		{ "[{\"name\":\"a\",\"command\":\"/bin/a\"},{\"type\":\"http\",\"name\":\"a\",\"url\":\"http://x/\"}]",
+		  "$.mcpServers[1].name: 'a' is given twice" },
+	};
+	const char *good = "[{\"name\":\"fs\",\"command\":\"/usr/bin/node\",\"args\":[\"s.js\",\"--root\"],"
+			   "\"env\":[{\"name\":\"K\",\"value\":\"v=1\"},{\"name\":\"E\",\"value\":\"\"}]},"
+			   "{\"type\":\"http\",\"name\":\"web\",\"url\":\"https://127.0.0.1:1/mcp\","
+			   "\"headers\":[{\"name\":\"Authorization\",\"value\":\"Bearer t\"}]},"
+			   "{\"type\":\"stdio\",\"name\":\"bare\",\"command\":\"srv\"}]";
+	struct acp_mcp_list l = ACP_MCP_LIST_INIT;
+	struct mcp_server_spec spec;
+	struct sw_error err = SW_ERROR_INIT;
+	cJSON *j;
+	size_t i;
+
+	SW_UNUSED(state);
+	for (i = 0; i < SW_ARRAY_SIZE(bad); i++) {
+		j = cJSON_Parse(bad[i].json);
+		assert_non_null(j);
+		sw_error_clear(&err);
+		if (acp_mcp_servers_parse(&l, j, &err) != SW_EINVAL)
+			fail_msg("case %zu: expected SW_EINVAL for %s", i, bad[i].json);
+		if (strcmp(err.msg, bad[i].msg))
+			fail_msg("case %zu: expected \"%s\", found \"%s\"", i, bad[i].msg, err.msg);
+		assert_int_equal(l.nr, 0); /* nothing half-added */
+		cJSON_Delete(j);
+	}
+	assert_sw_ok(acp_mcp_servers_parse(&l, NULL, &err), &err);
+	assert_int_equal(l.nr, 0);
+	j = cJSON_Parse(good);
+	assert_sw_ok(acp_mcp_servers_parse(&l, j, &err), &err);
+	cJSON_Delete(j);
+	assert_int_equal(l.nr, 3);
+	acp_mcp_server_spec(&spec, &l.v[0], "/w");
+	assert_string_equal(spec.name, "fs");
+	assert_string_equal(spec.argv[0], "/usr/bin/node");
+	assert_string_equal(spec.argv[1], "s.js");
+	assert_string_equal(spec.argv[2], "--root");
+	assert_null(spec.argv[3]);
+	assert_string_equal(spec.env[0], "K=v=1");
+	assert_string_equal(spec.env[1], "E=");
+	assert_null(spec.env[2]);
+	assert_string_equal(spec.cwd, "/w");
+	assert_null(spec.url);
+	acp_mcp_server_spec(&spec, &l.v[1], "/w");
+	assert_null(spec.argv);
+	assert_null(spec.cwd);
+	assert_string_equal(spec.url, "https://127.0.0.1:1/mcp");
+	assert_string_equal(spec.headers[0], "Authorization: Bearer t");
+	assert_null(spec.headers[1]);
+	acp_mcp_server_spec(&spec, &l.v[2], NULL);
+	assert_string_equal(spec.argv[0], "srv");
+	assert_null(spec.argv[1]);
+	assert_null(spec.env[0]);
+	assert_non_null(acp_mcp_list_find(&l, "web"));
+	assert_null(acp_mcp_list_find(&l, "nope"));
+	/* A second array adds to the list; a name already there is refused. */
+	j = cJSON_Parse("[{\"name\":\"web\",\"command\":\"x\"}]");
+	assert_int_equal(acp_mcp_servers_parse(&l, j, &err), SW_EINVAL);
+	assert_string_equal(err.msg, "$.mcpServers[0].name: 'web' is given twice");
+	cJSON_Delete(j);
+	assert_int_equal(l.nr, 3);
+	acp_mcp_list_release(&l);
+	acp_mcp_list_release(&l); /* idempotent */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -736,6 +834,7 @@ int main(void)
 		cmocka_unit_test(acp__delegates_files_and_terminals),
 		cmocka_unit_test(acp__client_folds_updates),
 		cmocka_unit_test(acp__kiro_mcp_servers_to_acp_shape),
+		cmocka_unit_test(acp__mcp_servers_translate),
 	};
 
 	signal(SIGPIPE, SIG_IGN);
