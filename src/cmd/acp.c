@@ -304,7 +304,11 @@ int cmd_acp(int argc, const char **argv, struct sw_ctx *ctx)
 		"\nServes the built-in agent over the Agent Client Protocol (v1) on stdin and\n"
 		"stdout until stdin closes.  Sessions may be loaded again (session/load) from\n"
 		"their transcripts in .kiro/sessions; modes are the agents (kiro_default and\n"
-		"the custom agents).  Only protocol messages go to stdout.",
+		"the custom agents).  The client's mcpServers join the workspace's mcp.json\n"
+		"servers (the client's win on a name clash); one that fails to start is\n"
+		"reported on stderr and in the next turn.  When the client offers fs or\n"
+		"terminal, the file and shell tools use it.  Only protocol messages go to\n"
+		"stdout.",
 		NULL,
 	};
 	const char *agent = NULL, *model = NULL;

@@ -125,8 +125,9 @@ sw_test 'session/new mcpServers: a stdio server is attached, its tool runs, mcp.
 	trap ms_stop EXIT && ms_start "$SW_TMP_ROOT/mcp.json" && model_env && mkdir -p work/.kiro/settings &&
 	printf "{\"mcpServers\": {\"everything\": {\"command\": \"/nonexistent/not-this-one\"}, \"ws\": {\"command\": \"%s\"}}}\n" \
 		"$BIN/mcp-server-everything" >work/.kiro/settings/mcp.json &&
-	printf "[{\"name\": \"everything\", \"command\": \"%s\", \"args\": [], \"env\": [{\"name\": \"SW_T\", \"value\": \"1\"}]}]\n" \
-		"$BIN/mcp-server-everything" >servers.json &&
+	mark=sw-mark-$$-$(date +%s%N) &&
+	printf "[{\"name\": \"everything\", \"command\": \"%s\", \"args\": [\"stdio\", \"%s\"], \"env\": [{\"name\": \"SW_T\", \"value\": \"1\"}]}]\n" \
+		"$BIN/mcp-server-everything" "$mark" >servers.json &&
 	node "$CLIENT" --mcp servers.json "new,prompt:echo it" "$PWD/work" -- $(agent) >out.json 2>err &&
 	expect_no_grep "Error handling" err && expect_no_grep "did not start" err &&
 	expect_eq "$(jget out.json d.results[1].stopReason)" end_turn &&
@@ -134,7 +135,9 @@ sw_test 'session/new mcpServers: a stdio server is attached, its tool runs, mcp.
 	expect_eq "$(jget out.json "d.results[1].tools.map(t=>t.id+\"=\"+t.status+\":\"+t.title).join()")" \
 		"m1=completed:Calling @everything/echo" &&
 	expect_eq "$(jget out.json "d.permissions.map(p=>p.toolCallId).join()")" m1 &&
-	ms_check 2
+	ms_check 2 &&
+	i=0 && while pgrep -f "$mark" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done &&
+	! pgrep -f "$mark" >/dev/null
 '
 
 cat >"$SW_TMP_ROOT/ghost.json" <<'JSON'
@@ -165,4 +168,27 @@ sw_test 'bad mcpServers entries are refused with the index and the field; sse is
 	node "$CLIENT" --mcp bad2.json "new" "$PWD/work" -- $(agent) >out2.json 2>err &&
 	expect_eq "$(jget out2.json d.init.agentCapabilities.mcpCapabilities.sse)" false &&
 	expect_grep "sse.*is not supported" out2.json
+'
+
+cat >"$SW_TMP_ROOT/http.json" <<'JSON'
+{"steps": [
+ {"expect": {"tools": ["web___echo"]},
+  "respond": {"tool_calls": [{"id": "h1", "name": "web___echo", "input": {"message": "over-http"}}]}},
+ {"expect": {"tool_result_contains": ["Echo: over-http"]}, "respond": {"text": "Done over HTTP."}}
+]}
+JSON
+
+sw_test 'session/new mcpServers: an http server (Streamable HTTP, with headers) is attached' '
+	[ -x "$BIN/mcp-server-everything" ] || { echo "mcp-server-everything is absent" >&2; exit 1; } &&
+	port=$(python3 -c "import socket; s=socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])") &&
+	{ PORT=$port timeout 120 "$BIN/mcp-server-everything" streamableHttp >ev.log 2>&1 & EV_PID=$!; } &&
+	trap "ms_stop; kill \$EV_PID 2>/dev/null" EXIT &&
+	i=0 && while ! grep -q "listening" ev.log && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done &&
+	ms_start "$SW_TMP_ROOT/http.json" && trap "ms_stop; kill \$EV_PID 2>/dev/null" EXIT && model_env && mkdir work &&
+	echo "[{\"type\": \"http\", \"name\": \"web\", \"url\": \"http://127.0.0.1:$port/mcp\", \"headers\": [{\"name\": \"X-Test\", \"value\": \"1\"}]}]" >servers.json &&
+	node "$CLIENT" --mcp servers.json "new,prompt:go" "$PWD/work" -- $(agent) >out.json 2>err &&
+	expect_no_grep "did not start" err &&
+	expect_eq "$(jget out.json d.results[1].text)" "Done over HTTP." &&
+	expect_eq "$(jget out.json "d.results[1].tools.map(t=>t.id+\"=\"+t.status).join()")" "h1=completed" &&
+	ms_check 2
 '
