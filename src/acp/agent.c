@@ -777,8 +777,8 @@ static void term_failed_later(void *arg)
 	term_finish(arg);
 }
 
-void acp_sink_run_command(struct acp_sink *k, const char *command, const char *cwd, uint64_t timeout_ms,
-			  size_t output_limit, acp_exit_cb cb, void *data)
+void acp_sink_run_command(struct acp_sink *k, const char *command, const char *cwd, const char *const *env,
+			  uint64_t timeout_ms, size_t output_limit, acp_exit_cb cb, void *data)
 {
 	struct jrpc_call_opts co = JRPC_CALL_OPTS_INIT;
 	struct term_job *j = sw_xcalloc(1, sizeof(*j));
@@ -798,6 +798,20 @@ void acp_sink_run_command(struct acp_sink *k, const char *command, const char *c
 	cJSON_AddItemToArray(args, cJSON_CreateString("-c"));
 	cJSON_AddItemToArray(args, cJSON_CreateString(command));
 	cJSON_AddStringToObject(p, "cwd", cwd ? cwd : k->cwd);
+	if (env && *env) {
+		cJSON *e = cJSON_AddArrayToObject(p, "env");
+
+		for (; *env; env++) {
+			const char *eq = strchr(*env, '=');
+			cJSON *v = cJSON_CreateObject();
+			char *name = sw_xstrndup(*env, eq ? (size_t)(eq - *env) : strlen(*env));
+
+			cJSON_AddStringToObject(v, "name", name);
+			cJSON_AddStringToObject(v, "value", eq ? eq + 1 : "");
+			cJSON_AddItemToArray(e, v);
+			free(name);
+		}
+	}
 	if (output_limit)
 		cJSON_AddNumberToObject(p, "outputByteLimit", (double)output_limit);
 	co.on_response = on_created;

@@ -183,11 +183,12 @@ void acp_sink_write_file(struct acp_sink *k, const char *path, const char *conte
 			 void *data);
 /*
  * Runs `bash -c @command` in a client terminal in @cwd (NULL: the session
- * cwd): terminal/create, wait_for_exit, output, release.  @timeout_ms (0:
- * none) kills it first.  @cb gets the output and the exit code (or -1 and
- * the signal name).
+ * cwd) with @env ("NAME=value", NULL-terminated; NULL: none):
+ * terminal/create, wait_for_exit, output, release.  @timeout_ms (0: none)
+ * kills it first, and so does a cancelled turn (terminal/kill).  @cb gets
+ * the output and the exit code (or -1 and the signal name).
  */
-void acp_sink_run_command(struct acp_sink *k, const char *command, const char *cwd, uint64_t timeout_ms,
-			  size_t output_limit, acp_exit_cb cb, void *data);
+void acp_sink_run_command(struct acp_sink *k, const char *command, const char *cwd, const char *const *env,
+			  uint64_t timeout_ms, size_t output_limit, acp_exit_cb cb, void *data);
 
 #endif

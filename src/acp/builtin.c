@@ -55,6 +55,7 @@ struct bsess {
 	struct mcp_link *mcp;         /* the session's MCP servers, or NULL */
 	struct sw_strvec auto_ok;     /* "@server/tool" from mcp.json autoApprove */
 	struct sw_buf mcp_notice;     /* servers that failed, told at the next turn */
+	struct sw_strvec mcp_ready;   /* names of the servers that became ready */
 	char *pending;                /* a prompt waiting for the MCP servers to start */
 };
 
@@ -341,12 +342,13 @@ static void io_write_file(void *self, const char *path, const char *content, age
 	acp_sink_write_file(bs->sink, path, content, job_text, new_job(done, NULL, ctx));
 }
 
-static void io_run_command(void *self, const char *command, const char *cwd, uint64_t timeout_ms,
-			   size_t output_limit, agent_io_exit_cb done, void *ctx)
+static void io_run_command(void *self, const char *command, const char *cwd, const char *const *env,
+			   uint64_t timeout_ms, size_t output_limit, agent_io_exit_cb done, void *ctx)
 {
 	struct bsess *bs = self;
 
-	acp_sink_run_command(bs->sink, command, cwd, timeout_ms, output_limit, job_exit, new_job(NULL, done, ctx));
+	acp_sink_run_command(bs->sink, command, cwd, env, timeout_ms, output_limit, job_exit,
+			     new_job(NULL, done, ctx));
 }
 
 /* The hook for this session: NULL members stay local in the agent. */
@@ -408,10 +410,18 @@ static void mcp_changed(struct mcp_client *c, struct mcp_conn *conn, void *data)
 	SW_UNUSED(c);
 	if (!bs)
 		return;
-	if (mcp_conn_state(conn) == MCP_CONN_FAILED)
-		mcp_failed(bs, mcp_conn_name(conn), mcp_conn_error(conn));
-	else if (mcp_conn_state(conn) == MCP_CONN_READY)
+	if (mcp_conn_state(conn) == MCP_CONN_FAILED) {
+		if (sw_strvec_contains(&bs->mcp_ready, mcp_conn_name(conn))) {
+			blog(bs->b, 1, "MCP server '%s' stopped: %s", mcp_conn_name(conn), mcp_conn_error(conn));
+			sw_buf_addf(&bs->mcp_notice, "[MCP server '%s' stopped: %s; going on without its tools]\n\n",
+				    mcp_conn_name(conn), mcp_conn_error(conn));
+		} else {
+			mcp_failed(bs, mcp_conn_name(conn), mcp_conn_error(conn));
+		}
+	} else if (mcp_conn_state(conn) == MCP_CONN_READY && !sw_strvec_contains(&bs->mcp_ready, mcp_conn_name(conn))) {
+		sw_strvec_push(&bs->mcp_ready, mcp_conn_name(conn));
 		blog(bs->b, 0, "MCP server '%s' ready with %zu tools", mcp_conn_name(conn), mcp_conn_tool_count(conn));
+	}
 	if (!bs->pending || mcp_starting(bs))
 		return;
 	text = bs->pending;
@@ -564,6 +574,7 @@ static void bsess_free(struct bsess *bs)
 		bs->b->dead = bs->mcp;
 	}
 	sw_strvec_clear(&bs->auto_ok);
+	sw_strvec_clear(&bs->mcp_ready);
 	sw_buf_release(&bs->mcp_notice);
 	free(bs->pending);
 	free(bs->cwd);
@@ -587,6 +598,7 @@ static int b_open(void *self, void **sess, const struct acp_open_params *p, stru
 	sw_buf_init(&bs->path, 0);
 	sw_buf_init(&bs->mcp_notice, 0);
 	bs->auto_ok = (struct sw_strvec)SW_STRVEC_INIT;
+	bs->mcp_ready = (struct sw_strvec)SW_STRVEC_INIT;
 	if (!sw_is_dir(bs->cwd)) {
 		rc = sw_error_set(err, SW_EINVAL, "the session directory '%s' does not exist", bs->cwd);
 		goto fail;

@@ -179,12 +179,13 @@ struct agent_tool_io {
 	/* Replaces (or creates) @path with @content; @done gets text NULL. */
 	void (*write_file)(void *self, const char *path, const char *content, agent_io_text_cb done, void *ctx);
 	/*
-	 * Runs `bash -c @command` in @cwd, killed after @timeout_ms; @done gets
+	 * Runs `bash -c @command` in @cwd with @env ("NAME=value" added to the
+	 * environment, NULL-terminated), killed after @timeout_ms; @done gets
 	 * stdout and stderr together (at most @output_limit bytes, the end
 	 * kept) and the exit code, or -1 and the signal's name.
 	 */
-	void (*run_command)(void *self, const char *command, const char *cwd, uint64_t timeout_ms,
-			    size_t output_limit, agent_io_exit_cb done, void *ctx);
+	void (*run_command)(void *self, const char *command, const char *cwd, const char *const *env,
+			    uint64_t timeout_ms, size_t output_limit, agent_io_exit_cb done, void *ctx);
 	void *self;
 };
 

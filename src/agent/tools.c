@@ -1515,8 +1515,14 @@ void agent__tool_run(struct agent_session *s, struct agent__call *c)
 		if (!in_str(c->input, "command")) {
 			fail(c, "execute_bash needs a 'command'");
 		} else {
-			s->io->run_command(s->io->self, in_str(c->input, "command"), s->cwd, SHELL_TIMEOUT_MS,
-					   SHELL_OUTPUT_MAX, io_shell_done, io_start(s, c));
+			struct sw_strvec env = SW_STRVEC_INIT;
+
+			/* The side channel for wrapper scripts, as locally. */
+			sw_strvec_pushf(&env, "KIRO_SESSION_ID=%s", s->id);
+			s->io->run_command(s->io->self, in_str(c->input, "command"), s->cwd,
+					   (const char *const *)env.v, SHELL_TIMEOUT_MS, SHELL_OUTPUT_MAX, io_shell_done,
+					   io_start(s, c));
+			sw_strvec_clear(&env);
 			return;
 		}
 	} else if (!strcmp(c->name, "fs_read"))

@@ -98,7 +98,8 @@ const conn = new acp.ClientSideConnection(() => ({
     log("terminal/create", p);
     const id = "term-" + nextTerminal++;
     const t = { output: "", exit: null, waiters: [] };
-    t.proc = spawn(p.command, p.args ?? [], { cwd: p.cwd ?? cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const env = { ...process.env, ...Object.fromEntries((p.env ?? []).map((e) => [e.name, e.value])) };
+    t.proc = spawn(p.command, p.args ?? [], { cwd: p.cwd ?? cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     const add = (d) => { t.output += d; if (p.outputByteLimit && t.output.length > p.outputByteLimit) t.output = t.output.slice(-p.outputByteLimit); };
     t.proc.stdout.on("data", add); t.proc.stderr.on("data", add);
     t.proc.on("close", (code, signal) => { t.exit = { exitCode: code, signal }; t.waiters.forEach((w) => w(t.exit)); });

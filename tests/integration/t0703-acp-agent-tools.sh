@@ -32,8 +32,8 @@ cat >"$SW_TMP_ROOT/tools.json" <<'JSON'
  {"expect": {"tool_result_contains": ["line two"], "not_contains": ["line three"]},
   "respond": {"tool_calls": [{"id": "w1", "name": "fs_write", "input": {"command": "str_replace", "path": "notes.txt", "old_str": "line two", "new_str": "line 2"}}]}},
  {"expect": {"tool_result_contains": ["updated 'notes.txt'"]},
-  "respond": {"tool_calls": [{"id": "x1", "name": "shell", "input": {"command": "echo out-$((6*7)); echo err-side >&2; cat notes.txt"}}]}},
- {"expect": {"tool_result_contains": ["out-42", "err-side", "line 2"]}, "respond": {"text": "All three done."}}
+  "respond": {"tool_calls": [{"id": "x1", "name": "shell", "input": {"command": "echo out-$((6*7)); echo err-side >&2; cat notes.txt; echo sid=$KIRO_SESSION_ID."}}]}},
+ {"expect": {"tool_result_contains": ["out-42", "err-side", "line 2", "sid=20"], "not_contains": ["sid=."]}, "respond": {"text": "All three done."}}
 ]}
 JSON
 
@@ -53,6 +53,7 @@ sw_test 'with fs and terminal offered, fs_read, fs_write and shell go through th
 line 2
 line three" &&
 	expect_eq "$(lget client.log "[L[3].command, L[3].args[0], L[3].cwd].join()")" "bash,-c,$PWD/work" &&
+	expect_eq "$(lget client.log "L[3].env.map(e=>e.name+\"=\"+e.value).join()")" "KIRO_SESSION_ID=$(jget out.json d.sessions[0])" &&
 	expect_eq "$(lget client.log "[...new Set(L.slice(4).map(r=>r.terminalId))].join()")" term-1 &&
 	expect_eq "$(cat work/notes.txt)" "line one
 line 2

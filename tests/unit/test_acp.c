@@ -146,7 +146,7 @@ static int fake_prompt(void *sess, const char *text, struct sw_error *err)
 	} else if (!strncmp(text, "read", 4)) {
 		acp_sink_read_file(s->sink, "/w/notes.txt", 2, 1, after_read, s);
 	} else if (!strncmp(text, "run", 3)) {
-		acp_sink_run_command(s->sink, "echo hi", NULL, 0, 4096, after_run, s);
+		acp_sink_run_command(s->sink, "echo hi", NULL, NULL, 0, 4096, after_run, s);
 	} else if (!strncmp(text, "fail", 4)) {
 		struct sw_error e = SW_ERROR_INIT;
 
