@@ -101,6 +101,7 @@ int mcp_stdio_start(struct mcp_stdio **out, struct mcp_server *srv, uv_loop_t *l
 	io->on_end = on_end;
 	io->data = data;
 	o.name = "mcp client";
+	o.refuse_nul = 1;
 	o.on_close = stdio_closed;
 	o.data = io;
 	jrpc_new(&io->rpc, loop, &o);
@@ -454,7 +455,7 @@ static void on_post(struct mcp_http *h, struct sw_http_request *req)
 	struct http_session *hs;
 	struct post *p;
 	cJSON *msg = NULL;
-	size_t len;
+	size_t len, nul;
 	const char *body = sw_http_request_body(req, &len);
 
 	if (!ctype || strncasecmp(ctype, "application/json", 16)) {
@@ -471,6 +472,19 @@ static void on_post(struct mcp_http *h, struct sw_http_request *req)
 
 		sw_buf_addf(&m, "Parse error: %d:%d: %s", err.line, err.col, err.msg);
 		reply_status(req, 400, MCP_PARSE_ERROR, m.ptr);
+		sw_buf_release(&m);
+		return;
+	}
+	if (sw_json_find_nul(body, len, &nul)) {
+		/* cJSON would hand the tools strings cut at the NUL; refuse instead */
+		struct sw_buf m = SW_BUF_INIT;
+		int l, c;
+
+		sw_text_position(body, nul, &l, &c);
+		sw_buf_addf(&m, "invalid params: a string holds \\u0000 (a NUL byte) at %d:%d; names, paths and "
+			    "arguments must not contain NUL", l, c);
+		cJSON_Delete(msg);
+		reply_status(req, 400, MCP_INVALID_PARAMS, m.ptr);
 		sw_buf_release(&m);
 		return;
 	}

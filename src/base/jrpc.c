@@ -501,7 +501,7 @@ static void dispatch_line(struct jrpc *rpc, const char *line, size_t len)
 	struct sw_error err = SW_ERROR_INIT;
 	cJSON *msg = NULL;
 	const cJSON *method;
-	size_t i;
+	size_t i, nul;
 
 	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r'); i++)
 		;
@@ -512,6 +512,24 @@ static void dispatch_line(struct jrpc *rpc, const char *line, size_t len)
 		report(rpc, &err);
 		send_error(rpc, NULL, JRPC_PARSE_ERROR, "Parse error", cJSON_CreateString(err.msg), NULL);
 		return;
+	}
+	/*
+	 * cJSON cuts a string at a decoded \u0000, so a name or path would be
+	 * acted on cut short; peers that ask for it get the request refused.
+	 */
+	if (rpc->o.refuse_nul && cJSON_IsObject(msg) && cJSON_GetObjectItemCaseSensitive(msg, "method") &&
+	    sw_json_find_nul(line, len, &nul)) {
+		const cJSON *id = cJSON_GetObjectItemCaseSensitive(msg, "id");
+		int l, c;
+
+		sw_text_position(line, nul, &l, &c);
+		sw_error_set(&err, SW_EINVAL,
+			     "invalid params: a string holds \\u0000 (a NUL byte) at %d:%d; names, paths and "
+			     "arguments must not contain NUL", l, c);
+		report(rpc, &err);
+		if (id && valid_id(id))
+			send_error(rpc, id, JRPC_INVALID_PARAMS, err.msg, NULL, NULL);
+		goto out;
 	}
 	/* From here on @line may move: callbacks can feed more input. */
 	if (cJSON_IsArray(msg)) {

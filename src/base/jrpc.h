@@ -147,9 +147,10 @@ struct jrpc_opts {
 	jrpc_error_cb on_error;      /* recoverable protocol problems (may be NULL) */
 	jrpc_close_cb on_close;      /* peer gone (may be NULL) */
 	void *data;                  /* passed to the three hooks above */
+	int refuse_nul;              /* answer requests whose strings hold \u0000 with -32602 */
 };
 
-#define JRPC_OPTS_INIT { 0, 0, NULL, NULL, NULL, NULL, NULL }
+#define JRPC_OPTS_INIT { 0, 0, NULL, NULL, NULL, NULL, NULL, 0 }
 
 /* Options of one outgoing request. */
 struct jrpc_call_opts {

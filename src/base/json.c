@@ -494,3 +494,30 @@ out:
 	sw_buf_release(&k);
 	return rc;
 }
+
+int sw_json_find_nul(const char *text, size_t len, size_t *off)
+{
+	size_t i = 0;
+	int in_str = 0;
+
+	while (i < len) {
+		char c = text[i];
+
+		if (!in_str) {
+			in_str = c == '"';
+			i++;
+		} else if (c == '"') {
+			in_str = 0;
+			i++;
+		} else if (c == '\\' && i + 1 < len) {
+			if (text[i + 1] == 'u' && i + 6 <= len && !memcmp(text + i + 2, "0000", 4)) {
+				*off = i;
+				return 1;
+			}
+			i += text[i + 1] == 'u' ? 6 : 2;
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}

@@ -77,6 +77,15 @@ int sw_json_locate(const char *text, size_t len, const char *path, int key_pos, 
  */
 int sw_json_path_step(const char **path, struct sw_buf *key, long *index);
 
+/*
+ * cJSON decodes "\u0000" inside a string into a NUL byte, so C code sees
+ * the string cut there.  Returns 1 and sets *@off to the escape's offset
+ * when the JSON text @text (already known to parse) holds one inside a
+ * string or a key, else 0.  Servers that take names and paths from peers
+ * use it to refuse such messages instead of acting on the cut string.
+ */
+int sw_json_find_nul(const char *text, size_t len, size_t *off);
+
 /* Line and column (1-based, bytes) of offset @off in @text. */
 void sw_text_position(const char *text, size_t off, int *line, int *col);
 

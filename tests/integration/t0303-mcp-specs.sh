@@ -202,6 +202,31 @@ sw_test 'the specs set finds the workspace from -C or a subfolder; none is a cle
 	"$SPECWRIGHT" mcp serve --help >help && expect_grep "spec_set_task_status" help
 '
 
+init='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"curl","version":"1"}}}'
+nulcall='{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"spec_set_task_status","arguments":{"spec":"notes\u0000/../../x","task":"2.2","status":"done"}}}'
+hdr='-H Content-Type:application/json -H Accept:application/json,text/event-stream'
+
+sw_test 'a \u0000 in a spec name is refused over stdio and HTTP, not acted on cut short' '
+	specs_ws && cp ws/.kiro/specs/notes/tasks.md before.md &&
+	printf "%s\n%s\n%s\n" "$init" "$nulcall" "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}" |
+		(cd ws && "$SPECWRIGHT" mcp serve --tools specs) >out &&
+	python3 -c "
+import json
+m = [json.loads(l) for l in open(\"out\")]
+e = [x for x in m if x.get(\"id\") == 2][0]
+assert e[\"error\"][\"code\"] == -32602 and \"NUL\" in e[\"error\"][\"message\"], e
+assert [x for x in m if x.get(\"id\") == 3][0][\"result\"] == {}
+" &&
+	cmp before.md ws/.kiro/specs/notes/tasks.md &&
+	start_http &&
+	curl -sS -D h1 $hdr -d "$init" "$URL" >b1 &&
+	sid=$(sed -n "s/^Mcp-Session-Id: *\([0-9a-f]*\).*/\1/ip" h1) && [ -n "$sid" ] &&
+	curl -sS -D h2 $hdr -H "Mcp-Session-Id: $sid" -d "$nulcall" "$URL" >b2 &&
+	expect_grep "^HTTP/1.1 400" h2 && expect_grep "32602" b2 && expect_grep "NUL" b2 &&
+	stop_http &&
+	cmp before.md ws/.kiro/specs/notes/tasks.md
+'
+
 # The corpus case needs both the inspector and the shared corpus.
 [ -n "$SW_SKIP_REASON" ] || sw_skip_unless_shared
 

@@ -125,6 +125,35 @@ static void json__deep_nesting_fails_cleanly(void **state)
 	sw_buf_release(&b);
 }
 
+static void json__find_nul_sees_escaped_nul_in_strings_only(void **state)
+{
+	static const struct {
+		const char *text;
+		int found;
+		size_t off;
+	} cases[] = {
+		{ "{\"a\":\"x\\u0000y\"}", 1, 7 },
+		{ "{\"a\\u0000\":1}", 1, 3 },
+		{ "{\"a\":\"x\\\\u0000y\"}", 0, 0 },       /* an escaped backslash, then text */
+		{ "{\"a\":\"\\\"\\u0000\"}", 1, 8 },     /* after an escaped quote */
+		{ "{\"a\":\"\\u00001\"}", 1, 6 },
+		{ "{\"a\":\"\\u0001\\u1000\"}", 0, 0 },
+		{ "[\"u0000\", 0]", 0, 0 },
+	};
+	size_t i, off;
+
+	SW_UNUSED(state);
+	for (i = 0; i < SW_ARRAY_SIZE(cases); i++) {
+		int found;
+
+		off = 0;
+		found = sw_json_find_nul(cases[i].text, strlen(cases[i].text), &off);
+		if (found != cases[i].found || (found && off != cases[i].off))
+			fail_msg("%s: found %d at %zu, expected %d at %zu", cases[i].text, found, off, cases[i].found,
+				 cases[i].off);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -135,6 +164,7 @@ int main(void)
 		cmocka_unit_test(json__locate_finds_values_and_keys),
 		cmocka_unit_test(json__path_builders_quote_odd_keys),
 		cmocka_unit_test(json__deep_nesting_fails_cleanly),
+		cmocka_unit_test(json__find_nul_sees_escaped_nul_in_strings_only),
 	};
 	return sw_run_group("json", tests);
 }
