@@ -9,6 +9,7 @@
 //             as one JSON line {method, ...params}
 // --cancel-on METHOD  a cancel:TEXT step cancels when the agent sends METHOD
 //             (e.g. terminal/wait_for_exit) instead of after the first update
+// --cancel-after MS  a cancel:TEXT step cancels MS milliseconds after the prompt
 // SCRIPT is a comma list of steps:
 //   new                  session/new (cwd CWD)
 //   load:ID|load         session/load of ID (or of the last new session)
@@ -26,7 +27,7 @@ import { Readable, Writable } from "node:stream";
 import * as acp from "@agentclientprotocol/sdk";
 
 const argv = process.argv.slice(2);
-const opt = { caps: "", mcp: null, log: null, "cancel-on": null };
+const opt = { caps: "", mcp: null, log: null, "cancel-on": null, "cancel-after": null };
 while (argv[0]?.startsWith("--") && argv[0] !== "--") {
   const k = argv.shift().slice(2); opt[k] = argv.shift();
 }
@@ -150,7 +151,9 @@ try {
       } else if (op === "cancel") {
         let cancelledAt = 0;
         const doCancel = () => { cancelledAt = Date.now(); conn.cancel({ sessionId: sid }); };
-        if (opt["cancel-on"]) onMethod = doCancel; else onFirstUpdate = doCancel;
+        if (opt["cancel-on"]) onMethod = doCancel;
+        else if (opt["cancel-after"]) setTimeout(doCancel, Number(opt["cancel-after"]));
+        else onFirstUpdate = doCancel;
         const res = await conn.prompt({ sessionId: sid, prompt: [{ type: "text", text: arg }] });
         r.stopReason = res.stopReason; r.cancelMs = Date.now() - cancelledAt;
       } else if (op === "mode") {

@@ -193,3 +193,25 @@ sw_test 'session/new mcpServers: an http server (Streamable HTTP, with headers) 
 	expect_eq "$(jget out.json "d.results[1].tools.map(t=>t.id+\"=\"+t.status).join()")" "h1=completed" &&
 	ms_check 2
 '
+
+sw_test 'specwright acp-client (fs and --terminal) drives the same tools of specwright acp' '
+	trap ms_stop EXIT && ms_start "$SW_TMP_ROOT/tools.json" && model_env && notes &&
+	sw acp-client --cwd work --terminal --allow-all --json --prompt go -- $(agent) >out.json 2>err &&
+	expect_eq "$(jget out.json d.turn.stopReason)" end_turn &&
+	expect_eq "$(jget out.json "d.turn.toolCalls.map(t=>t.toolCallId+\"=\"+t.status).join()")" "r1=completed,w1=completed,x1=completed" &&
+	ms_check 4 && expect_eq "$(sed -n 2p work/notes.txt)" "line 2"
+'
+
+sw_test 'a prompt waits for a starting MCP server; cancel ends the wait; the server is stopped on close' '
+	mkdir work && mark=sw-hang-$$-$(date +%s%N) &&
+	printf "#!/bin/sh\nsleep 60\n" >"$mark.sh" && chmod +x "$mark.sh" &&
+	echo "[{\"name\": \"slow\", \"command\": \"$PWD/$mark.sh\", \"args\": [], \"env\": []}]" >servers.json &&
+	OPENAI_API_KEY=dummy OPENAI_BASE_URL=http://127.0.0.1:9/v1 \
+		node "$CLIENT" --mcp servers.json --cancel-after 300 "new,cancel:hi" "$PWD/work" -- $(agent) >out.json 2>err &&
+	expect_eq "$(jget out.json d.results[0].error)" undefined &&
+	expect_eq "$(jget out.json d.results[1].stopReason)" cancelled &&
+	[ "$(jget out.json d.results[1].ms)" -ge 300 ] && [ "$(jget out.json d.results[1].cancelMs)" -lt 1000 ] &&
+	expect_eq "$(jget out.json "d.results[1].updates.filter(u=>u!==\"available_commands_update\").length")" 0 &&
+	i=0 && while pgrep -f "$mark" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done &&
+	! pgrep -f "$mark" >/dev/null
+'

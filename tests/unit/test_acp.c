@@ -196,8 +196,16 @@ static void fake_modes(void *self, struct sw_strvec *names)
 	sw_strvec_push(names, "reviewer");
 }
 
+static void fake_commands(void *sess, cJSON *out)
+{
+	SW_UNUSED(sess);
+	cJSON_AddItemToArray(out, cJSON_Parse("{\"name\":\"review\",\"description\":\"Review\","
+					      "\"input\":{\"hint\":\"what\"}}"));
+}
+
 static const struct acp_backend_ops fake_ops = {
-	fake_open, fake_id, fake_history, fake_prompt, fake_cancel, fake_set_mode, fake_close, fake_modes, NULL,
+	fake_open, fake_id, fake_history, fake_prompt, fake_cancel, fake_set_mode, fake_close, fake_modes,
+	fake_commands,
 };
 
 /* ---------- the client peer ---------- */
@@ -332,6 +340,14 @@ static char *new_session(struct peer *p)
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(res, "modes"), "currentModeId")->valuestring,
 			    "default");
 	cJSON_Delete(res);
+	/* The slash commands follow the answer (the client knows the session id by then). */
+	while (cJSON_GetArraySize(p->updates) == 0)
+		uv_run(&p->loop, UV_RUN_ONCE);
+	assert_int_equal(cJSON_GetArraySize(p->updates), 1);
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(p->updates, 0), "sessionUpdate")->valuestring,
+			    "available_commands_update");
+	cJSON_Delete(p->updates);
+	p->updates = cJSON_CreateArray();
 	return id;
 }
 
@@ -559,8 +575,11 @@ static void acp__load_replays_history_first(void **state)
 			      "\"mcpServers\":[]}"), 0);
 	assert_null(cJSON_GetObjectItem(res, "sessionId"));
 	cJSON_Delete(res);
-	/* Every update arrived before the answer. */
-	assert_int_equal(cJSON_GetArraySize(p.updates), 4);
+	/* Every update arrived before the answer, the slash commands last. */
+	assert_int_equal(cJSON_GetArraySize(p.updates), 5);
+	assert_string_equal(update_kind(&p, 4), "available_commands_update");
+	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(cJSON_GetArrayItem(p.updates, 4),
+			"availableCommands"), 0), "name")->valuestring, "review");
 	assert_string_equal(update_kind(&p, 0), "user_message_chunk");
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetArrayItem(p.updates, 0), "content"),
 						"text")->valuestring, "earlier question");
