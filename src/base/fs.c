@@ -516,6 +516,8 @@ static int list_into(struct sw_strvec *out, const char *dir, const char *prefix,
 	struct dirent *de;
 
 	if (!d) {
+		if ((errno == ENOENT || errno == ENOTDIR) && (flags & SW_LIST_MISSING_OK))
+			return 0;
 		if (errno == ENOENT || errno == ENOTDIR)
 			return sw_error_set(err, SW_ENOTFOUND, "no folder '%s'", dir);
 		return sw_error_errno(err, SW_EIO, "cannot read folder '%s'", dir);

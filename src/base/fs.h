@@ -84,13 +84,14 @@ int sw_dir_lock(int *fd_out, const char *dir, int timeout_ms, struct sw_error *e
 enum {
 	SW_LIST_RECURSIVE = 1 << 0, /* descend into sub-folders (at most 32 deep) */
 	SW_LIST_DOTDIRS = 1 << 1,   /* with SW_LIST_RECURSIVE, also into folders named ".*" */
+	SW_LIST_MISSING_OK = 1 << 2, /* a missing @dir lists nothing instead of SW_ENOTFOUND */
 };
 
 /*
  * Appends the regular files in @dir (following symbolic links) to @out as
  * paths relative to @dir, sorted bytewise ("a.md", "sub/b.md").  An
  * unreadable sub-folder is skipped.  Errors: SW_ENOTFOUND when @dir does
- * not exist, SW_EIO when it cannot be read.
+ * not exist (unless SW_LIST_MISSING_OK), SW_EIO when it cannot be read.
  */
 int sw_list_dir(struct sw_strvec *out, const char *dir, unsigned flags, struct sw_error *err);
 

@@ -15,6 +15,7 @@
 #include "base/json.h"
 #include "kiro/frontmatter.h"
 #include "kiro/source.h"
+#include "kiro/workspace.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -631,14 +632,9 @@ static int load_dir(struct kiro_agents *agents, const char *dir, const char *rel
 		    int global, struct sw_diags *d, struct sw_error *err)
 {
 	struct sw_strvec files = SW_STRVEC_INIT, prompts = SW_STRVEC_INIT;
-	int rc = sw_list_dir(&files, dir, SW_LIST_RECURSIVE, err), pass;
+	int rc = sw_list_dir(&files, dir, SW_LIST_RECURSIVE | SW_LIST_MISSING_OK, err), pass;
 	size_t i;
 
-	if (rc == SW_ENOTFOUND) {
-		sw_error_clear(err);
-		rc = 0;
-		goto out;
-	}
 	if (rc < 0)
 		goto out;
 	for (pass = 0; pass < 2; pass++) {
@@ -699,26 +695,19 @@ out:
 int kiro_agents_load(struct kiro_agents *agents, const char *root, const char *global_dir,
 		     struct sw_diags *d, struct sw_error *err)
 {
+	char *dir = NULL;
 	int rc = 0;
 
 	if (root) {
-		char *dir = sw_path_join(root, ".kiro/agents");
-
+		dir = sw_path_join(root, ".kiro/agents");
 		rc = load_dir(agents, dir, ".kiro/agents", root, 0, d, err);
 		free(dir);
 		if (rc < 0)
 			return rc;
 	}
-	if (global_dir) {
-		char *dir = sw_path_join(global_dir, "agents");
-		char *wdir = root ? sw_path_join(root, ".kiro/agents") : NULL;
-		char ra[PATH_MAX], rb[PATH_MAX];
-
-		if (!wdir || !realpath(dir, ra) || !realpath(wdir, rb) || strcmp(ra, rb))
-			rc = load_dir(agents, dir, "~/.kiro/agents", root, 1, d, err);
-		free(dir);
-		free(wdir);
-	}
+	if ((dir = kiro_global_subdir(global_dir, root, "agents")))
+		rc = load_dir(agents, dir, "~/.kiro/agents", root, 1, d, err);
+	free(dir);
 	SW_QSORT(agents->v, agents->nr, cmp_agent);
 	return rc;
 }

@@ -588,13 +588,8 @@ int kiro_hooks_load(struct kiro_hooks *hooks, const char *root, struct sw_diags 
 	struct sw_buf text = SW_BUF_INIT;
 	char *dir = sw_path_join(root, ".kiro/hooks");
 	size_t i;
-	int rc = sw_list_dir(&files, dir, 0, err);
+	int rc = sw_list_dir(&files, dir, SW_LIST_MISSING_OK, err);
 
-	if (rc == SW_ENOTFOUND) {
-		sw_error_clear(err);
-		rc = 0;
-		goto out;
-	}
 	if (rc < 0)
 		goto out;
 	for (i = 0; i < files.nr; i++) {

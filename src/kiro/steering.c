@@ -14,6 +14,7 @@
 #include "base/fs.h"
 #include "base/glob.h"
 #include "base/json.h"
+#include "kiro/workspace.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -336,13 +337,8 @@ static int load_dir(struct kiro_steering *st, const char *dir, const char *rel_p
 	struct sw_strvec files = SW_STRVEC_INIT;
 	struct sw_buf text = SW_BUF_INIT;
 	size_t i;
-	int rc = sw_list_dir(&files, dir, SW_LIST_RECURSIVE, err);
+	int rc = sw_list_dir(&files, dir, SW_LIST_RECURSIVE | SW_LIST_MISSING_OK, err);
 
-	if (rc == SW_ENOTFOUND) {
-		sw_error_clear(err);
-		rc = 0;
-		goto out;
-	}
 	if (rc < 0)
 		goto out;
 	for (i = 0; i < files.nr; i++) {
@@ -457,38 +453,24 @@ static void check_commas(struct kiro_steering *st, const char *root, struct sw_d
 	sw_strvec_clear(&w.files);
 }
 
-/* 1 if @a and @b name the same existing directory. */
-static int same_dir(const char *a, const char *b)
-{
-	char ra[PATH_MAX], rb[PATH_MAX];
-
-	return realpath(a, ra) && realpath(b, rb) && !strcmp(ra, rb);
-}
-
 int kiro_steering_load(struct kiro_steering *st, const char *root, const char *global_dir,
 		       struct sw_diags *d, struct sw_error *err)
 {
+	char *dir = NULL;
 	int rc = 0;
 
 	if (root) {
-		char *dir = sw_path_join(root, ".kiro/steering");
-
+		dir = sw_path_join(root, ".kiro/steering");
 		rc = load_dir(st, dir, ".kiro/steering", KIRO_STEERING_WORKSPACE, root, d, err);
 		free(dir);
 		if (rc < 0)
 			return rc;
 	}
-	if (global_dir) {
-		char *dir = sw_path_join(global_dir, "steering");
-		char *wdir = root ? sw_path_join(root, ".kiro/steering") : NULL;
-
-		if (!wdir || !same_dir(dir, wdir))
-			rc = load_dir(st, dir, "~/.kiro/steering", KIRO_STEERING_GLOBAL, root, d, err);
-		free(dir);
-		free(wdir);
-		if (rc < 0)
-			return rc;
-	}
+	if ((dir = kiro_global_subdir(global_dir, root, "steering")))
+		rc = load_dir(st, dir, "~/.kiro/steering", KIRO_STEERING_GLOBAL, root, d, err);
+	free(dir);
+	if (rc < 0)
+		return rc;
 	if (root) {
 		char *path = sw_path_join(root, "AGENTS.md");
 		struct sw_buf text = SW_BUF_INIT;

@@ -27,6 +27,26 @@ char *kiro_global_dir(void)
 	return sw_path_join(home, ".kiro");
 }
 
+char *kiro_global_subdir(const char *global_dir, const char *root, const char *name)
+{
+	struct sw_buf own = SW_BUF_INIT;
+	char ra[PATH_MAX], rb[PATH_MAX];
+	char *dir;
+
+	if (!global_dir)
+		return NULL;
+	dir = sw_path_join(global_dir, name);
+	if (!root)
+		return dir;
+	sw_buf_addf(&own, "%s/.kiro/%s", root, name);
+	if (realpath(dir, ra) && realpath(own.ptr, rb) && !strcmp(ra, rb)) {
+		free(dir);
+		dir = NULL;
+	}
+	sw_buf_release(&own);
+	return dir;
+}
+
 int kiro_find_root(char **out, const char *start, struct sw_error *err)
 {
 	char real_home[PATH_MAX];

@@ -23,4 +23,13 @@ int kiro_find_root(char **out, const char *start, struct sw_error *err);
 /* The global configuration folder: $HOME/.kiro (caller frees), NULL without HOME. */
 char *kiro_global_dir(void);
 
+/*
+ * The folder @name ("agents") of the global configuration @global_dir, to
+ * load after the workspace's own .kiro/@name (caller frees).  NULL when
+ * @global_dir is NULL, or when that folder is the workspace's .kiro/@name
+ * itself (a workspace at $HOME), which is then loaded once, as the
+ * workspace's.
+ */
+char *kiro_global_subdir(const char *global_dir, const char *root, const char *name);
+
 #endif

@@ -287,6 +287,10 @@ static void fs__list_dir_sorted_recursive(void **state)
 	sw_strvec_clear(&v);
 	assert_int_equal(sw_list_dir(&v, missing, 0, &err), SW_ENOTFOUND);
 	assert_int_equal(v.nr, 0);
+	sw_error_clear(&err);
+	assert_sw_ok(sw_list_dir(&v, missing, SW_LIST_MISSING_OK, &err), &err);
+	assert_int_equal(v.nr, 0);
+	assert_int_equal(err.code, 0);
 	sw_test_rmtree(dir);
 	free(missing);
 	free(dir);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "helpers/sw_test.h"
 #include "kiro/steering.h"
+#include "kiro/workspace.h"
 #include "base/fs.h"
 
 static void dump(const struct sw_diags *d)
@@ -156,6 +157,33 @@ static void steering__load_merge_explain(void **state)
 	free(dir);
 }
 
+/* A workspace at $HOME: its .kiro is also the global folder, and loads once, as the workspace's. */
+static void steering__home_workspace_loads_once(void **state)
+{
+	struct kiro_steering st = KIRO_STEERING_INIT;
+	struct sw_diags d = SW_DIAGS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	char *home = sw_test_tmpdir(), *global = sw_path_join(home, ".kiro"), *sub;
+
+	SW_UNUSED(state);
+	sw_test_write(home, ".kiro/steering/tech.md", "tech\n");
+	assert_sw_ok(kiro_steering_load(&st, home, global, &d, &err), &err);
+	assert_int_equal(st.nr, 1);
+	assert_int_equal(st.v[0]->scope, KIRO_STEERING_WORKSPACE);
+	assert_null(st.v[0]->overrides);
+	assert_null(kiro_global_subdir(global, home, "steering"));
+	sub = kiro_global_subdir(global, NULL, "steering");
+	assert_non_null(sub);
+	assert_true(sw_ends_with(sub, "/.kiro/steering"));
+	assert_null(kiro_global_subdir(NULL, home, "steering"));
+	kiro_steering_release(&st);
+	sw_diags_release(&d);
+	sw_test_rmtree(home);
+	free(sub);
+	free(global);
+	free(home);
+}
+
 static void steering__file_references(void **state)
 {
 	struct kiro_steering st = KIRO_STEERING_INIT;
@@ -230,6 +258,7 @@ int main(void)
 		cmocka_unit_test(steering__inclusion_modes),
 		cmocka_unit_test(steering__unknown_inclusion_says_always),
 		cmocka_unit_test(steering__load_merge_explain),
+		cmocka_unit_test(steering__home_workspace_loads_once),
 		cmocka_unit_test(steering__file_references),
 		cmocka_unit_test(steering__comma_pattern_warning),
 	};
