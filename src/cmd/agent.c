@@ -80,16 +80,6 @@ static cJSON *agent_json(const struct kiro_agent *a, int full)
 	return o;
 }
 
-/* Finds the workspace if there is one (agent validate FILE works without). */
-static const char *optional_root(struct sw_ctx *ctx)
-{
-	struct sw_error err = SW_ERROR_INIT;
-
-	if (!ctx->root && kiro_find_root(&ctx->root, ctx->cwd, &err) == 0)
-		ctx->kiro_dir = sw_path_join(ctx->root, ".kiro");
-	return ctx->root;
-}
-
 static int load_all(struct kiro_agents *agents, struct sw_diags *diags, struct sw_ctx *ctx)
 {
 	struct sw_error err = SW_ERROR_INIT;
@@ -187,7 +177,7 @@ static int cmd_agent_show(int argc, const char **argv, struct sw_ctx *ctx)
 		return sw_opt_exit(argc);
 	if (argc != 1)
 		return sw_usage_error(usage, argc ? "too many arguments" : "missing NAME");
-	optional_root(ctx);
+	sw_cmd_find_workspace(ctx, NULL); /* global agents are shown outside a workspace too */
 	if ((rc = load_all(&agents, &diags, ctx)))
 		goto out;
 	a = kiro_agents_find(&agents, argv[0]);
@@ -264,7 +254,7 @@ static int cmd_agent_validate(int argc, const char **argv, struct sw_ctx *ctx)
 		return sw_opt_exit(argc);
 	if (argc > 1)
 		return sw_usage_error(usage, "too many arguments");
-	optional_root(ctx);
+	sw_cmd_find_workspace(ctx, NULL); /* validate FILE works outside a workspace */
 	if (argc == 1) {
 		struct kiro_agent *a = NULL;
 		char *abs = sw_path_absolute(argv[0]);

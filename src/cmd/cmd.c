@@ -44,18 +44,28 @@ int sw_cmd_wants_help(int argc, const char **argv)
 	return 0;
 }
 
-int sw_cmd_prepare(const struct sw_cmd *c, struct sw_ctx *ctx)
+int sw_cmd_find_workspace(struct sw_ctx *ctx, struct sw_error *err)
+{
+	int rc;
+
+	if (ctx->root)
+		return 0;
+	if ((rc = kiro_find_root(&ctx->root, ctx->cwd, err)) < 0)
+		return rc;
+	ctx->kiro_dir = sw_path_join(ctx->root, ".kiro");
+	return 0;
+}
+
+int sw_cmd_need_workspace(struct sw_ctx *ctx)
 {
 	struct sw_error err = SW_ERROR_INIT;
 
-	if (!(c->flags & SW_CMD_NEEDS_WORKSPACE) || ctx->root)
-		return 0;
-	if (kiro_find_root(&ctx->root, ctx->cwd, &err) < 0) {
-		sw_report(&err);
-		return 1;
-	}
-	ctx->kiro_dir = sw_path_join(ctx->root, ".kiro");
-	return 0;
+	return sw_cmd_find_workspace(ctx, &err) < 0 ? sw_cmd_fail(&err) : 0;
+}
+
+int sw_cmd_prepare(const struct sw_cmd *c, struct sw_ctx *ctx)
+{
+	return (c->flags & SW_CMD_NEEDS_WORKSPACE) ? sw_cmd_need_workspace(ctx) : 0;
 }
 
 static void list_verbs(FILE *fp, const char *group, const struct sw_cmd *table)

@@ -49,6 +49,19 @@ int sw_cmd_dispatch(const char *group, const struct sw_cmd *table, int argc, con
 /* Finds .kiro for @ctx if needed by @flags; prints and returns 1 on failure. */
 int sw_cmd_prepare(const struct sw_cmd *c, struct sw_ctx *ctx);
 
+/*
+ * Sets ctx->root and ctx->kiro_dir to the workspace around ctx->cwd, unless
+ * they are set already.  Prints nothing, for verbs that also work outside a
+ * workspace (pass a NULL @err then).  Errors: SW_ENOTFOUND (kiro_find_root).
+ */
+int sw_cmd_find_workspace(struct sw_ctx *ctx, struct sw_error *err);
+
+/*
+ * The same for a verb that needs the workspace only after its options are
+ * parsed (so --help works anywhere): prints the error and returns 1, else 0.
+ */
+int sw_cmd_need_workspace(struct sw_ctx *ctx);
+
 /* 1 if argv[1..] asks for --help/-h (before any "--"): preconditions are then skipped. */
 int sw_cmd_wants_help(int argc, const char **argv);
 

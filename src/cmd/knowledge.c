@@ -126,10 +126,9 @@ static void warn_skips(const struct kb_stats *s, size_t max_bytes)
 /* Verbs find the workspace only after their options, so --help works anywhere. */
 static int open_db(struct kb_db **db, struct sw_ctx *ctx, int readonly)
 {
-	static const struct sw_cmd needs_ws = { "knowledge", NULL, SW_CMD_NEEDS_WORKSPACE, NULL };
 	struct sw_error err = SW_ERROR_INIT;
 
-	if (sw_cmd_prepare(&needs_ws, ctx))
+	if (sw_cmd_need_workspace(ctx))
 		return 1;
 	if (kb_open(db, ctx->root, readonly, &err) < 0)
 		return sw_cmd_fail(&err);

@@ -16,7 +16,6 @@
 #include "base/json.h"
 #include "base/log.h"
 #include "base/opt.h"
-#include "kiro/workspace.h"
 #include "specs-engine/spec_json.h"
 #include "specs-engine/trace.h"
 #include "specs-engine/waves.h"
@@ -56,10 +55,7 @@ int cmd_spec(int argc, const char **argv, struct sw_ctx *ctx)
 
 const char *cmd_spec_kiro_dir(struct sw_ctx *ctx)
 {
-	struct sw_error err = SW_ERROR_INIT;
-
-	if (!ctx->kiro_dir && !ctx->root && kiro_find_root(&ctx->root, ctx->cwd, &err) == 0)
-		ctx->kiro_dir = sw_path_join(ctx->root, ".kiro");
+	sw_cmd_find_workspace(ctx, NULL);
 	return ctx->kiro_dir;
 }
 
