@@ -122,15 +122,13 @@ static int cmd_version(int argc, const char **argv, struct sw_ctx *ctx)
 	static const char *const usage[] = { "specwright version [--json]", NULL };
 	int json = ctx->json;
 	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc)
-		return sw_usage_error(usage, "too many arguments");
 	if (json)
 		printf("{\"name\":\"specwright\",\"version\":\"%s\"}\n", SPECWRIGHT_VERSION);
 	else

@@ -51,6 +51,8 @@ struct sw_opt {
 #define SW_OPT_INT(s, l, v, n, h) { SW_OPT_TYPE_INT, (s), (l), (v), (n), (h) }
 #define SW_OPT_LIST(s, l, v, n, h) { SW_OPT_TYPE_LIST, (s), (l), (v), (n), (h) }
 #define SW_OPT_GROUP(h) { SW_OPT_TYPE_GROUP, 0, NULL, NULL, NULL, (h) }
+/* The --json option every data command has (int *: set to 1). */
+#define SW_OPT_JSON(v) SW_OPT_BOOL(0, "json", (v), "print one JSON document")
 #define SW_OPT_END { SW_OPT_TYPE_END, 0, NULL, NULL, NULL, NULL }
 
 enum {

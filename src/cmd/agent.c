@@ -102,15 +102,13 @@ static int cmd_agent_list(int argc, const char **argv, struct sw_ctx *ctx)
 	int json = ctx->json, rc;
 	size_t i;
 	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc)
-		return sw_usage_error(usage, "too many arguments");
 	if ((rc = load_all(&agents, &diags, ctx)))
 		goto out;
 	if (json) {
@@ -168,15 +166,15 @@ static int cmd_agent_show(int argc, const char **argv, struct sw_ctx *ctx)
 	int json = ctx->json, rc;
 	size_t i;
 	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc != 1)
-		return sw_usage_error(usage, argc ? "too many arguments" : "missing NAME");
+	if (!argc)
+		return sw_usage_error(usage, "missing NAME");
 	sw_cmd_find_workspace(ctx, NULL); /* global agents are shown outside a workspace too */
 	if ((rc = load_all(&agents, &diags, ctx)))
 		goto out;
@@ -245,15 +243,13 @@ static int cmd_agent_validate(int argc, const char **argv, struct sw_ctx *ctx)
 	int json = ctx->json, rc = 0;
 	size_t n = 0;
 	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc > 1)
-		return sw_usage_error(usage, "too many arguments");
 	sw_cmd_find_workspace(ctx, NULL); /* validate FILE works outside a workspace */
 	if (argc == 1) {
 		struct kiro_agent *a = NULL;

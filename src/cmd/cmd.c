@@ -44,6 +44,18 @@ int sw_cmd_wants_help(int argc, const char **argv)
 	return 0;
 }
 
+int sw_cmd_parse(int argc, const char **argv, const struct sw_opt *opts, const char *const *usage,
+		 int max)
+{
+	int n = sw_opt_parse(argc, argv, opts, usage, 0);
+
+	if (n > max) {
+		sw_usage_error(usage, "too many arguments");
+		return SW_OPT_USAGE;
+	}
+	return n;
+}
+
 int sw_cmd_find_workspace(struct sw_ctx *ctx, struct sw_error *err)
 {
 	int rc;

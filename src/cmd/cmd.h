@@ -17,6 +17,7 @@
 
 #include "base/compat.h"
 #include "base/error.h"
+#include "base/opt.h"
 
 struct sw_ctx {
 	char *cwd;      /* absolute directory the command runs in (-C applied) */
@@ -64,6 +65,16 @@ int sw_cmd_need_workspace(struct sw_ctx *ctx);
 
 /* 1 if argv[1..] asks for --help/-h (before any "--"): preconditions are then skipped. */
 int sw_cmd_wants_help(int argc, const char **argv);
+
+/*
+ * sw_opt_parse() for a verb that takes at most @max positional arguments:
+ * more is the usage error "too many arguments".  Returns how many there are
+ * (now argv[0..n-1]), or, once --help or a usage error has been printed, a
+ * negative value to return as sw_opt_exit(n).  A verb checks its minimum
+ * itself, since the message names what is missing.
+ */
+int sw_cmd_parse(int argc, const char **argv, const struct sw_opt *opts, const char *const *usage,
+		 int max);
 
 /* Prints the nearest command name as a hint, if one is close enough. */
 void sw_cmd_suggest(const struct sw_cmd *table, const char *name);

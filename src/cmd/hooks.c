@@ -83,15 +83,13 @@ static int cmd_hooks_list(int argc, const char **argv, struct sw_ctx *ctx)
 	int json = ctx->json, rc = 0;
 	size_t i;
 	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc)
-		return sw_usage_error(usage, "too many arguments");
 	if (kiro_hooks_load(&hooks, ctx->root, &diags, &err) < 0) {
 		rc = sw_cmd_fail(&err);
 		goto out;
@@ -276,17 +274,17 @@ static int cmd_hooks_run(int argc, const char **argv, struct sw_ctx *ctx)
 	size_t i;
 	const struct sw_opt opts[] = {
 		SW_OPT_LIST(0, "file", &file_args, "PATH", "a file the run is about (repeatable)"),
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0) {
 		rc = sw_opt_exit(argc);
 		goto out;
 	}
-	if (argc != 1) {
-		rc = sw_usage_error(usage, argc ? "too many arguments" : "which hook? give its name");
+	if (!argc) {
+		rc = sw_usage_error(usage, "which hook? give its name");
 		goto out;
 	}
 	if (kiro_hooks_load(&hooks, ctx->root, &diags, &err) < 0) {
@@ -845,11 +843,9 @@ static int cmd_hooks_watch(int argc, const char **argv, struct sw_ctx *ctx)
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc)
-		return sw_usage_error(usage, "too many arguments");
 	if (cfg.debounce_ms < -1 || cfg.debounce_ms > 600000)
 		return sw_usage_error(usage, "--debounce expects 0 to 600000 milliseconds");
 	if (cfg.max_followups < 0 || cfg.max_followups > 100000)
@@ -884,50 +880,12 @@ out:
 	return pid;
 }
 
-static int cmd_hooks_status(int argc, const char **argv, struct sw_ctx *ctx)
+/* The text form of 'hooks status' for the live watcher @pid, from its status file @doc. */
+static void print_watcher(const cJSON *doc, long pid, const char *root)
 {
-	static const char *const usage[] = {
-		"specwright hooks status [--json]",
-		"\nShows whether a hook watcher runs for this workspace, its inotify watch usage and the",
-		"state of each hook (idle, running, paused, disabled, manual) with its last run.",
-		NULL,
-	};
-	char *status_path = run_path(ctx, "hooks.status.json");
-	cJSON *doc = NULL, *hooks, *h;
-	struct sw_error err = SW_ERROR_INIT;
-	int json = ctx->json, rc = 0;
-	long pid;
-	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
-		SW_OPT_END,
-	};
+	const cJSON *hooks, *h;
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
-	if (argc < 0) {
-		rc = sw_opt_exit(argc);
-		goto out;
-	}
-	if (argc) {
-		rc = sw_usage_error(usage, "too many arguments");
-		goto out;
-	}
-	pid = live_watcher(ctx);
-	if (pid && sw_json_parse_file(&doc, status_path, &err) < 0)
-		doc = NULL;
-	if (!doc)
-		doc = cJSON_CreateObject();
-	cJSON_DeleteItemFromObject(doc, "running");
-	cJSON_AddBoolToObject(doc, "running", pid != 0);
-	if (json) {
-		sw_cmd_json_print_take(doc);
-		doc = NULL;
-		goto out;
-	}
-	if (!pid) {
-		printf("no hook watcher is running for '%s' (start one with 'specwright hooks watch')\n", ctx->root);
-		goto out;
-	}
-	printf("hook watcher running for '%s' (pid %ld, since %s)\n", ctx->root, pid,
+	printf("hook watcher running for '%s' (pid %ld, since %s)\n", root, pid,
 	       cJSON_GetStringValue(cJSON_GetObjectItem(doc, "started")) ?
 	       cJSON_GetStringValue(cJSON_GetObjectItem(doc, "started")) : "?");
 	printf("  inotify watches: %.0f of %.0f (fs.inotify.max_user_watches); files: %.0f; runs: %.0f\n",
@@ -954,10 +912,47 @@ static int cmd_hooks_status(int argc, const char **argv, struct sw_ctx *ctx)
 		}
 		printf("\n");
 	}
-out:
+}
+
+static int cmd_hooks_status(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"specwright hooks status [--json]",
+		"\nShows whether a hook watcher runs for this workspace, its inotify watch usage and the",
+		"state of each hook (idle, running, paused, disabled, manual) with its last run.",
+		NULL,
+	};
+	char *status_path;
+	cJSON *doc = NULL;
+	int json = ctx->json;
+	long pid;
+	const struct sw_opt opts[] = {
+		SW_OPT_JSON(&json),
+		SW_OPT_END,
+	};
+
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	status_path = run_path(ctx, "hooks.status.json");
+	pid = live_watcher(ctx);
+	if (pid && sw_json_parse_file(&doc, status_path, NULL) < 0)
+		doc = NULL;
+	if (!doc)
+		doc = cJSON_CreateObject();
+	cJSON_DeleteItemFromObject(doc, "running");
+	cJSON_AddBoolToObject(doc, "running", pid != 0);
+	if (json) {
+		sw_cmd_json_print_take(doc);
+		doc = NULL;
+	} else if (!pid) {
+		printf("no hook watcher is running for '%s' (start one with 'specwright hooks watch')\n", ctx->root);
+	} else {
+		print_watcher(doc, pid, ctx->root);
+	}
 	cJSON_Delete(doc);
 	free(status_path);
-	return rc;
+	return 0;
 }
 
 static int cmd_hooks_stop(int argc, const char **argv, struct sw_ctx *ctx)
@@ -968,21 +963,16 @@ static int cmd_hooks_stop(int argc, const char **argv, struct sw_ctx *ctx)
 		"progress are killed.  Stopping when none runs is not an error.",
 		NULL,
 	};
-	char *pid_path = run_path(ctx, "hooks.pid");
 	struct sw_error err = SW_ERROR_INIT;
 	const struct sw_opt opts[] = { SW_OPT_END };
+	char *pid_path;
 	int fd = -1, rc = 0;
 	long pid;
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
-	if (argc < 0) {
-		rc = sw_opt_exit(argc);
-		goto out;
-	}
-	if (argc) {
-		rc = sw_usage_error(usage, "too many arguments");
-		goto out;
-	}
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	pid_path = run_path(ctx, "hooks.pid");
 	pid = live_watcher(ctx);
 	if (!pid) {
 		printf("no hook watcher is running for '%s'\n", ctx->root);

@@ -216,7 +216,7 @@ static int cmd_kb_add(int argc, const char **argv, struct sw_ctx *ctx)
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 2);
 	if (argc < 0) {
 		rc = sw_opt_exit(argc);
 		goto out;
@@ -226,10 +226,6 @@ static int cmd_kb_add(int argc, const char **argv, struct sw_ctx *ctx)
 		name = argv[0];
 	if (argc >= 2 && !path)
 		path = argv[1];
-	if (argc > 2) {
-		rc = sw_usage_error(usage, "too many arguments");
-		goto out;
-	}
 	if (!name || !path) {
 		rc = sw_usage_error(usage, "add needs --name and --path");
 		goto out;
@@ -347,11 +343,9 @@ static int cmd_kb_update(int argc, const char **argv, struct sw_ctx *ctx)
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc > 1)
-		return sw_usage_error(usage, "too many arguments");
 	if (argc == 1)
 		which = which_arg(ctx, argv[0]);
 	if ((rc = open_db(&db, ctx, 1)))
@@ -431,7 +425,7 @@ static int cmd_kb_search(int argc, const char **argv, struct sw_ctx *ctx)
 	const struct sw_opt opts[] = {
 		SW_OPT_STRING('n', "name", &name, "NAME", "search only this knowledge base (name, path or id)"),
 		SW_OPT_INT('k', "limit", &limit, "K", "at most K results (default 5)"),
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
@@ -551,15 +545,13 @@ static int cmd_kb_list(int argc, const char **argv, struct sw_ctx *ctx)
 	struct sw_buf out = SW_BUF_INIT;
 	size_t i;
 	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc)
-		return sw_usage_error(usage, "too many arguments");
 	if ((rc = open_db(&db, ctx, 0)))
 		goto out;
 	if (kb_list(db, &l, &err) < 0) {
@@ -606,15 +598,15 @@ static int cmd_kb_remove(int argc, const char **argv, struct sw_ctx *ctx)
 	struct kb_db *db = NULL;
 	char *which = NULL, *name = NULL;
 	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc != 1)
-		return sw_usage_error(usage, argc ? "too many arguments" : "remove needs a NAME, PATH or ID");
+	if (!argc)
+		return sw_usage_error(usage, "remove needs a NAME, PATH or ID");
 	which = which_arg(ctx, argv[0]);
 	if ((rc = open_db(&db, ctx, 1)))
 		goto out;
@@ -651,15 +643,13 @@ static int cmd_kb_clear(int argc, const char **argv, struct sw_ctx *ctx)
 	struct kb_db *db = NULL;
 	const struct sw_opt opts[] = {
 		SW_OPT_BOOL('y', "yes", &yes, "do not ask for confirmation"),
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc)
-		return sw_usage_error(usage, "too many arguments");
 	if (!yes) {
 		char line[16] = "";
 
@@ -700,16 +690,14 @@ static int cmd_kb_status(int argc, const char **argv, struct sw_ctx *ctx)
 	struct kb_embedder_http *emb = NULL;
 	const char *model = NULL;
 	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
 	memset(&s, 0, sizeof(s));
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc)
-		return sw_usage_error(usage, "too many arguments");
 	if ((rc = open_db(&db, ctx, 0)))
 		goto out;
 	if (kb_status_get(db, &s, &err) < 0) {

@@ -108,18 +108,16 @@ static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	static const char *const usage[] = { "specwright spec list [--json]",
 					     "\nLists the specs under .kiro/specs (and .kiro/plans).", NULL };
 	int json = ctx->json, rc = 0;
-	const struct sw_opt opts[] = { SW_OPT_BOOL(0, "json", &json, "print one JSON document"), SW_OPT_END };
+	const struct sw_opt opts[] = { SW_OPT_JSON(&json), SW_OPT_END };
 	struct sw_strvec dirs = SW_STRVEC_INIT;
 	struct sw_error err = SW_ERROR_INIT;
 	const char *kiro;
 	cJSON *doc = NULL, *arr = NULL;
 	size_t i;
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc)
-		return sw_usage_error(usage, "too many arguments");
 	if (!(kiro = cmd_spec_kiro_dir(ctx))) {
 		sw_errorf("not in a .kiro workspace (no .kiro folder in '%s' or above)", ctx->cwd);
 		return 1;
@@ -241,15 +239,15 @@ static int spec_show_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	static const char *const usage[] = { "specwright spec show [--json] <name>",
 					     "\nShows a spec: its requirements, properties and tasks.", NULL };
 	int json = ctx->json, rc;
-	const struct sw_opt opts[] = { SW_OPT_BOOL(0, "json", &json, "print one JSON document"), SW_OPT_END };
+	const struct sw_opt opts[] = { SW_OPT_JSON(&json), SW_OPT_END };
 	struct spec *s = NULL;
 	char *rel;
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc != 1)
-		return sw_usage_error(usage, argc ? "too many arguments" : "which spec? (see 'specwright spec list')");
+	if (!argc)
+		return sw_usage_error(usage, "which spec? (see 'specwright spec list')");
 	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
 		return rc;
 	rel = sw_path_relative(s->dir, ctx->cwd);
@@ -277,7 +275,7 @@ static int spec_lint_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	const struct sw_opt opts[] = {
 		SW_OPT_BOOL(0, "strict", &strict, "treat warnings as errors"),
 		SW_OPT_BOOL('q', "errors-only", &quiet, "print only errors"),
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 	struct sw_strvec targets = SW_STRVEC_INIT;
@@ -393,18 +391,18 @@ static int spec_trace_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	int json = ctx->json, markdown = 0, rc;
 	const struct sw_opt opts[] = {
 		SW_OPT_BOOL(0, "markdown", &markdown, "print a Markdown table"),
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 	struct spec *s = NULL;
 	struct trace *tr = NULL;
 	size_t i;
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc != 1)
-		return sw_usage_error(usage, argc ? "too many arguments" : "which spec? (see 'specwright spec list')");
+	if (!argc)
+		return sw_usage_error(usage, "which spec? (see 'specwright spec list')");
 	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
 		return rc;
 	trace_build(&tr, s->reqs, s->design_doc, s->tasks_doc, NULL);
@@ -458,7 +456,7 @@ static int spec_next_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	int json = ctx->json, required = 0, rc;
 	const struct sw_opt opts[] = {
 		SW_OPT_BOOL(0, "required", &required, "leave out optional ('*') tasks"),
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 	struct spec *s = NULL;
@@ -466,11 +464,11 @@ static int spec_next_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	struct waves_deps ready = { NULL, 0, 0 };
 	size_t i;
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc != 1)
-		return sw_usage_error(usage, argc ? "too many arguments" : "which spec? (see 'specwright spec list')");
+	if (!argc)
+		return sw_usage_error(usage, "which spec? (see 'specwright spec list')");
 	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
 		return rc;
 	if (!s->tasks_doc) {
@@ -507,17 +505,17 @@ static int spec_waves_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		NULL,
 	};
 	int json = ctx->json, rc;
-	const struct sw_opt opts[] = { SW_OPT_BOOL(0, "json", &json, "print one JSON document"), SW_OPT_END };
+	const struct sw_opt opts[] = { SW_OPT_JSON(&json), SW_OPT_END };
 	struct spec *s = NULL;
 	struct waves_plan *plan = NULL;
 	const struct tasks_doc *td;
 	size_t w, i;
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc != 1)
-		return sw_usage_error(usage, argc ? "too many arguments" : "which spec? (see 'specwright spec list')");
+	if (!argc)
+		return sw_usage_error(usage, "which spec? (see 'specwright spec list')");
 	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
 		return rc;
 	if (!(td = s->tasks_doc)) {
@@ -580,7 +578,7 @@ static int spec_task_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	const char *status = NULL;
 	const struct sw_opt opts[] = {
 		SW_OPT_STRING('s', "status", &status, "STATE", "todo, queued, doing or done"),
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 	struct sw_error err = SW_ERROR_INIT;
@@ -588,11 +586,11 @@ static int spec_task_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	size_t n = 0, i;
 	char *dir = NULL;
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 2);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc != 2)
-		return sw_usage_error(usage, argc < 2 ? "expected a spec name and a task id" : "too many arguments");
+	if (argc < 2)
+		return sw_usage_error(usage, "expected a spec name and a task id");
 	if (!status)
 		return sw_usage_error(usage, "--status is required");
 	if ((st = tasks_state_from_name(status)) < 0)

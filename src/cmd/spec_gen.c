@@ -167,15 +167,15 @@ int cmd_spec_commit(int argc, const char **argv, struct sw_ctx *ctx)
 	const struct sw_opt opts[] = {
 		SW_OPT_STRING('m', "message", &message, "MSG", "use MSG as the commit message"),
 		SW_OPT_BOOL(0, "allow-detached", &allow_detached, "commit even when HEAD is detached"),
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc != 1)
-		return sw_usage_error(usage, argc ? "too many arguments" : "missing the spec NAME");
+	if (!argc)
+		return sw_usage_error(usage, "missing the spec NAME");
 	if (spec_gen_check_name(argv[0], &err) < 0)
 		return sw_usage_error(usage, "%s", err.msg);
 	return spec_gen_commit(ctx, argv[0], message, allow_detached, json);
@@ -582,7 +582,7 @@ static int finish(struct gen_run *r, int rc)
 		   "repair turns allowed when a document fails its checks (default 2)"),                \
 	SW_OPT_BOOL('y', "yes", &(r).yes, "approve each phase without stopping for review"),          \
 	SW_OPT_BOOL(0, "commit", &(r).commit, "commit the spec after each approved phase"),           \
-	SW_OPT_BOOL(0, "json", &(r).json, "print one JSON document")
+	SW_OPT_JSON(&(r).json)
 
 static int check_repairs(const struct gen_run *r, const char *const *usage)
 {
@@ -704,11 +704,11 @@ int cmd_spec_approve(int argc, const char **argv, struct sw_ctx *ctx)
 	};
 
 	run_init(&r, ctx);
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return finish_silent(&r, sw_opt_exit(argc));
-	if (argc != 1)
-		return finish_silent(&r, sw_usage_error(usage, argc ? "too many arguments" : "missing the spec NAME"));
+	if (!argc)
+		return finish_silent(&r, sw_usage_error(usage, "missing the spec NAME"));
 	if ((rc = check_repairs(&r, usage)) != 0 || (rc = load_existing(&r, argv[0], usage)) != 0)
 		return finish_silent(&r, rc);
 	i = phase ? phase_index(&r, phase, usage) : first_unapproved(&r.review);
@@ -860,16 +860,16 @@ int cmd_spec_status(int argc, const char **argv, struct sw_ctx *ctx)
 	struct gen_run r;
 	int i, rc, edited[REVIEW_PHASES] = { 0 };
 	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &r.json, "print one JSON document"),
+		SW_OPT_JSON(&r.json),
 		SW_OPT_END,
 	};
 
 	run_init(&r, ctx);
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return finish_silent(&r, sw_opt_exit(argc));
-	if (argc != 1)
-		return finish_silent(&r, sw_usage_error(usage, argc ? "too many arguments" : "missing the spec NAME"));
+	if (!argc)
+		return finish_silent(&r, sw_usage_error(usage, "missing the spec NAME"));
 	if ((rc = load_existing(&r, argv[0], usage)) != 0)
 		return finish_silent(&r, rc);
 	for (i = 0; i < REVIEW_PHASES; i++) {

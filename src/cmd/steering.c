@@ -82,15 +82,13 @@ static int cmd_steering_list(int argc, const char **argv, struct sw_ctx *ctx)
 	int json = ctx->json, rc;
 	size_t i;
 	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc)
-		return sw_usage_error(usage, "too many arguments");
 	if ((rc = load(&st, &diags, ctx)))
 		goto out;
 	if (json) {
@@ -143,15 +141,15 @@ static int cmd_steering_explain(int argc, const char **argv, struct sw_ctx *ctx)
 	int json = ctx->json, rc;
 	size_t i;
 	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc != 1)
-		return sw_usage_error(usage, argc ? "too many arguments" : "missing PATH");
+	if (!argc)
+		return sw_usage_error(usage, "missing PATH");
 	abs = sw_path_absolute(argv[0]);
 	rel = sw_path_relative(abs, ctx->root);
 	if (rel[0] == '/' || !strcmp(rel, "..") || sw_starts_with(rel, "../")) {

@@ -92,25 +92,21 @@ int cmd_steering_generate(int argc, const char **argv, struct sw_ctx *ctx)
 	struct sw_error err = SW_ERROR_INIT;
 	int force = 0, json = ctx->json, rc = 0;
 	char *dir = NULL;
-	cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "files");
+	cJSON *doc = NULL, *arr;
 	size_t i;
 	const struct sw_opt opts[] = {
 		SW_OPT_BOOL('f', "force", &force, "rewrite files that exist"),
 		SW_OPT_STRING(0, "agent", &ao.agent, "NAME", "generate with this custom agent"),
 		SW_OPT_STRING(0, "model", &ao.model, "MODEL", "use this provider/model"),
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
-	if (argc < 0) {
-		rc = sw_opt_exit(argc);
-		goto out;
-	}
-	if (argc) {
-		rc = sw_usage_error(usage, "too many arguments");
-		goto out;
-	}
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	doc = cJSON_CreateObject();
+	arr = cJSON_AddArrayToObject(doc, "files");
 	if (spec_agent_open(&sa, &agent, ctx, &ao, &err) < 0) {
 		rc = sw_cmd_fail(&err);
 		goto out;

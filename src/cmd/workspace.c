@@ -94,15 +94,13 @@ static int cmd_init(int argc, const char **argv, struct sw_ctx *ctx)
 	size_t i;
 	const struct sw_opt opts[] = {
 		SW_OPT_BOOL('f', "force", &force, "overwrite existing files with the defaults"),
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (argc)
-		return sw_usage_error(usage, "too many arguments");
 	for (i = 0; init_dirs[i]; i++) {
 		char *dir = sw_path_join(ctx->cwd, init_dirs[i]);
 		struct sw_buf shown = SW_BUF_INIT;
@@ -212,24 +210,19 @@ static int cmd_doctor(int argc, const char **argv, struct sw_ctx *ctx)
 	struct kiro_mcp_config mcp = KIRO_MCP_CONFIG_INIT;
 	struct sw_diags diags = SW_DIAGS_INIT;
 	struct sw_error err = SW_ERROR_INIT;
-	char *global = kiro_global_dir();
+	char *global = NULL;
 	int json = ctx->json, rc = 0;
 	size_t notes = 0, i;
 	int nspecs = 0;
 	const struct sw_opt opts[] = {
-		SW_OPT_BOOL(0, "json", &json, "print one JSON document"),
+		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
 
-	argc = sw_opt_parse(argc, argv, opts, usage, 0);
-	if (argc < 0) {
-		rc = sw_opt_exit(argc);
-		goto out;
-	}
-	if (argc) {
-		rc = sw_usage_error(usage, "too many arguments");
-		goto out;
-	}
+	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	global = kiro_global_dir();
 	if (kiro_steering_load(&st, ctx->root, global, &diags, &err) < 0 ||
 	    kiro_agents_load(&agents, ctx->root, global, &diags, &err) < 0 ||
 	    kiro_hooks_load(&hooks, ctx->root, &diags, &err) < 0 ||
