@@ -112,12 +112,11 @@ static int cmd_agent_list(int argc, const char **argv, struct sw_ctx *ctx)
 	if ((rc = load_all(&agents, &diags, ctx)))
 		goto out;
 	if (json) {
-		cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "agents");
+		cJSON *arr = cJSON_CreateArray();
 
 		for (i = 0; i < agents.nr; i++)
 			cJSON_AddItemToArray(arr, agent_json(agents.v[i], 0));
-		cJSON_AddItemToObject(doc, "diagnostics", sw_cmd_diags_json(&diags));
-		sw_cmd_json_print_take(doc);
+		sw_cmd_json_print_list_take("agents", arr, &diags);
 	} else {
 		if (!agents.nr)
 			printf("no agents in .kiro/agents or ~/.kiro/agents\n");
@@ -130,11 +129,8 @@ static int cmd_agent_list(int argc, const char **argv, struct sw_ctx *ctx)
 			       a->markdown ? "markdown" : "json", a->rel, sw_utf8_clip(desc, 60), desc);
 		}
 	}
-	sw_cmd_print_diags(&diags, ctx->root, SW_SEV_ERROR);
-	if (diags.warnings && !json)
-		sw_info("%zu warning%s in agents (see 'specwright agent validate')", diags.warnings,
-			diags.warnings == 1 ? "" : "s");
-	rc = diags.errors ? 1 : 0;
+	rc = sw_cmd_finish_list(&diags, ctx->root, json,
+				"in agents (see 'specwright agent validate')");
 out:
 	kiro_agents_release(&agents);
 	sw_diags_release(&diags);

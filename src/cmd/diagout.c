@@ -72,6 +72,14 @@ cJSON *sw_cmd_diags_json(const struct sw_diags *d)
 	return arr;
 }
 
+int sw_cmd_finish_list(struct sw_diags *d, const char *root, int json, const char *where)
+{
+	sw_cmd_print_diags(d, root, SW_SEV_ERROR);
+	if (d->warnings && !json)
+		sw_info("%zu warning%s %s", d->warnings, d->warnings == 1 ? "" : "s", where);
+	return d->errors ? 1 : 0;
+}
+
 void sw_cmd_diag_summary(const struct sw_diags *d, const char *what)
 {
 	if (!d->errors && !d->warnings)
@@ -109,4 +117,13 @@ void sw_cmd_json_print_take(cJSON *v)
 	fputc('\n', stdout);
 	sw_buf_release(&b);
 	cJSON_Delete(v);
+}
+
+void sw_cmd_json_print_list_take(const char *key, cJSON *items, const struct sw_diags *d)
+{
+	cJSON *doc = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(doc, key, items);
+	cJSON_AddItemToObject(doc, "diagnostics", sw_cmd_diags_json(d));
+	sw_cmd_json_print_take(doc);
 }

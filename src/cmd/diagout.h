@@ -24,6 +24,14 @@ void sw_cmd_print_diags(struct sw_diags *d, const char *root, enum sw_severity m
 /* A JSON array of the diagnostics of @d (caller owns it). */
 cJSON *sw_cmd_diags_json(const struct sw_diags *d);
 
+/*
+ * Ends a verb that loads and lists part of the workspace: prints the
+ * errors of @d (sw_cmd_print_diags) and, unless @json, a line counting its
+ * warnings, "2 warnings @where" (@where: "in hook files (see 'specwright
+ * doctor')").  Returns the exit code: 1 when @d holds errors, else 0.
+ */
+int sw_cmd_finish_list(struct sw_diags *d, const char *root, int json, const char *where);
+
 /* Prints "N errors, N warnings" style summary line for @d to stderr when non-zero. */
 void sw_cmd_diag_summary(const struct sw_diags *d, const char *what);
 
@@ -33,5 +41,7 @@ void sw_cmd_json_str(cJSON *obj, const char *key, const char *s);
 cJSON *sw_cmd_json_strs(char *const *v, size_t n);
 /* Prints @v as one JSON document and a newline to stdout, then frees it. */
 void sw_cmd_json_print_take(cJSON *v);
+/* Prints the document of a listing verb, {"@key": @items, "diagnostics": [...]}; takes @items. */
+void sw_cmd_json_print_list_take(const char *key, cJSON *items, const struct sw_diags *d);
 
 #endif

@@ -95,12 +95,11 @@ static int cmd_hooks_list(int argc, const char **argv, struct sw_ctx *ctx)
 		goto out;
 	}
 	if (json) {
-		cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "hooks");
+		cJSON *arr = cJSON_CreateArray();
 
 		for (i = 0; i < hooks.nr; i++)
 			cJSON_AddItemToArray(arr, hook_json(hooks.v[i]));
-		cJSON_AddItemToObject(doc, "diagnostics", sw_cmd_diags_json(&diags));
-		sw_cmd_json_print_take(doc);
+		sw_cmd_json_print_list_take("hooks", arr, &diags);
 	} else {
 		if (!hooks.nr)
 			printf("no hooks in .kiro/hooks\n");
@@ -112,11 +111,7 @@ static int cmd_hooks_list(int argc, const char **argv, struct sw_ctx *ctx)
 			       h->enabled ? "enabled" : "disabled", h->name ? h->name : "");
 		}
 	}
-	sw_cmd_print_diags(&diags, ctx->root, SW_SEV_ERROR);
-	if (diags.warnings && !json)
-		sw_info("%zu warning%s in hook files (see 'specwright doctor')", diags.warnings,
-			diags.warnings == 1 ? "" : "s");
-	rc = diags.errors ? 1 : 0;
+	rc = sw_cmd_finish_list(&diags, ctx->root, json, "in hook files (see 'specwright doctor')");
 out:
 	kiro_hooks_release(&hooks);
 	sw_diags_release(&diags);

@@ -33,13 +33,8 @@ static int load(struct kiro_steering *st, struct sw_diags *diags, struct sw_ctx 
 	return 0;
 }
 
-static void finish_diags(struct sw_diags *diags, struct sw_ctx *ctx, int json)
-{
-	sw_cmd_print_diags(diags, ctx->root, SW_SEV_ERROR);
-	if (diags->warnings && !json)
-		sw_info("%zu warning%s in steering (see 'specwright doctor')", diags->warnings,
-			diags->warnings == 1 ? "" : "s");
-}
+/* Where the warning count of the steering verbs sends the reader. */
+#define WARNINGS_WHERE "in steering (see 'specwright doctor')"
 
 static cJSON *doc_json(const struct kiro_steering_doc *doc)
 {
@@ -92,12 +87,11 @@ static int cmd_steering_list(int argc, const char **argv, struct sw_ctx *ctx)
 	if ((rc = load(&st, &diags, ctx)))
 		goto out;
 	if (json) {
-		cJSON *doc = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(doc, "documents");
+		cJSON *arr = cJSON_CreateArray();
 
 		for (i = 0; i < st.nr; i++)
 			cJSON_AddItemToArray(arr, doc_json(st.v[i]));
-		cJSON_AddItemToObject(doc, "diagnostics", sw_cmd_diags_json(&diags));
-		sw_cmd_json_print_take(doc);
+		sw_cmd_json_print_list_take("documents", arr, &diags);
 	} else {
 		if (!st.nr)
 			printf("no steering documents\n");
@@ -118,8 +112,7 @@ static int cmd_steering_list(int argc, const char **argv, struct sw_ctx *ctx)
 			sw_buf_release(&detail);
 		}
 	}
-	finish_diags(&diags, ctx, json);
-	rc = diags.errors ? 1 : 0;
+	rc = sw_cmd_finish_list(&diags, ctx->root, json, WARNINGS_WHERE);
 out:
 	kiro_steering_release(&st);
 	sw_diags_release(&diags);
@@ -187,8 +180,7 @@ static int cmd_steering_explain(int argc, const char **argv, struct sw_ctx *ctx)
 			printf("  %-10s %-44s %s\n", why[i].load == KIRO_LOADS ? "loads" :
 			       why[i].load == KIRO_LOADS_NOT ? "skipped" : "on request", why[i].doc->rel, why[i].reason);
 	}
-	finish_diags(&diags, ctx, json);
-	rc = diags.errors ? 1 : 0;
+	rc = sw_cmd_finish_list(&diags, ctx->root, json, WARNINGS_WHERE);
 out:
 	free(why);
 	free(abs);
