@@ -119,6 +119,17 @@ void sw_cmd_json_print_take(cJSON *v)
 	cJSON_Delete(v);
 }
 
+void sw_cmd_json_print_line_take(cJSON *v)
+{
+	struct sw_buf b = SW_BUF_INIT;
+
+	sw_json_print(&b, v, 0);
+	fwrite(b.ptr, 1, b.len, stdout);
+	fputc('\n', stdout);
+	sw_buf_release(&b);
+	cJSON_Delete(v);
+}
+
 void sw_cmd_json_print_list_take(const char *key, cJSON *items, const struct sw_diags *d)
 {
 	cJSON *doc = cJSON_CreateObject();

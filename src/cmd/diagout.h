@@ -41,6 +41,8 @@ void sw_cmd_json_str(cJSON *obj, const char *key, const char *s);
 cJSON *sw_cmd_json_strs(char *const *v, size_t n);
 /* Prints @v as one JSON document and a newline to stdout, then frees it. */
 void sw_cmd_json_print_take(cJSON *v);
+/* Prints @v compact, on one line, to stdout, then frees it (the form the spec verbs print). */
+void sw_cmd_json_print_line_take(cJSON *v);
 /* Prints the document of a listing verb, {"@key": @items, "diagnostics": [...]}; takes @items. */
 void sw_cmd_json_print_list_take(const char *key, cJSON *items, const struct sw_diags *d);
 

@@ -11,6 +11,7 @@
 #include "base/compat.h"
 #include "cmd/spec.h"
 #include "cmd/commands.h"
+#include "cmd/diagout.h"
 #include "base/buf.h"
 #include "base/fs.h"
 #include "base/json.h"
@@ -91,16 +92,6 @@ void cmd_spec_print_diags(const struct spec *s)
 	}
 }
 
-static void print_json(cJSON *doc)
-{
-	struct sw_buf b = SW_BUF_INIT;
-
-	sw_json_print(&b, doc, 0);
-	puts(b.ptr);
-	sw_buf_release(&b);
-	cJSON_Delete(doc);
-}
-
 /* ---- list ---------------------------------------------------------------------------- */
 
 static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
@@ -156,7 +147,7 @@ static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		spec_free(s);
 	}
 	if (json)
-		print_json(doc);
+		sw_cmd_json_print_line_take(doc);
 	else if (!dirs.nr)
 		printf("no specs under %s/specs\n", kiro);
 out:
@@ -252,7 +243,7 @@ static int spec_show_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		return rc;
 	rel = sw_path_relative(s->dir, ctx->cwd);
 	if (json)
-		print_json(spec_json_show(s, rel));
+		sw_cmd_json_print_line_take(spec_json_show(s, rel));
 	else
 		show_text(s, rel);
 	free(rel);
@@ -358,7 +349,7 @@ static int spec_lint_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		cJSON_AddNumberToObject(doc, "warnings", (double)warnings);
 		cJSON_AddBoolToObject(doc, "ok", !rc && !errors && !(strict && warnings));
 		cJSON_AddItemToObject(doc, "diagnostics", spec_json_diags(&all, 0));
-		print_json(doc);
+		sw_cmd_json_print_line_take(doc);
 	} else if (sw_log_level() >= SW_LOG_NORMAL) {
 		fprintf(stderr, "%zu spec%s checked: %zu error%s, %zu warning%s\n", specs, specs == 1 ? "" : "s", errors,
 			errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
@@ -407,7 +398,7 @@ static int spec_trace_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		return rc;
 	trace_build(&tr, s->reqs, s->design_doc, s->tasks_doc, NULL);
 	if (json) {
-		print_json(spec_json_trace(s, tr));
+		sw_cmd_json_print_line_take(spec_json_trace(s, tr));
 	} else {
 		if (markdown)
 			printf("| Criterion | EARS | Tasks | Properties |\n|---|---|---|---|\n");
@@ -479,7 +470,7 @@ static int spec_next_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	waves_build(&plan, s->tasks_doc, NULL);
 	waves_ready(&ready, s->tasks_doc, plan);
 	if (json) {
-		print_json(spec_json_next(s, &ready, required));
+		sw_cmd_json_print_line_take(spec_json_next(s, &ready, required));
 	} else {
 		for (i = 0; i < ready.nr; i++) {
 			const struct tasks_task *t = &s->tasks_doc->tasks[ready.v[i]];
@@ -525,7 +516,7 @@ static int spec_waves_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	}
 	waves_build(&plan, td, NULL);
 	if (json) {
-		print_json(spec_json_waves(s, plan));
+		sw_cmd_json_print_line_take(spec_json_waves(s, plan));
 	} else {
 		printf("computed from the plan (%zu waves):\n", plan->nwaves);
 		for (w = 0; w < plan->nwaves; w++) {
@@ -601,7 +592,7 @@ static int spec_task_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		return sw_cmd_fail(&err);
 	}
 	if (json) {
-		print_json(spec_json_task_changes(sw_basename(dir), argv[1], (enum tasks_state)st, changes, n));
+		sw_cmd_json_print_line_take(spec_json_task_changes(sw_basename(dir), argv[1], (enum tasks_state)st, changes, n));
 	} else if (!n) {
 		printf("task %s is already %s\n", argv[1], tasks_state_name((enum tasks_state)st));
 	} else {

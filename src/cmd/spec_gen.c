@@ -7,6 +7,7 @@
 #include "base/compat.h"
 #include "cmd/spec.h"
 #include "cmd/spec_gen.h"
+#include "cmd/diagout.h"
 #include "base/buf.h"
 #include "base/fs.h"
 #include "base/json.h"
@@ -47,17 +48,13 @@ static void print_commit_json(const char *name, const struct vcs_spec_commit *c,
 			      const char *msg)
 {
 	cJSON *doc = cJSON_CreateObject(), *files = cJSON_AddArrayToObject(doc, "files");
-	struct sw_buf out = SW_BUF_INIT;
 	const char *nl = strchr(msg, '\n');
 	char *subj = sw_xstrndup(msg, nl ? (size_t)(nl - msg) : strlen(msg));
 	size_t i;
 
 	cJSON_AddStringToObject(doc, "spec", name);
 	cJSON_AddStringToObject(doc, "commit", oid);
-	if (vcs_spec_branch(c))
-		cJSON_AddStringToObject(doc, "branch", vcs_spec_branch(c));
-	else
-		cJSON_AddNullToObject(doc, "branch");
+	sw_cmd_json_str(doc, "branch", vcs_spec_branch(c));
 	cJSON_AddStringToObject(doc, "subject", subj);
 	cJSON_AddStringToObject(doc, "message", msg);
 	for (i = 0; i < vcs_spec_nchanges(c); i++) {
@@ -69,10 +66,7 @@ static void print_commit_json(const char *name, const struct vcs_spec_commit *c,
 		cJSON_AddStringToObject(f, "status", st);
 		cJSON_AddItemToArray(files, f);
 	}
-	sw_json_print(&out, doc, 0);
-	printf("%s\n", out.ptr);
-	sw_buf_release(&out);
-	cJSON_Delete(doc);
+	sw_cmd_json_print_line_take(doc);
 	free(subj);
 }
 
@@ -547,7 +541,6 @@ static int finish_silent(struct gen_run *r, int rc)
 static int finish(struct gen_run *r, int rc)
 {
 	if (r->json) {
-		struct sw_buf out = SW_BUF_INIT;
 		int i;
 		cJSON *ph = cJSON_AddArrayToObject(r->report, "phases");
 
@@ -567,9 +560,8 @@ static int finish(struct gen_run *r, int rc)
 		if (!cJSON_GetObjectItem(r->report, "waiting"))
 			cJSON_AddNullToObject(r->report, "waiting");
 		cJSON_AddBoolToObject(r->report, "ok", rc == 0);
-		sw_json_print(&out, r->report, 0);
-		printf("%s\n", out.ptr);
-		sw_buf_release(&out);
+		sw_cmd_json_print_line_take(r->report);
+		r->report = NULL;
 	}
 	run_release(r);
 	return rc;
@@ -816,10 +808,7 @@ static cJSON *status_json(const struct gen_run *r, const int *edited)
 	cJSON_AddStringToObject(o, "dir", r->display);
 	cJSON_AddStringToObject(o, "type", review_type_name(r->review.type));
 	cJSON_AddStringToObject(o, "workflow", r->review.design_first ? "design-first" : "requirements-first");
-	if (r->review.request)
-		cJSON_AddStringToObject(o, "request", r->review.request);
-	else
-		cJSON_AddNullToObject(o, "request");
+	sw_cmd_json_str(o, "request", r->review.request);
 	for (i = 0; i < REVIEW_PHASES; i++) {
 		const struct review_phase *p = &r->review.phases[i];
 		cJSON *x = cJSON_CreateObject();
@@ -882,13 +871,7 @@ int cmd_spec_status(int argc, const char **argv, struct sw_ctx *ctx)
 		free(path);
 	}
 	if (r.json) {
-		cJSON *o = status_json(&r, edited);
-		struct sw_buf out = SW_BUF_INIT;
-
-		sw_json_print(&out, o, 0);
-		printf("%s\n", out.ptr);
-		sw_buf_release(&out);
-		cJSON_Delete(o);
+		sw_cmd_json_print_line_take(status_json(&r, edited));
 	} else {
 		printf("spec %s (%s, %s)\n", r.name, review_type_name(r.review.type),
 		       r.review.design_first ? "design-first" : "requirements-first");

@@ -9,6 +9,7 @@
 #include "base/compat.h"
 #include "cmd/commands.h"
 #include "cmd/spec_gen.h"
+#include "cmd/diagout.h"
 #include "base/buf.h"
 #include "base/fs.h"
 #include "base/json.h"
@@ -134,11 +135,8 @@ int cmd_steering_generate(int argc, const char **argv, struct sw_ctx *ctx)
 		free(disp);
 	}
 	if (json) {
-		struct sw_buf out = SW_BUF_INIT;
-
-		sw_json_print(&out, doc, 0);
-		printf("%s\n", out.ptr);
-		sw_buf_release(&out);
+		sw_cmd_json_print_line_take(doc);
+		doc = NULL;
 	}
 out:
 	spec_agent_close(sa);
