@@ -78,7 +78,7 @@ int cmd_spec_open(struct spec **out, struct sw_ctx *ctx, const char *name)
 	return 0;
 }
 
-void cmd_spec_print_diags(const struct spec *s)
+void cmd_spec_print_diags(const struct spec *s, int errors_only)
 {
 	size_t i;
 
@@ -87,9 +87,47 @@ void cmd_spec_print_diags(const struct spec *s)
 		const char *src = NULL;
 		size_t len = 0;
 
+		if (errors_only && d->severity != SW_SEV_ERROR)
+			continue;
 		spec_source(s, d->path, &src, &len);
 		sw_report_diag(stderr, d, src, len);
 	}
+}
+
+/* The .kiro folder, for the verbs that go over every spec; prints the error outside a workspace. */
+static const char *need_kiro_dir(struct sw_ctx *ctx)
+{
+	const char *kiro = cmd_spec_kiro_dir(ctx);
+
+	if (!kiro)
+		sw_errorf("not in a .kiro workspace (no .kiro folder in '%s' or above)", ctx->cwd);
+	return kiro;
+}
+
+/*
+ * Loads the spec a verb names in its one argument, @name (NULL when none
+ * was given: a usage error).  Returns 0, or the exit code once the problem
+ * is printed.
+ */
+static int open_spec_arg(struct spec **s, struct sw_ctx *ctx, const char *name, const char *const *usage)
+{
+	*s = NULL;
+	if (!name)
+		return sw_usage_error(usage, "which spec? (see 'specwright spec list')");
+	return cmd_spec_open(s, ctx, name);
+}
+
+/* open_spec_arg() for the verbs that work on the plan, which need a tasks.md. */
+static int open_plan_arg(struct spec **s, struct sw_ctx *ctx, const char *name, const char *const *usage)
+{
+	int rc = open_spec_arg(s, ctx, name, usage);
+
+	if (rc || (*s)->tasks_doc)
+		return rc;
+	sw_errorf("spec '%s' has no tasks.md yet", (*s)->name);
+	spec_free(*s);
+	*s = NULL;
+	return 1;
 }
 
 /* ---- list ---------------------------------------------------------------------------- */
@@ -109,10 +147,8 @@ static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (!(kiro = cmd_spec_kiro_dir(ctx))) {
-		sw_errorf("not in a .kiro workspace (no .kiro folder in '%s' or above)", ctx->cwd);
+	if (!(kiro = need_kiro_dir(ctx)))
 		return 1;
-	}
 	if (spec_list(&dirs, kiro, &err) < 0) {
 		rc = sw_cmd_fail(&err);
 		goto out;
@@ -237,9 +273,7 @@ static int spec_show_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (!argc)
-		return sw_usage_error(usage, "which spec? (see 'specwright spec list')");
-	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
+	if ((rc = open_spec_arg(&s, ctx, argc ? argv[0] : NULL, usage)) != 0)
 		return rc;
 	rel = sw_path_relative(s->dir, ctx->cwd);
 	if (json)
@@ -253,6 +287,52 @@ static int spec_show_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 
 /* ---- lint ---------------------------------------------------------------------------- */
 
+/* The specs to lint: those named in @argv, or every spec of the workspace.  Returns an exit code. */
+static int lint_targets(struct sw_strvec *targets, struct sw_ctx *ctx, int argc, const char **argv)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	const char *kiro;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		sw_strvec_push(targets, argv[i]);
+	if (argc)
+		return 0;
+	if (!(kiro = need_kiro_dir(ctx)))
+		return 1;
+	return spec_list(targets, kiro, &err) < 0 ? sw_cmd_fail(&err) : 0;
+}
+
+/* Loads lint target @t: a spec file, or a spec by name or folder.  Prints the error and returns 1. */
+static int open_lint_target(struct spec **s, struct sw_ctx *ctx, const char *t)
+{
+	struct sw_error err = SW_ERROR_INIT;
+
+	if (!sw_is_file(t))
+		return cmd_spec_open(s, ctx, t);
+	return spec_load_file(s, t, ctx->cwd, &err) < 0 ? sw_cmd_fail(&err) : 0;
+}
+
+/* Appends the diagnostics of @s (only its errors with @errors_only) to @all, for --json. */
+static void keep_diags(struct sw_diags *all, const struct spec *s, int errors_only)
+{
+	struct sw_diags copy = SW_DIAGS_INIT;
+	size_t i;
+
+	for (i = 0; i < s->diags.nr; i++) {
+		const struct sw_diag *g = &s->diags.v[i];
+		struct sw_diag *n;
+
+		if (errors_only && g->severity != SW_SEV_ERROR)
+			continue;
+		n = sw_diag_add(&copy, g->severity, g->code, g->path, g->line, g->col, "%s", g->msg);
+		if (g->hint)
+			sw_diag_set_hint(n, "%s", g->hint);
+	}
+	sw_diags_move(all, &copy);
+	sw_diags_release(&copy);
+}
+
 static int spec_lint_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -262,7 +342,7 @@ static int spec_lint_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		"\nWith no argument, every spec of the workspace.  Exits 1 when there are errors.",
 		NULL,
 	};
-	int json = ctx->json, strict = 0, quiet = 0, rc = 0, i;
+	int json = ctx->json, strict = 0, quiet = 0, rc;
 	const struct sw_opt opts[] = {
 		SW_OPT_BOOL(0, "strict", &strict, "treat warnings as errors"),
 		SW_OPT_BOOL('q', "errors-only", &quiet, "print only errors"),
@@ -276,69 +356,22 @@ static int spec_lint_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	argc = sw_opt_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (!argc) {
-		struct sw_error err = SW_ERROR_INIT;
-		const char *kiro = cmd_spec_kiro_dir(ctx);
-
-		if (!kiro) {
-			sw_errorf("not in a .kiro workspace (no .kiro folder in '%s' or above)", ctx->cwd);
-			return 1;
-		}
-		if (spec_list(&targets, kiro, &err) < 0)
-			return sw_cmd_fail(&err);
-	}
-	for (i = 0; i < argc; i++)
-		sw_strvec_push(&targets, argv[i]);
+	if ((rc = lint_targets(&targets, ctx, argc, argv)) != 0)
+		goto out;
 	for (k = 0; k < targets.nr; k++) {
-		struct sw_error err = SW_ERROR_INIT;
 		struct spec *s = NULL;
-		const char *t = targets.v[k];
-		char *dir = NULL;
-		int lrc;
 
-		if (sw_is_file(t))
-			lrc = spec_load_file(&s, t, ctx->cwd, &err);
-		else if ((lrc = spec_resolve(&dir, cmd_spec_kiro_dir(ctx), t, &err)) == 0)
-			lrc = spec_load(&s, dir, ctx->cwd, &err);
-		free(dir);
-		if (lrc < 0) {
-			sw_report(&err);
+		if (open_lint_target(&s, ctx, targets.v[k]) != 0) {
 			rc = 1;
 			continue;
 		}
 		specs++;
 		errors += s->diags.errors;
 		warnings += s->diags.warnings;
-		if (json) {
-			struct sw_diags copy = SW_DIAGS_INIT;
-			size_t d;
-
-			for (d = 0; d < s->diags.nr; d++) {
-				const struct sw_diag *g = &s->diags.v[d];
-				struct sw_diag *n;
-
-				if (quiet && g->severity != SW_SEV_ERROR)
-					continue;
-				n = sw_diag_add(&copy, g->severity, g->code, g->path, g->line, g->col, "%s", g->msg);
-				if (g->hint)
-					sw_diag_set_hint(n, "%s", g->hint);
-			}
-			sw_diags_move(&all, &copy);
-			sw_diags_release(&copy);
-		} else {
-			size_t d;
-
-			for (d = 0; d < s->diags.nr; d++) {
-				const struct sw_diag *g = &s->diags.v[d];
-				const char *src = NULL;
-				size_t len = 0;
-
-				if (quiet && g->severity != SW_SEV_ERROR)
-					continue;
-				spec_source(s, g->path, &src, &len);
-				sw_report_diag(stderr, g, src, len);
-			}
-		}
+		if (json)
+			keep_diags(&all, s, quiet);
+		else
+			cmd_spec_print_diags(s, quiet);
 		spec_free(s);
 	}
 	if (json) {
@@ -354,10 +387,11 @@ static int spec_lint_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		fprintf(stderr, "%zu spec%s checked: %zu error%s, %zu warning%s\n", specs, specs == 1 ? "" : "s", errors,
 			errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	}
-	sw_diags_release(&all);
-	sw_strvec_clear(&targets);
 	if (errors || (strict && warnings))
 		rc = 1;
+out:
+	sw_diags_release(&all);
+	sw_strvec_clear(&targets);
 	return rc;
 }
 
@@ -392,9 +426,7 @@ static int spec_trace_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (!argc)
-		return sw_usage_error(usage, "which spec? (see 'specwright spec list')");
-	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
+	if ((rc = open_spec_arg(&s, ctx, argc ? argv[0] : NULL, usage)) != 0)
 		return rc;
 	trace_build(&tr, s->reqs, s->design_doc, s->tasks_doc, NULL);
 	if (json) {
@@ -458,15 +490,8 @@ static int spec_next_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (!argc)
-		return sw_usage_error(usage, "which spec? (see 'specwright spec list')");
-	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
+	if ((rc = open_plan_arg(&s, ctx, argc ? argv[0] : NULL, usage)) != 0)
 		return rc;
-	if (!s->tasks_doc) {
-		sw_errorf("spec '%s' has no tasks.md yet", s->name);
-		spec_free(s);
-		return 1;
-	}
 	waves_build(&plan, s->tasks_doc, NULL);
 	waves_ready(&ready, s->tasks_doc, plan);
 	if (json) {
@@ -505,15 +530,9 @@ static int spec_waves_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if (!argc)
-		return sw_usage_error(usage, "which spec? (see 'specwright spec list')");
-	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
+	if ((rc = open_plan_arg(&s, ctx, argc ? argv[0] : NULL, usage)) != 0)
 		return rc;
-	if (!(td = s->tasks_doc)) {
-		sw_errorf("spec '%s' has no tasks.md yet", s->name);
-		spec_free(s);
-		return 1;
-	}
+	td = s->tasks_doc;
 	waves_build(&plan, td, NULL);
 	if (json) {
 		sw_cmd_json_print_line_take(spec_json_waves(s, plan));

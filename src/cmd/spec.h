@@ -25,8 +25,8 @@ const char *cmd_spec_kiro_dir(struct sw_ctx *ctx);
  */
 int cmd_spec_open(struct spec **out, struct sw_ctx *ctx, const char *name);
 
-/* Prints every diagnostic of @s to stderr in compiler style, with excerpts. */
-void cmd_spec_print_diags(const struct spec *s);
+/* Prints the diagnostics of @s (only its errors with @errors_only) to stderr in compiler style, with excerpts. */
+void cmd_spec_print_diags(const struct spec *s, int errors_only);
 
 /* Generation verbs (new, refine, approve, status, commit) declare their handlers here. */
 int cmd_spec_new(int argc, const char **argv, struct sw_ctx *ctx);
