@@ -121,12 +121,8 @@ static int cmd_version(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const char *const usage[] = { "specwright version [--json]", NULL };
 	int json = ctx->json;
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&json),
-		SW_OPT_END,
-	};
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse_json(argc, argv, usage, 0, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	if (json)

@@ -101,12 +101,8 @@ static int cmd_agent_list(int argc, const char **argv, struct sw_ctx *ctx)
 	struct sw_diags diags = SW_DIAGS_INIT;
 	int json = ctx->json, rc;
 	size_t i;
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&json),
-		SW_OPT_END,
-	};
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse_json(argc, argv, usage, 0, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	if ((rc = load_all(&agents, &diags, ctx)))
@@ -161,12 +157,8 @@ static int cmd_agent_show(int argc, const char **argv, struct sw_ctx *ctx)
 	const struct kiro_agent *a;
 	int json = ctx->json, rc;
 	size_t i;
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&json),
-		SW_OPT_END,
-	};
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
+	argc = sw_cmd_parse_json(argc, argv, usage, 1, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	if (!argc)
@@ -238,12 +230,8 @@ static int cmd_agent_validate(int argc, const char **argv, struct sw_ctx *ctx)
 	struct sw_error err = SW_ERROR_INIT;
 	int json = ctx->json, rc = 0;
 	size_t n = 0;
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&json),
-		SW_OPT_END,
-	};
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
+	argc = sw_cmd_parse_json(argc, argv, usage, 1, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	sw_cmd_find_workspace(ctx, NULL); /* validate FILE works outside a workspace */

@@ -56,6 +56,16 @@ int sw_cmd_parse(int argc, const char **argv, const struct sw_opt *opts, const c
 	return n;
 }
 
+int sw_cmd_parse_json(int argc, const char **argv, const char *const *usage, int max, int *json)
+{
+	const struct sw_opt opts[] = {
+		SW_OPT_JSON(json),
+		SW_OPT_END,
+	};
+
+	return sw_cmd_parse(argc, argv, opts, usage, max);
+}
+
 int sw_cmd_find_workspace(struct sw_ctx *ctx, struct sw_error *err)
 {
 	int rc;

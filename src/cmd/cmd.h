@@ -76,6 +76,13 @@ int sw_cmd_wants_help(int argc, const char **argv);
 int sw_cmd_parse(int argc, const char **argv, const struct sw_opt *opts, const char *const *usage,
 		 int max);
 
+/*
+ * sw_cmd_parse() for the many verbs whose only option is --json
+ * (SW_OPT_JSON): sets *@json to 1 when it is given, and leaves it as it
+ * is (the global --json) otherwise.
+ */
+int sw_cmd_parse_json(int argc, const char **argv, const char *const *usage, int max, int *json);
+
 /* Prints the nearest command name as a hint, if one is close enough. */
 void sw_cmd_suggest(const struct sw_cmd *table, const char *name);
 

@@ -82,12 +82,8 @@ static int cmd_hooks_list(int argc, const char **argv, struct sw_ctx *ctx)
 	struct sw_error err = SW_ERROR_INIT;
 	int json = ctx->json, rc = 0;
 	size_t i;
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&json),
-		SW_OPT_END,
-	};
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse_json(argc, argv, usage, 0, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	if (kiro_hooks_load(&hooks, ctx->root, &diags, &err) < 0) {
@@ -921,12 +917,8 @@ static int cmd_hooks_status(int argc, const char **argv, struct sw_ctx *ctx)
 	cJSON *doc = NULL;
 	int json = ctx->json;
 	long pid;
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&json),
-		SW_OPT_END,
-	};
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse_json(argc, argv, usage, 0, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	status_path = run_path(ctx, "hooks.status.json");

@@ -544,12 +544,8 @@ static int cmd_kb_list(int argc, const char **argv, struct sw_ctx *ctx)
 	struct kb_db *db = NULL;
 	struct sw_buf out = SW_BUF_INIT;
 	size_t i;
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&json),
-		SW_OPT_END,
-	};
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse_json(argc, argv, usage, 0, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	if ((rc = open_db(&db, ctx, 0)))
@@ -597,12 +593,8 @@ static int cmd_kb_remove(int argc, const char **argv, struct sw_ctx *ctx)
 	struct sw_error err = SW_ERROR_INIT;
 	struct kb_db *db = NULL;
 	char *which = NULL, *name = NULL;
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&json),
-		SW_OPT_END,
-	};
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
+	argc = sw_cmd_parse_json(argc, argv, usage, 1, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	if (!argc)
@@ -689,13 +681,9 @@ static int cmd_kb_status(int argc, const char **argv, struct sw_ctx *ctx)
 	struct kb_status s;
 	struct kb_embedder_http *emb = NULL;
 	const char *model = NULL;
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&json),
-		SW_OPT_END,
-	};
 
 	memset(&s, 0, sizeof(s));
-	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse_json(argc, argv, usage, 0, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	if ((rc = open_db(&db, ctx, 0)))

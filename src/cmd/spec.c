@@ -137,14 +137,13 @@ static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	static const char *const usage[] = { "specwright spec list [--json]",
 					     "\nLists the specs under .kiro/specs (and .kiro/plans).", NULL };
 	int json = ctx->json, rc = 0;
-	const struct sw_opt opts[] = { SW_OPT_JSON(&json), SW_OPT_END };
 	struct sw_strvec dirs = SW_STRVEC_INIT;
 	struct sw_error err = SW_ERROR_INIT;
 	const char *kiro;
 	cJSON *doc = NULL, *arr = NULL;
 	size_t i;
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse_json(argc, argv, usage, 0, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	if (!(kiro = need_kiro_dir(ctx)))
@@ -266,11 +265,10 @@ static int spec_show_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	static const char *const usage[] = { "specwright spec show [--json] <name>",
 					     "\nShows a spec: its requirements, properties and tasks.", NULL };
 	int json = ctx->json, rc;
-	const struct sw_opt opts[] = { SW_OPT_JSON(&json), SW_OPT_END };
 	struct spec *s = NULL;
 	char *rel;
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
+	argc = sw_cmd_parse_json(argc, argv, usage, 1, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	if ((rc = open_spec_arg(&s, ctx, argc ? argv[0] : NULL, usage)) != 0)
@@ -521,13 +519,12 @@ static int spec_waves_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		NULL,
 	};
 	int json = ctx->json, rc;
-	const struct sw_opt opts[] = { SW_OPT_JSON(&json), SW_OPT_END };
 	struct spec *s = NULL;
 	struct waves_plan *plan = NULL;
 	const struct tasks_doc *td;
 	size_t w, i;
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
+	argc = sw_cmd_parse_json(argc, argv, usage, 1, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	if ((rc = open_plan_arg(&s, ctx, argc ? argv[0] : NULL, usage)) != 0)

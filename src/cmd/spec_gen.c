@@ -848,13 +848,9 @@ int cmd_spec_status(int argc, const char **argv, struct sw_ctx *ctx)
 	};
 	struct gen_run r;
 	int i, rc, edited[REVIEW_PHASES] = { 0 };
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&r.json),
-		SW_OPT_END,
-	};
 
 	run_init(&r, ctx);
-	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
+	argc = sw_cmd_parse_json(argc, argv, usage, 1, &r.json);
 	if (argc < 0)
 		return finish_silent(&r, sw_opt_exit(argc));
 	if (!argc)

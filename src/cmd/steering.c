@@ -76,12 +76,8 @@ static int cmd_steering_list(int argc, const char **argv, struct sw_ctx *ctx)
 	struct sw_diags diags = SW_DIAGS_INIT;
 	int json = ctx->json, rc;
 	size_t i;
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&json),
-		SW_OPT_END,
-	};
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse_json(argc, argv, usage, 0, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	if ((rc = load(&st, &diags, ctx)))
@@ -133,12 +129,8 @@ static int cmd_steering_explain(int argc, const char **argv, struct sw_ctx *ctx)
 	char *abs = NULL, *rel = NULL;
 	int json = ctx->json, rc;
 	size_t i;
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&json),
-		SW_OPT_END,
-	};
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
+	argc = sw_cmd_parse_json(argc, argv, usage, 1, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	if (!argc)

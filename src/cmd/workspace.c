@@ -214,12 +214,8 @@ static int cmd_doctor(int argc, const char **argv, struct sw_ctx *ctx)
 	int json = ctx->json, rc = 0;
 	size_t notes = 0, i;
 	int nspecs = 0;
-	const struct sw_opt opts[] = {
-		SW_OPT_JSON(&json),
-		SW_OPT_END,
-	};
 
-	argc = sw_cmd_parse(argc, argv, opts, usage, 0);
+	argc = sw_cmd_parse_json(argc, argv, usage, 0, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	global = kiro_global_dir();
