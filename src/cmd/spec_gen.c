@@ -191,7 +191,7 @@ struct gen_run {
 	int json;
 	int no_next;        /* approve only: do not generate the next phase */
 	long max_repairs;
-	cJSON *report;      /* --json: the document printed at the end */
+	cJSON *report;      /* --json: the document printed at the end (from run_set_name()) */
 	cJSON *phases_done; /* report.phases */
 	cJSON *commits;     /* report.commits */
 };
@@ -202,7 +202,6 @@ static void run_init(struct gen_run *r, struct sw_ctx *ctx)
 	r->ctx = ctx;
 	r->json = ctx->json;
 	r->max_repairs = GEN_MAX_REPAIRS_DEFAULT;
-	r->report = cJSON_CreateObject();
 }
 
 static void run_set_name(struct gen_run *r, const char *name)
@@ -210,6 +209,7 @@ static void run_set_name(struct gen_run *r, const char *name)
 	r->name = name;
 	r->dir = spec_gen_dir(r->ctx, name);
 	r->display = sw_path_relative(r->dir, r->ctx->cwd);
+	r->report = cJSON_CreateObject();
 	cJSON_AddStringToObject(r->report, "spec", name);
 	cJSON_AddStringToObject(r->report, "dir", r->display);
 	r->phases_done = cJSON_AddArrayToObject(r->report, "generated");
@@ -531,7 +531,11 @@ static int advance(struct gen_run *r)
 	}
 }
 
-/* Ends a run before anything happened (usage errors): prints nothing more. */
+/*
+ * Ends a run without its report: the spec could not be loaded, or the verb
+ * printed its own output.  (Usage errors come before run_set_name() has
+ * acquired anything, and simply return.)
+ */
 static int finish_silent(struct gen_run *r, int rc)
 {
 	run_release(r);
@@ -610,18 +614,18 @@ int cmd_spec_new(int argc, const char **argv, struct sw_ctx *ctx)
 	run_init(&r, ctx);
 	argc = sw_opt_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
-		return finish_silent(&r, sw_opt_exit(argc));
+		return sw_opt_exit(argc);
 	if (argc != 2)
-		return finish_silent(&r, sw_usage_error(usage, argc < 2 ? "expected NAME and \"PROMPT\""
-									: "too many arguments (quote the prompt)"));
+		return sw_usage_error(usage, argc < 2 ? "expected NAME and \"PROMPT\""
+						      : "too many arguments (quote the prompt)");
 	if ((rc = check_repairs(&r, usage)) != 0)
-		return finish_silent(&r, rc);
+		return rc;
 	if (spec_gen_check_name(argv[0], &err) < 0 || review_type_parse(&t, type, &err) < 0)
-		return finish_silent(&r, sw_usage_error(usage, "%s", err.msg));
+		return sw_usage_error(usage, "%s", err.msg);
 	if (!*argv[1])
-		return finish_silent(&r, sw_usage_error(usage, "the prompt is empty"));
+		return sw_usage_error(usage, "the prompt is empty");
 	if (design_first && t == REVIEW_TYPE_BUGFIX)
-		return finish_silent(&r, sw_usage_error(usage, "--design-first does not apply to a bugfix"));
+		return sw_usage_error(usage, "--design-first does not apply to a bugfix");
 	run_set_name(&r, argv[0]);
 	if (sw_path_exists(r.dir)) {
 		sw_error_set(&err, SW_ECONFLICT,
@@ -698,9 +702,9 @@ int cmd_spec_approve(int argc, const char **argv, struct sw_ctx *ctx)
 	run_init(&r, ctx);
 	argc = sw_cmd_parse(argc, argv, opts, usage, 1);
 	if (argc < 0)
-		return finish_silent(&r, sw_opt_exit(argc));
+		return sw_opt_exit(argc);
 	if (!argc)
-		return finish_silent(&r, sw_usage_error(usage, "missing the spec NAME"));
+		return sw_usage_error(usage, "missing the spec NAME");
 	if ((rc = check_repairs(&r, usage)) != 0 || (rc = load_existing(&r, argv[0], usage)) != 0)
 		return finish_silent(&r, rc);
 	i = phase ? phase_index(&r, phase, usage) : first_unapproved(&r.review);
@@ -745,14 +749,14 @@ int cmd_spec_refine(int argc, const char **argv, struct sw_ctx *ctx)
 	run_init(&r, ctx);
 	argc = sw_opt_parse(argc, argv, opts, usage, 0);
 	if (argc < 0)
-		return finish_silent(&r, sw_opt_exit(argc));
+		return sw_opt_exit(argc);
 	if (argc != 2)
-		return finish_silent(&r, sw_usage_error(usage, argc < 2 ? "expected NAME and \"COMMENT\""
-									: "too many arguments (quote the comment)"));
+		return sw_usage_error(usage, argc < 2 ? "expected NAME and \"COMMENT\""
+						      : "too many arguments (quote the comment)");
 	if (!phase)
-		return finish_silent(&r, sw_usage_error(usage, "--phase is required"));
+		return sw_usage_error(usage, "--phase is required");
 	if (!*argv[1])
-		return finish_silent(&r, sw_usage_error(usage, "the comment is empty"));
+		return sw_usage_error(usage, "the comment is empty");
 	if ((rc = check_repairs(&r, usage)) != 0 || (rc = load_existing(&r, argv[0], usage)) != 0)
 		return finish_silent(&r, rc);
 	if ((i = phase_index(&r, phase, usage)) < 0)
@@ -852,9 +856,9 @@ int cmd_spec_status(int argc, const char **argv, struct sw_ctx *ctx)
 	run_init(&r, ctx);
 	argc = sw_cmd_parse_json(argc, argv, usage, 1, &r.json);
 	if (argc < 0)
-		return finish_silent(&r, sw_opt_exit(argc));
+		return sw_opt_exit(argc);
 	if (!argc)
-		return finish_silent(&r, sw_usage_error(usage, "missing the spec NAME"));
+		return sw_usage_error(usage, "missing the spec NAME");
 	if ((rc = load_existing(&r, argv[0], usage)) != 0)
 		return finish_silent(&r, rc);
 	for (i = 0; i < REVIEW_PHASES; i++) {
