@@ -7,15 +7,6 @@ static int load(struct kiro_hooks *hooks, struct sw_diags *d, const char *rel, c
 	return kiro_hooks_load_text(hooks, rel, rel, text, strlen(text), d);
 }
 
-static void dump(const struct sw_diags *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->nr; i++)
-		print_message("  %s:%d:%d: %s: %s [%s]\n", d->v[i].path, d->v[i].line, d->v[i].col,
-			      sw_severity_name(d->v[i].severity), d->v[i].msg, d->v[i].code);
-}
-
 static void hookfile__ide_file_hook(void **state)
 {
 	struct kiro_hooks hooks = KIRO_HOOKS_INIT;
@@ -27,7 +18,7 @@ static void hookfile__ide_file_hook(void **state)
 		"{\n  \"name\": \"Docs\",\n  \"version\": \"1\",\n  \"when\": {\"type\": \"fileEdited\", "
 		"\"patterns\": [\"**/*.ts\", \"docker-compose.yml\"]},\n  \"then\": {\"type\": \"askAgent\", "
 		"\"prompt\": \"update docs\"}\n}\n"), 1);
-	dump(&d);
+	sw_test_print_diags(&d);
 	assert_int_equal(d.nr, 0);
 	h = hooks.v[0];
 	assert_string_equal(h->id, "docs");
@@ -97,7 +88,7 @@ static void hookfile__v1_file_loads_every_hook(void **state)
 		"  \"action\": {\"type\": \"command\", \"command\": \"npm run lint\"}, \"timeout\": 30, \"enabled\": true},\n"
 		" {\"name\": \"remind\", \"trigger\": \"PreToolUse\", \"matcher\": \"fs_write|str_replace\",\n"
 		"  \"action\": {\"type\": \"agent\", \"prompt\": \"tests?\"}}]}\n"), 2);
-	dump(&d);
+	sw_test_print_diags(&d);
 	assert_int_equal(d.nr, 0);
 	a = hooks.v[0];
 	b = hooks.v[1];
@@ -181,7 +172,7 @@ static void hookfile__bad_files_are_located(void **state)
 			    strstr(d.v[j].msg, bad[i].frag) && d.v[j].line == bad[i].line && d.v[j].col == bad[i].col)
 				found = 1;
 		if (!found || n != bad[i].added) {
-			dump(&d);
+			sw_test_print_diags(&d);
 			fail_msg("case %zu: added %d (want %d), no %s [%s] '%s' at %d:%d", i, n, bad[i].added,
 				 sw_severity_name(bad[i].sev), bad[i].code, bad[i].frag, bad[i].line, bad[i].col);
 		}

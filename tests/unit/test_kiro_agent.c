@@ -3,15 +3,6 @@
 #include "kiro/agent.h"
 #include "base/fs.h"
 
-static void dump(const struct sw_diags *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->nr; i++)
-		print_message("  %s:%d:%d: %s: %s [%s]\n", d->v[i].path, d->v[i].line, d->v[i].col,
-			      sw_severity_name(d->v[i].severity), d->v[i].msg, d->v[i].code);
-}
-
 static struct kiro_agent *load_text(const char *dir, const char *rel, const char *text, struct sw_diags *d)
 {
 	struct sw_error err = SW_ERROR_INIT;
@@ -60,7 +51,7 @@ static void kiro_agent__every_field(void **state)
 	SW_UNUSED(state);
 	sw_test_write(dir, ".kiro/agents/prompts/review.md", "You review code.\n");
 	a = load_text(dir, ".kiro/agents/reviewer.json", full_agent, &d);
-	dump(&d);
+	sw_test_print_diags(&d);
 	/* the one finding: the unknown field, kept */
 	assert_int_equal(d.nr, 1);
 	assert_string_equal(d.v[0].code, "agent-unknown-field");
@@ -165,7 +156,7 @@ static void kiro_agent__field_errors_are_located(void **state)
 			    strstr(d.v[j].msg, bad[i].frag) && d.v[j].line == bad[i].line && d.v[j].col == bad[i].col)
 				found = 1;
 		if (!found) {
-			dump(&d);
+			sw_test_print_diags(&d);
 			fail_msg("case %zu: no %s [%s] '%s' at %d:%d", i, sw_severity_name(bad[i].sev), bad[i].code,
 				 bad[i].frag, bad[i].line, bad[i].col);
 		}
@@ -197,7 +188,7 @@ static void kiro_agent__prompt_forms(void **state)
 	assert_null(a->prompt_file);
 	assert_string_equal(a->name, "c");
 	kiro_agent_free(a);
-	dump(&d);
+	sw_test_print_diags(&d);
 	assert_int_equal(d.nr, 0);
 	sw_diags_release(&d);
 	sw_test_rmtree(dir);
@@ -221,7 +212,7 @@ static void kiro_agent__markdown_agent(void **state)
 	assert_string_equal(a->prompt, "You are an engineer.\n");
 	assert_int_equal(a->tools.nr, 1);
 	assert_int_equal(a->resources_nr, 1);
-	dump(&d);
+	sw_test_print_diags(&d);
 	assert_int_equal(d.nr, 2);
 	/* located in the front matter */
 	assert_string_equal(d.v[0].code, "agent-allowed-tools");
@@ -254,7 +245,7 @@ static void kiro_agent__folders_merge_and_skip_prompt_files(void **state)
 	sw_test_write(global, "agents/ada.json", "{\"description\": \"global ada\"}");
 	sw_test_write(global, "agents/solo.json", "{\"description\": \"only global\"}");
 	assert_sw_ok(kiro_agents_load(&agents, root, global, &d, &err), &err);
-	dump(&d);
+	sw_test_print_diags(&d);
 	assert_int_equal(agents.nr, 3);
 	assert_string_equal(agents.v[0]->name, "ada");
 	assert_string_equal(agents.v[1]->name, "solo");

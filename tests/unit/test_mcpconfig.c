@@ -4,15 +4,6 @@
 #include "base/fs.h"
 #include "base/json.h"
 
-static void dump(const struct sw_diags *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->nr; i++)
-		print_message("  %s:%d:%d: %s: %s [%s]\n", d->v[i].path, d->v[i].line, d->v[i].col,
-			      sw_severity_name(d->v[i].severity), d->v[i].msg, d->v[i].code);
-}
-
 static void mcpconfig__precedence_agent_workspace_global(void **state)
 {
 	struct kiro_mcp_config cfg = KIRO_MCP_CONFIG_INIT;
@@ -37,7 +28,7 @@ static void mcpconfig__precedence_agent_workspace_global(void **state)
 		assert_sw_ok(kiro_mcp_load(&cfg, root, home, &d, &err), &err);
 		free(root);
 	}
-	dump(&d);
+	sw_test_print_diags(&d);
 	assert_int_equal(d.nr, 0);
 	assert_int_equal(cfg.nr, 3);
 	/* sorted by name */
@@ -177,7 +168,7 @@ static void mcpconfig__bad_entries_are_located(void **state)
 			    strstr(d.v[j].msg, bad[i].frag) && d.v[j].line == bad[i].line && d.v[j].col == bad[i].col)
 				found = 1;
 		if (!found || n != bad[i].taken) {
-			dump(&d);
+			sw_test_print_diags(&d);
 			fail_msg("case %zu: took %d (want %d), no %s [%s] '%s' at %d:%d", i, n, bad[i].taken,
 				 sw_severity_name(bad[i].sev), bad[i].code, bad[i].frag, bad[i].line, bad[i].col);
 		}

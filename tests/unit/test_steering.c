@@ -4,15 +4,6 @@
 #include "kiro/workspace.h"
 #include "base/fs.h"
 
-static void dump(const struct sw_diags *d)
-{
-	size_t i;
-
-	for (i = 0; i < d->nr; i++)
-		print_message("  %s:%d:%d: %s: %s [%s]\n", d->v[i].path, d->v[i].line, d->v[i].col,
-			      sw_severity_name(d->v[i].severity), d->v[i].msg, d->v[i].code);
-}
-
 static const struct sw_diag *find_diag(const struct sw_diags *d, const char *code)
 {
 	size_t i;
@@ -62,7 +53,7 @@ static void steering__inclusion_modes(void **state)
 				    modes[i].text, strlen(modes[i].text), NULL, &d);
 		if (doc->inclusion != modes[i].want || doc->patterns.nr != modes[i].patterns ||
 		    d.nr != (modes[i].diag ? 1u : 0u) || (modes[i].diag && strcmp(d.v[0].code, modes[i].diag))) {
-			dump(&d);
+			sw_test_print_diags(&d);
 			fail_msg("case %zu: inclusion %s, %zu patterns, %zu diagnostics", i,
 				 kiro_inclusion_name(doc->inclusion), doc->patterns.nr, d.nr);
 		}
@@ -114,7 +105,7 @@ static void steering__load_merge_explain(void **state)
 	sw_test_write(global, "steering/tech.md", "global tech\n");
 	sw_test_write(global, "steering/personal.md", "---\ninclusion: always\n---\n");
 	assert_sw_ok(kiro_steering_load(&st, root, global, &d, &err), &err);
-	dump(&d);
+	sw_test_print_diags(&d);
 	assert_int_equal(d.nr, 0);
 	assert_int_equal(st.nr, 6);
 	doc = kiro_steering_find(&st, "tech");
@@ -235,7 +226,7 @@ static void steering__comma_pattern_warning(void **state)
 		      "---\ninclusion: fileMatch\nfileMatchPattern: 'a,b.txt'\n---\n");
 	sw_test_write(dir, "a,b.txt", "a file whose name has a comma");
 	assert_sw_ok(kiro_steering_load(&st, dir, NULL, &d, &err), &err);
-	dump(&d);
+	sw_test_print_diags(&d);
 	assert_int_equal(d.nr, 1);
 	dg = find_diag(&d, "steering-pattern-comma");
 	assert_non_null(dg);

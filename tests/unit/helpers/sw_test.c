@@ -51,3 +51,12 @@ const char *sw_test_shared(void)
 	snprintf(path, sizeof(path), "%s", env && *env ? env : "../shared");
 	return sw_is_dir(path) ? path : NULL;
 }
+
+void sw_test_print_diags(const struct sw_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++)
+		print_message("  %s:%d:%d: %s: %s [%s]\n", d->v[i].path, d->v[i].line, d->v[i].col,
+			      sw_severity_name(d->v[i].severity), d->v[i].msg, d->v[i].code);
+}

@@ -36,6 +36,8 @@ char *sw_test_tmpdir(void);
 void sw_test_rmtree(const char *dir);
 /* Writes @text to @dir/@rel, creating parents; aborts the test on failure. */
 void sw_test_write(const char *dir, const char *rel, const char *text);
+/* Prints each diagnostic of @d ("  file:line:col: severity: message [code]"), to explain a failure. */
+void sw_test_print_diags(const struct sw_diags *d);
 /* The shared reference folder (../shared) or NULL when absent. */
 const char *sw_test_shared(void);
 /* Runs the group with the SW_TEST_FILTER filter applied. */
