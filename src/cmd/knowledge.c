@@ -50,6 +50,28 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Appends @s as a JSON string, quotes included. */
+static void json_str(struct sw_buf *b, const char *s)
+{
+	sw_buf_addch(b, '"');
+	sw_buf_add_json_escaped(b, s, strlen(s));
+	sw_buf_addch(b, '"');
+}
+
+/* Appends @v as a JSON array of strings. */
+static void json_strs(struct sw_buf *b, const struct sw_strvec *v)
+{
+	size_t i;
+
+	sw_buf_addch(b, '[');
+	for (i = 0; i < v->nr; i++) {
+		if (i)
+			sw_buf_addch(b, ',');
+		json_str(b, v->v[i]);
+	}
+	sw_buf_addch(b, ']');
+}
+
 struct progress_ui {
 	int tty;        /* draw a bar on stderr */
 	int json;       /* NDJSON events on stderr */
@@ -70,9 +92,9 @@ static int on_progress(const struct kb_progress *p, void *data)
 	if (ui->json) {
 		struct sw_buf b = SW_BUF_INIT;
 
-		sw_buf_adds(&b, "{\"event\":\"progress\",\"kb\":\"");
-		sw_buf_add_json_escaped(&b, p->kb, strlen(p->kb));
-		sw_buf_addf(&b, "\",\"files_done\":%zu,\"files_total\":%zu,\"bytes_done\":%llu,"
+		sw_buf_adds(&b, "{\"event\":\"progress\",\"kb\":");
+		json_str(&b, p->kb);
+		sw_buf_addf(&b, ",\"files_done\":%zu,\"files_total\":%zu,\"bytes_done\":%llu,"
 			    "\"bytes_total\":%llu,\"elapsed_s\":%.3f}\n",
 			    p->files_done, p->files_total, (unsigned long long)p->bytes_done,
 			    (unsigned long long)p->bytes_total, el);
@@ -253,9 +275,9 @@ static int cmd_kb_add(int argc, const char **argv, struct sw_ctx *ctx)
 	}
 	warn_skips(&stats, KB_MAX_FILE_BYTES);
 	if (json) {
-		sw_buf_adds(&out, "{\"name\":\"");
-		sw_buf_add_json_escaped(&out, name, strlen(name));
-		sw_buf_addf(&out, "\",\"index_type\":\"%s\",\"stats\":", kb_index_type_name(spec.index_type));
+		sw_buf_adds(&out, "{\"name\":");
+		json_str(&out, name);
+		sw_buf_addf(&out, ",\"index_type\":\"%s\",\"stats\":", kb_index_type_name(spec.index_type));
 		stats_json(&out, &stats, secs);
 		sw_buf_adds(&out, "}\n");
 		fputs(out.ptr, stdout);
@@ -307,9 +329,9 @@ static int update_file(struct kb_db *db, struct sw_ctx *ctx, const char *path, i
 	if (json) {
 		struct sw_buf b = SW_BUF_INIT;
 
-		sw_buf_adds(&b, "{\"file\":\"");
-		sw_buf_add_json_escaped(&b, abs, strlen(abs));
-		sw_buf_addf(&b, "\",\"knowledge_bases\":%zu,\"seconds\":%.6f}\n", n, now_s() - t0);
+		sw_buf_adds(&b, "{\"file\":");
+		json_str(&b, abs);
+		sw_buf_addf(&b, ",\"knowledge_bases\":%zu,\"seconds\":%.6f}\n", n, now_s() - t0);
 		fputs(b.ptr, stdout);
 		sw_buf_release(&b);
 	} else {
@@ -455,22 +477,22 @@ static int cmd_kb_search(int argc, const char **argv, struct sw_ctx *ctx)
 		goto out;
 	}
 	if (json) {
-		sw_buf_adds(&out, "{\"query\":\"");
-		sw_buf_add_json_escaped(&out, text.ptr, text.len);
-		sw_buf_addf(&out, "\",\"ranking\":\"%s\",\"results\":[", hits.fused ? "bm25+cosine" : "bm25");
+		sw_buf_adds(&out, "{\"query\":");
+		json_str(&out, text.ptr);
+		sw_buf_addf(&out, ",\"ranking\":\"%s\",\"results\":[", hits.fused ? "bm25+cosine" : "bm25");
 		for (i = 0; i < hits.nr; i++) {
 			const struct kb_hit *h = &hits.v[i];
 
-			sw_buf_adds(&out, i ? ",{\"kb\":\"" : "{\"kb\":\"");
-			sw_buf_add_json_escaped(&out, h->kb, strlen(h->kb));
-			sw_buf_adds(&out, "\",\"path\":\"");
-			sw_buf_add_json_escaped(&out, h->path, strlen(h->path));
-			sw_buf_addf(&out, "\",\"start_line\":%d,\"end_line\":%d,\"heading\":\"", h->start_line,
+			sw_buf_adds(&out, i ? ",{\"kb\":" : "{\"kb\":");
+			json_str(&out, h->kb);
+			sw_buf_adds(&out, ",\"path\":");
+			json_str(&out, h->path);
+			sw_buf_addf(&out, ",\"start_line\":%d,\"end_line\":%d,\"heading\":", h->start_line,
 				    h->end_line);
-			sw_buf_add_json_escaped(&out, h->heading, strlen(h->heading));
-			sw_buf_addf(&out, "\",\"score\":%.6g,\"snippet\":\"", h->score);
-			sw_buf_add_json_escaped(&out, h->snippet, strlen(h->snippet));
-			sw_buf_adds(&out, "\",\"highlights\":[");
+			json_str(&out, h->heading);
+			sw_buf_addf(&out, ",\"score\":%.6g,\"snippet\":", h->score);
+			json_str(&out, h->snippet);
+			sw_buf_adds(&out, ",\"highlights\":[");
 			for (s = 0; s < h->nspans; s++)
 				sw_buf_addf(&out, "%s[%zu,%zu]", s ? "," : "", h->spans[s].start, h->spans[s].end);
 			sw_buf_adds(&out, "]}");
@@ -507,32 +529,22 @@ out:
 
 static void info_json(struct sw_buf *b, const struct kb_info *k)
 {
-	size_t i;
-
-	sw_buf_addf(b, "{\"id\":%lld,\"name\":\"", k->id);
-	sw_buf_add_json_escaped(b, k->name, strlen(k->name));
-	sw_buf_adds(b, "\",\"path\":\"");
-	sw_buf_add_json_escaped(b, k->path, strlen(k->path));
-	sw_buf_adds(b, "\",\"description\":\"");
-	sw_buf_add_json_escaped(b, k->description, strlen(k->description));
-	sw_buf_addf(b, "\",\"index_type\":\"%s\",\"include\":[", kb_index_type_name(k->index_type));
-	for (i = 0; i < k->include.nr; i++) {
-		sw_buf_adds(b, i ? ",\"" : "\"");
-		sw_buf_add_json_escaped(b, k->include.v[i], strlen(k->include.v[i]));
-		sw_buf_addch(b, '"');
-	}
-	sw_buf_adds(b, "],\"exclude\":[");
-	for (i = 0; i < k->exclude.nr; i++) {
-		sw_buf_adds(b, i ? ",\"" : "\"");
-		sw_buf_add_json_escaped(b, k->exclude.v[i], strlen(k->exclude.v[i]));
-		sw_buf_addch(b, '"');
-	}
-	sw_buf_addf(b, "],\"max_files\":%zu,\"auto_update\":%s,\"files\":%lld,\"chunks\":%lld,\"bytes\":%llu,"
-		    "\"created\":%lld,\"updated\":%lld,\"embed_model\":\"",
+	sw_buf_addf(b, "{\"id\":%lld,\"name\":", k->id);
+	json_str(b, k->name);
+	sw_buf_adds(b, ",\"path\":");
+	json_str(b, k->path);
+	sw_buf_adds(b, ",\"description\":");
+	json_str(b, k->description);
+	sw_buf_addf(b, ",\"index_type\":\"%s\",\"include\":", kb_index_type_name(k->index_type));
+	json_strs(b, &k->include);
+	sw_buf_adds(b, ",\"exclude\":");
+	json_strs(b, &k->exclude);
+	sw_buf_addf(b, ",\"max_files\":%zu,\"auto_update\":%s,\"files\":%lld,\"chunks\":%lld,\"bytes\":%llu,"
+		    "\"created\":%lld,\"updated\":%lld,\"embed_model\":",
 		    k->max_files, k->auto_update ? "true" : "false", k->files, k->chunks,
 		    (unsigned long long)k->bytes, k->created, k->updated);
-	sw_buf_add_json_escaped(b, k->embed_model, strlen(k->embed_model));
-	sw_buf_adds(b, "\"}");
+	json_str(b, k->embed_model);
+	sw_buf_addch(b, '}');
 }
 
 static int cmd_kb_list(int argc, const char **argv, struct sw_ctx *ctx)
@@ -555,9 +567,9 @@ static int cmd_kb_list(int argc, const char **argv, struct sw_ctx *ctx)
 		goto out;
 	}
 	if (json) {
-		sw_buf_adds(&out, "{\"database\":\"");
-		sw_buf_add_json_escaped(&out, kb_db_path(db), strlen(kb_db_path(db)));
-		sw_buf_adds(&out, "\",\"knowledge_bases\":[");
+		sw_buf_adds(&out, "{\"database\":");
+		json_str(&out, kb_db_path(db));
+		sw_buf_adds(&out, ",\"knowledge_bases\":[");
 		for (i = 0; i < l.nr; i++) {
 			if (i)
 				sw_buf_addch(&out, ',');
@@ -609,9 +621,9 @@ static int cmd_kb_remove(int argc, const char **argv, struct sw_ctx *ctx)
 	if (json) {
 		struct sw_buf b = SW_BUF_INIT;
 
-		sw_buf_adds(&b, "{\"removed\":\"");
-		sw_buf_add_json_escaped(&b, name, strlen(name));
-		sw_buf_adds(&b, "\"}\n");
+		sw_buf_adds(&b, "{\"removed\":");
+		json_str(&b, name);
+		sw_buf_adds(&b, "}\n");
 		fputs(b.ptr, stdout);
 		sw_buf_release(&b);
 	} else {
@@ -697,20 +709,17 @@ static int cmd_kb_status(int argc, const char **argv, struct sw_ctx *ctx)
 	if (json) {
 		struct sw_buf b = SW_BUF_INIT;
 
-		sw_buf_adds(&b, "{\"database\":\"");
-		sw_buf_add_json_escaped(&b, s.db_path, strlen(s.db_path));
-		sw_buf_addf(&b, "\",\"database_bytes\":%llu,\"schema_version\":%d,\"sqlite_version\":\"%s\","
+		sw_buf_adds(&b, "{\"database\":");
+		json_str(&b, s.db_path);
+		sw_buf_addf(&b, ",\"database_bytes\":%llu,\"schema_version\":%d,\"sqlite_version\":\"%s\","
 			    "\"knowledge_bases\":%lld,\"files\":%lld,\"chunks\":%lld,\"vectors\":%lld,"
 			    "\"bytes\":%llu,\"embedding_model\":",
 			    (unsigned long long)s.db_bytes, s.schema_version, s.sqlite_version, s.kbs, s.files,
 			    s.chunks, s.vectors, (unsigned long long)s.bytes);
-		if (model) {
-			sw_buf_addch(&b, '"');
-			sw_buf_add_json_escaped(&b, model, strlen(model));
-			sw_buf_addch(&b, '"');
-		} else {
+		if (model)
+			json_str(&b, model);
+		else
 			sw_buf_adds(&b, "null");
-		}
 		sw_buf_adds(&b, "}\n");
 		fputs(b.ptr, stdout);
 		sw_buf_release(&b);
