@@ -180,6 +180,26 @@ static void run_line(struct sw_buf *b, const char *hook, const char *const *file
 		sw_buf_addf(b, " %.1f ms exit %d", (double)a->duration_ns / 1e6, a->exit_status);
 }
 
+static void log_entry(FILE *log, const char *kind, const char *fmt, ...) SW_PRINTF(3, 4);
+
+/* Appends one entry to the hook log @log (if any): "<UTC time> <kind> <message>". */
+static void log_entry(FILE *log, const char *kind, const char *fmt, ...)
+{
+	char ts[32];
+	va_list ap;
+
+	if (!log)
+		return;
+	utc_stamp(ts, sizeof(ts));
+	fprintf(log, "%s %s ", ts, kind);
+	va_start(ap, fmt);
+	vfprintf(log, fmt, ap);
+	va_end(ap);
+	fputc('\n', log);
+	fflush(log);
+}
+
+/* A run's entry, with the command's output under it, written at once. */
 static void log_run(FILE *log, const char *line, const struct hooks_action *a)
 {
 	char ts[32];
@@ -559,13 +579,8 @@ static void ui_on_notice(enum hooks_notice level, const char *msg, void *data)
 {
 	struct watch_ui *ui = data;
 	static const char *const names[] = { "info", "warning", "error" };
-	char ts[32];
 
-	utc_stamp(ts, sizeof(ts));
-	if (ui->log) {
-		fprintf(ui->log, "%s %s %s\n", ts, names[level], msg);
-		fflush(ui->log);
-	}
+	log_entry(ui->log, names[level], "%s", msg);
 	write_status(ui); /* a pause or reload changes what status shows */
 	if (!ui->live)
 		return;
@@ -685,18 +700,13 @@ static int watch_run(const struct sw_ctx *ctx, const struct watch_cfg *cfg)
 	uv_signal_start(&ui.sigterm, on_stop_signal, SIGTERM);
 	write_status(&ui);
 	hooks_watch_get_stats(hooks_runner_watcher(ui.r), &st);
-	{
-		char ts[32];
-
-		utc_stamp(ts, sizeof(ts));
-		fprintf(ui.log, "%s info watching '%s' (pid %ld): %zu files, %zu of %ld inotify watches, "
-			"debounce %ld ms\n", ts, ctx->root, (long)getpid(), st.files, st.watches,
-			st.max_user_watches, cfg->debounce_ms < 0 ? (long)50 : cfg->debounce_ms);
-		fflush(ui.log);
-		if (cfg->live)
-			sw_info("watching '%s': %zu files, %zu of %ld inotify watches (Ctrl-C stops)", ctx->root,
-				st.files, st.watches, st.max_user_watches);
-	}
+	log_entry(ui.log, "info",
+		  "watching '%s' (pid %ld): %zu files, %zu of %ld inotify watches, debounce %ld ms", ctx->root,
+		  (long)getpid(), st.files, st.watches, st.max_user_watches,
+		  cfg->debounce_ms < 0 ? (long)50 : cfg->debounce_ms);
+	if (cfg->live)
+		sw_info("watching '%s': %zu files, %zu of %ld inotify watches (Ctrl-C stops)", ctx->root,
+			st.files, st.watches, st.max_user_watches);
 	tell_parent(cfg->ready_fd, "ok %ld\n", (long)getpid());
 	if (cfg->ready_fd >= 0)
 		close(cfg->ready_fd);
@@ -719,15 +729,10 @@ out:
 		unlink(ui.status_path);
 		sw_file_unlock(lock, pid_path);
 	}
-	if (ui.log && ui.log != stdout) {
+	if (ui.log && ui.log != stdout)
 		fclose(ui.log);
-	} else if (ui.log) {
-		char ts[32];
-
-		utc_stamp(ts, sizeof(ts));
-		fprintf(ui.log, "%s info stopped (pid %ld)\n", ts, (long)getpid());
-		fflush(ui.log);
-	}
+	else
+		log_entry(ui.log, "info", "stopped (pid %ld)", (long)getpid());
 	free(ui.status_path);
 	free(pid_path);
 	free(dir);
@@ -933,7 +938,8 @@ static int cmd_hooks_status(int argc, const char **argv, struct sw_ctx *ctx)
 		sw_cmd_json_print_take(doc);
 		doc = NULL;
 	} else if (!pid) {
-		printf("no hook watcher is running for '%s' (start one with 'specwright hooks watch')\n", ctx->root);
+		printf("no hook watcher is running for '%s' (start one with 'specwright hooks watch')\n",
+		       ctx->root);
 	} else {
 		print_watcher(doc, pid, ctx->root);
 	}
