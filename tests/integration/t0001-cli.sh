@@ -38,3 +38,60 @@ sw_test '-C to a missing directory fails with exit 1' '
 sw_test 'help for a command prints its usage' '
 	sw help version >out && expect_grep "usage: specwright version" out
 '
+
+# Each verb's argument count: "VERB ARGS|message".  Too many or too few
+# arguments are a usage error (exit 2) that names the problem and shows the
+# verb's usage line, before any work is done.
+arity_cases='version x|too many arguments
+init x|too many arguments
+doctor x|too many arguments
+steering list x|too many arguments
+steering explain a b|too many arguments
+steering explain|missing PATH
+steering generate x|too many arguments
+agent list x|too many arguments
+agent show a b|too many arguments
+agent show|missing NAME
+agent validate a b|too many arguments
+hooks list x|too many arguments
+hooks run a b|too many arguments
+hooks run|which hook? give its name
+hooks watch x|too many arguments
+hooks status x|too many arguments
+hooks stop x|too many arguments
+spec list x|too many arguments
+spec show a b|too many arguments
+spec show|which spec?
+spec trace a b|too many arguments
+spec trace|which spec?
+spec next a b|too many arguments
+spec next|which spec?
+spec waves a b|too many arguments
+spec waves|which spec?
+spec task a b c --status done|too many arguments
+spec task a --status done|expected a spec name and a task id
+spec commit a b|too many arguments
+spec commit|missing the spec NAME
+spec approve a b|too many arguments
+spec approve|missing the spec NAME
+spec status a b|too many arguments
+spec status|missing the spec NAME
+knowledge list x|too many arguments
+knowledge status x|too many arguments
+knowledge clear x|too many arguments
+knowledge update a b|too many arguments
+knowledge remove a b|too many arguments
+knowledge remove|remove needs a NAME, PATH or ID
+knowledge add a b c|too many arguments'
+
+sw_test 'every verb checks its argument count: usage error, message and usage line' '
+	sw init >/dev/null &&
+	printf "%s\n" "$arity_cases" | while IFS="|" read -r cmd msg; do
+		set -- $cmd
+		case $1 in version|init|doctor) verb=$1 ;; *) verb="$1 $2" ;; esac
+		expect_fail 2 sw $cmd >out 2>err || exit 1
+		expect_grep "^specwright: $msg" err || exit 1
+		expect_grep "^usage: specwright $verb" err || exit 1
+		[ ! -s out ] || { echo "stdout not empty for: $cmd" >&2; exit 1; }
+	done
+'
