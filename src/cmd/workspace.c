@@ -79,7 +79,7 @@ int cmd_workspace_is_template(const char *rel, const char *text, size_t len)
 	return 0;
 }
 
-static int cmd_init(int argc, const char **argv, struct sw_ctx *ctx)
+int cmd_workspace_init(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"specwright init [--force] [--json]",
@@ -196,7 +196,7 @@ out:
 	return rc;
 }
 
-static int cmd_doctor(int argc, const char **argv, struct sw_ctx *ctx)
+int cmd_workspace_doctor(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const char *const usage[] = {
 		"specwright doctor [--json]",
@@ -264,14 +264,4 @@ out:
 	sw_diags_release(&diags);
 	free(global);
 	return rc;
-}
-
-int cmd_workspace_init(int argc, const char **argv, struct sw_ctx *ctx)
-{
-	return cmd_init(argc, argv, ctx);
-}
-
-int cmd_workspace_doctor(int argc, const char **argv, struct sw_ctx *ctx)
-{
-	return cmd_doctor(argc, argv, ctx);
 }
