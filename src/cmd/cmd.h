@@ -11,6 +11,17 @@
  * A handler is int fn(int argc, const char **argv, struct sw_ctx *ctx), where
  * argv[0] is its own name; it returns the exit code: 0 success, 1 error,
  * 2 usage.  Only main() calls exit().
+ *
+ * A verb's calling sequence:
+ *   1. argc = sw_cmd_parse(argc, argv, opts, usage, MAX), or
+ *      sw_cmd_parse_json() when --json is its only option;
+ *      if (argc < 0) return sw_opt_exit(argc);
+ *      then its own check for missing arguments (sw_usage_error()).
+ *   2. sw_cmd_need_workspace() if it needs .kiro only now (else the flag
+ *      SW_CMD_NEEDS_WORKSPACE has found it already).
+ *   3. Do the work through a module; a failure is reported once with
+ *      sw_cmd_fail(), diagnostics through cmd/diagout.h.
+ *   4. Print text, or with --json exactly one document (cmd/diagout.h).
  */
 #ifndef SW_CMD_H
 #define SW_CMD_H
