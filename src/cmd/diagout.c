@@ -108,26 +108,25 @@ cJSON *sw_cmd_json_strs(char *const *v, size_t n)
 	return arr;
 }
 
-void sw_cmd_json_print_take(cJSON *v)
+static void print_take(cJSON *v, int pretty)
 {
 	struct sw_buf b = SW_BUF_INIT;
 
-	sw_json_print(&b, v, 1);
+	sw_json_print(&b, v, pretty);
 	fwrite(b.ptr, 1, b.len, stdout);
 	fputc('\n', stdout);
 	sw_buf_release(&b);
 	cJSON_Delete(v);
 }
 
+void sw_cmd_json_print_take(cJSON *v)
+{
+	print_take(v, 1);
+}
+
 void sw_cmd_json_print_line_take(cJSON *v)
 {
-	struct sw_buf b = SW_BUF_INIT;
-
-	sw_json_print(&b, v, 0);
-	fwrite(b.ptr, 1, b.len, stdout);
-	fputc('\n', stdout);
-	sw_buf_release(&b);
-	cJSON_Delete(v);
+	print_take(v, 0);
 }
 
 void sw_cmd_json_print_list_take(const char *key, cJSON *items, const struct sw_diags *d)
