@@ -19,6 +19,7 @@
 #include "base/log.h"
 #include "mcp/serve.h"
 #include "mcp/server.h"
+#include "mcp/tools_knowledge.h"
 #include "mcp/tools_specs.h"
 #include "mcp/tools_steering.h"
 #include "mcp/tools_store.h"
@@ -29,7 +30,7 @@
 #include <unistd.h>
 
 /* The tool sets this build can serve, in the order --tools lists them. */
-static const char *const known_sets[] = { "store", "steering", "specs", NULL };
+static const char *const known_sets[] = { "store", "steering", "specs", "knowledge", NULL };
 
 struct serve_state {
 	uv_loop_t *loop;
@@ -115,7 +116,9 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		"\nsteering (steering_for_path, steering_read over the workspace's steering documents);"
 		"\nspecs (spec_list, spec_read, spec_lint, spec_trace, spec_next, spec_set_task_status over"
 		"\nthe workspace's .kiro/specs, the spec documents as resources spec:///NAME/FILE, and the"
-		"\nspec-generation prompts as prompts)."
+		"\nspec-generation prompts as prompts);"
+		"\nknowledge (knowledge_search, knowledge_list, knowledge_fetch over the workspace's"
+		"\nknowledge bases, read-only; lexical search needs no embedding provider)."
 		"\nKeys outside --read prefixes (default: all) or --write prefixes (default: output/,store/)"
 		"\nare refused.",
 		NULL,
@@ -165,7 +168,8 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		for (k = 0; known_sets[k] && strcmp(known_sets[k], tools.v[i]); k++)
 			;
 		if (!known_sets[k]) {
-			rc = sw_usage_error(usage, "unknown tool set '%s' (available: store, steering, specs)", tools.v[i]);
+			rc = sw_usage_error(usage, "unknown tool set '%s' (available: store, steering, specs, knowledge)",
+					    tools.v[i]);
 			goto out;
 		}
 	}
@@ -194,7 +198,10 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 			  "spec_read (a document, a requirement '3' or criterion '3.2', or a task '2.1'), "
 			  "spec_lint, spec_trace, spec_next, and spec_set_task_status, the one tool that writes "
 			  "(only the task's checkbox). Spec documents are also resources spec:///NAME/FILE.md, and "
-			  "the spec-generation prompts are prompts.";
+			  "the spec-generation prompts are prompts. "
+			  "The knowledge tools search the workspace's indexed knowledge bases (knowledge_search), "
+			  "list them (knowledge_list) and read a hit's chunk or lines of an indexed file "
+			  "(knowledge_fetch).";
 	mcp_server_new(&srv, &so, &err);
 	for (i = 0; i < tools.nr; i++) {
 		struct mcp_toolset *set = NULL;
@@ -227,6 +234,14 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 				goto fail;
 			o.root = ctx->root;
 			if ((rc = mcp_specs_toolset_new(&set, &o, &err)) < 0)
+				goto fail;
+		} else if (!strcmp(tools.v[i], "knowledge")) {
+			struct mcp_knowledge_opts o = MCP_KNOWLEDGE_OPTS_INIT;
+
+			if ((rc = serve_find_workspace(ctx, &err)) < 0)
+				goto fail;
+			o.root = ctx->root;
+			if ((rc = mcp_knowledge_toolset_new(&set, &o, &err)) < 0)
 				goto fail;
 		}
 		if (set && (rc = mcp_server_add_toolset(srv, set, &err)) < 0)

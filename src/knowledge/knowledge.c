@@ -1643,6 +1643,8 @@ int kb_search(struct kb_db *db, const struct kb_query *q, struct kb_hits *out, s
 			goto out;
 		}
 	}
+	if (q->lexical)
+		best = 0;
 	if (best && (rc = need_embedder(&kb, q->embedder, err)) < 0)
 		goto out;
 	raw = is_fts_syntax(q->text);
@@ -1726,6 +1728,153 @@ out:
 	sw_buf_release(&match);
 	free(cos);
 	free(fused);
+	return rc;
+}
+
+/* ---- excerpts ---- */
+
+void kb_excerpt_release(struct kb_excerpt *x)
+{
+	if (!x)
+		return;
+	free(x->kb);
+	free(x->path);
+	free(x->heading);
+	free(x->text);
+	*x = (struct kb_excerpt)KB_EXCERPT_INIT;
+}
+
+static int read_chunk(struct kb_db *db, long long id, struct kb_excerpt *out, struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	if ((rc = prepare(db, &st,
+			  "SELECT c.start_line, c.end_line, k.name, t.path, t.heading, t.body FROM chunk c"
+			  " JOIN file f ON f.id = c.file_id JOIN kb k ON k.id = f.kb_id"
+			  " JOIN chunk_fts t ON t.rowid = c.id WHERE c.id = ?", err)) < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW) {
+		out->start_line = sqlite3_column_int(st, 0);
+		out->end_line = sqlite3_column_int(st, 1);
+		out->kb = col_dup(st, 2);
+		out->path = col_dup(st, 3);
+		out->heading = col_dup(st, 4);
+		out->text = col_dup(st, 5);
+		out->chunk_id = id;
+	} else if (step == SQLITE_DONE) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "no chunk %lld in the index (chunk ids change when a file is "
+				  "re-indexed: search again)", id);
+	} else {
+		rc = db_fail(db, err, step, "read");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Lines @req->start_line.. of @text into @out (the limits of kb_excerpt apply). */
+static int cut_lines(const struct kb_read_req *req, const char *text, size_t len, struct kb_excerpt *out,
+		     struct sw_error *err)
+{
+	struct sw_buf b = SW_BUF_INIT;
+	int first = req->start_line > 0 ? req->start_line : 1, last = req->end_line, line = 1, total;
+	const char *p = text, *end = text + len;
+
+	total = len && text[len - 1] != '\n';
+	for (; p < end; p++)
+		total += *p == '\n';
+	if (last && last < first)
+		return sw_error_set(err, SW_EINVAL, "end_line %d is before start_line %d", last, first);
+	if (first > total)
+		return sw_error_set(err, SW_EINVAL, "start_line %d is past the end of '%s' (%d lines)", first,
+				    out->path, total);
+	if (!last || last > total)
+		last = total;
+	if (last - first + 1 > KB_MAX_EXCERPT_LINES) {
+		last = first + KB_MAX_EXCERPT_LINES - 1;
+		out->truncated = 1;
+	}
+	for (p = text; p < end && line <= last; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+
+		if (line >= first) {
+			if (b.len + n > KB_MAX_EXCERPT_BYTES) {
+				out->truncated = 1;
+				break;
+			}
+			sw_buf_add(&b, p, n);
+			out->end_line = line;
+		}
+		p += n;
+	}
+	out->start_line = first;
+	if (!out->end_line)
+		out->end_line = first - 1; /* the first line alone is over the byte limit */
+	out->total_lines = total;
+	out->text = sw_buf_detach(&b, NULL);
+	return 0;
+}
+
+static int read_lines(struct kb_db *db, const struct kb_read_req *req, struct kb_excerpt *out,
+		      struct sw_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	struct sw_buf body = SW_BUF_INIT;
+	struct sw_error ferr = SW_ERROR_INIT;
+	char *want = stored_path(db, req->path), *root = NULL, *abs = NULL;
+	int rc, step;
+
+	/* The file as hits show it: the knowledge base's stored path, then the file's path under it. */
+	if ((rc = prepare(db, &st,
+			  "SELECT k.name, k.path, f.path FROM file f JOIN kb k ON k.id = f.kb_id WHERE"
+			  " (CASE WHEN k.path = '.' THEN f.path ELSE k.path || '/' || f.path END) = ?1"
+			  " ORDER BY k.name LIMIT 1", err)) < 0)
+		goto out;
+	sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
+	step = sqlite3_step(st);
+	if (step == SQLITE_DONE) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "'%s' is not a file of any knowledge base", req->path);
+		goto out;
+	} else if (step != SQLITE_ROW) {
+		rc = db_fail(db, err, step, "read");
+		goto out;
+	}
+	out->kb = col_dup(st, 0);
+	out->path = sw_xstrdup(want);
+	out->heading = sw_xstrdup("");
+	root = kb_abs_root(db, (const char *)sqlite3_column_text(st, 1));
+	abs = sw_path_join(root, (const char *)sqlite3_column_text(st, 2));
+	if (sw_read_file(&body, abs, (size_t)KB_MAX_FILE_BYTES * 4, &ferr) < 0) {
+		rc = sw_error_set(err, SW_EIO, "'%s' is indexed but cannot be read (%s); run 'specwright knowledge "
+				  "update' to refresh the index", want, ferr.msg);
+		goto out;
+	}
+	rc = cut_lines(req, body.ptr, body.len, out, err);
+out:
+	sqlite3_finalize(st);
+	sw_buf_release(&body);
+	free(want);
+	free(root);
+	free(abs);
+	return rc;
+}
+
+int kb_read(struct kb_db *db, const struct kb_read_req *req, struct kb_excerpt *out, struct sw_error *err)
+{
+	int rc;
+
+	*out = (struct kb_excerpt)KB_EXCERPT_INIT;
+	if (req->chunk_id > 0)
+		rc = read_chunk(db, req->chunk_id, out, err);
+	else if (req->path && *req->path)
+		rc = read_lines(db, req, out, err);
+	else
+		rc = sw_error_set(err, SW_EINVAL, "say what to read: a chunk id or a path");
+	if (rc < 0)
+		kb_excerpt_release(out);
 	return rc;
 }
 

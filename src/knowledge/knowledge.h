@@ -213,9 +213,10 @@ struct kb_query {
 	size_t limit;          /* 0: KB_DEFAULT_LIMIT */
 	const struct kb_embedder *embedder; /* needed when a "best" knowledge base is searched */
 	int snippet_tokens;    /* words per snippet; 0: 24 */
+	int lexical;           /* 1: BM25 only, even over "best" knowledge bases (no embedder needed) */
 };
 
-#define KB_QUERY_INIT { NULL, NULL, 0, NULL, 0 }
+#define KB_QUERY_INIT { NULL, NULL, 0, NULL, 0, 0 }
 
 struct kb_span {
 	size_t start, end;     /* byte offsets of a matched term in the snippet */
@@ -252,6 +253,44 @@ struct kb_hits {
  */
 int kb_search(struct kb_db *db, const struct kb_query *q, struct kb_hits *out, struct sw_error *err);
 void kb_hits_release(struct kb_hits *h);
+
+/* A stretch of an indexed file, from kb_read(). */
+struct kb_excerpt {
+	char *kb;              /* knowledge base name */
+	char *path;            /* the file as search hits show it */
+	int start_line, end_line; /* 1-based, inclusive: the lines in @text */
+	int total_lines;       /* lines of the file on disk; 0 for a chunk read from the index */
+	char *heading;         /* the chunk's heading, "" if none or for a line range */
+	char *text;            /* the lines, each with its newline */
+	long long chunk_id;    /* the chunk read, 0 for a line range */
+	int truncated;         /* 1 when @text stopped at KB_MAX_EXCERPT_BYTES or KB_MAX_EXCERPT_LINES */
+};
+
+#define KB_EXCERPT_INIT { NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0 }
+#define KB_MAX_EXCERPT_LINES 500            /* lines per kb_read */
+#define KB_MAX_EXCERPT_BYTES (64u << 10)    /* bytes per kb_read */
+
+/* What kb_read() reads: one chunk, or lines of one indexed file. */
+struct kb_read_req {
+	long long chunk_id;    /* > 0: that chunk as indexed (a hit's chunk_id) */
+	const char *path;      /* otherwise: an indexed file, as hits show it, or absolute */
+	int start_line;        /* 0: 1 */
+	int end_line;          /* 0: as far as the limits allow */
+};
+
+#define KB_READ_REQ_INIT { 0, NULL, 0, 0 }
+
+/*
+ * Reads an excerpt into @out (release with kb_excerpt_release).  A chunk
+ * comes from the index, exactly as it was indexed; a line range comes from
+ * the file on disk, and only a file that some knowledge base indexed can be
+ * read (nothing else of the disk is reachable).  Errors: SW_ENOTFOUND (no
+ * such chunk; the path is in no knowledge base), SW_EINVAL (neither a chunk
+ * nor a path, lines out of order or past the end), SW_EIO (the indexed file
+ * cannot be read any more: the message says to update).
+ */
+int kb_read(struct kb_db *db, const struct kb_read_req *req, struct kb_excerpt *out, struct sw_error *err);
+void kb_excerpt_release(struct kb_excerpt *x);
 
 /* Overall figures for "status". */
 struct kb_status {

@@ -11,10 +11,12 @@
 #include "base/fs.h"
 #include "base/json.h"
 
+#include <limits.h>
+
 static const char input_schema[] =
 	"{\"type\":\"object\",\"properties\":{"
-	"\"command\":{\"type\":\"string\",\"enum\":[\"search\",\"show\",\"add\",\"remove\",\"update\","
-	"\"status\",\"clear\",\"cancel\"],\"description\":\"what to do\"},"
+	"\"command\":{\"type\":\"string\",\"enum\":[\"search\",\"show\",\"read\",\"add\",\"remove\","
+	"\"update\",\"status\",\"clear\",\"cancel\"],\"description\":\"what to do\"},"
 	"\"query\":{\"type\":\"string\",\"description\":\"search: words, or FTS5 syntax (\\\"phrase\\\", "
 	"AND, OR, NOT, prefix*)\"},"
 	"\"context_id\":{\"type\":\"string\",\"description\":\"a knowledge base's name or id\"},"
@@ -24,7 +26,12 @@ static const char input_schema[] =
 	"\"index_type\":{\"type\":\"string\",\"enum\":[\"fast\",\"best\"]},"
 	"\"include\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
 	"\"exclude\":{\"type\":\"array\",\"items\":{\"type\":\"string\"}},"
-	"\"limit\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100}"
+	"\"limit\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":100},"
+	"\"mode\":{\"type\":\"string\",\"enum\":[\"lexical\",\"best\"],\"description\":\"search: lexical "
+	"(BM25 only) or best (BM25 fused with embeddings; needs a provider); default: by index type\"},"
+	"\"chunk_id\":{\"type\":\"integer\",\"minimum\":1,\"description\":\"read: a search result's chunk\"},"
+	"\"start_line\":{\"type\":\"integer\",\"minimum\":1,\"description\":\"read: first line of 'path'\"},"
+	"\"end_line\":{\"type\":\"integer\",\"minimum\":1,\"description\":\"read: last line of 'path'\"}"
 	"},\"required\":[\"command\"]}";
 
 const char *kb_tool_input_schema(void)
@@ -36,7 +43,8 @@ const char *kb_tool_description(void)
 {
 	return "Search the workspace's indexed knowledge bases (project docs and code) and manage them. "
 	       "'search' returns the best matching chunks as path:start-end with a snippet; cite them "
-	       "as such. 'show' lists the knowledge bases; 'add' indexes a folder; 'update' re-indexes "
+	       "as such. 'read' returns a chunk (chunk_id) or lines of an indexed file (path, start_line, "
+	       "end_line). 'show' lists the knowledge bases; 'add' indexes a folder; 'update' re-indexes "
 	       "changed files; 'remove', 'clear' and 'status' manage the index.";
 }
 
@@ -60,23 +68,32 @@ static int run_search(struct kb_db *db, const cJSON *args, const struct kb_embed
 {
 	struct kb_query q = KB_QUERY_INIT;
 	struct kb_hits h = KB_HITS_INIT;
-	const char *query = NULL;
+	const char *query = NULL, *mode = NULL;
 	long long limit = KB_DEFAULT_LIMIT;
 	cJSON *arr;
 	size_t i;
 	int rc;
 
 	if ((rc = sw_json_get_string(&query, args, "query", 1, "$", err)) < 0 ||
-	    (rc = sw_json_get_int(&limit, args, "limit", KB_DEFAULT_LIMIT, "$", err)) < 0)
+	    (rc = sw_json_get_int(&limit, args, "limit", KB_DEFAULT_LIMIT, "$", err)) < 0 ||
+	    (rc = sw_json_get_string(&mode, args, "mode", 0, "$", err)) < 0)
 		return rc;
 	if (limit < 1 || limit > 100)
 		return sw_error_set(err, SW_EINVAL, "$.limit: expected 1 to 100, found %lld", limit);
+	if (mode && strcmp(mode, "lexical") && strcmp(mode, "best"))
+		return sw_error_set(err, SW_EINVAL, "$.mode: expected 'lexical' or 'best', found '%s'", mode);
+	if (mode && !strcmp(mode, "best") && !(e && e->embed))
+		return sw_error_set(err, SW_EINVAL,
+				    "mode 'best' needs an embedding provider: set OPENAI_API_KEY (and "
+				    "OPENAI_BASE_URL for another OpenAI-compatible server), or search with mode 'lexical'");
+	q.lexical = mode && !strcmp(mode, "lexical");
 	q.text = query;
 	q.kb = which;
 	q.limit = (size_t)limit;
 	q.embedder = e;
 	if ((rc = kb_search(db, &q, &h, err)) < 0)
 		return rc;
+	cJSON_AddBoolToObject(o, "fused", h.fused);
 	arr = cJSON_AddArrayToObject(o, "results");
 	if (!h.nr)
 		sw_buf_addf(text, "no results for '%s'\n", query);
@@ -91,6 +108,7 @@ static int run_search(struct kb_db *db, const cJSON *args, const struct kb_embed
 		cJSON_AddStringToObject(r, "heading", x->heading);
 		cJSON_AddNumberToObject(r, "score", x->score);
 		cJSON_AddStringToObject(r, "snippet", x->snippet);
+		cJSON_AddNumberToObject(r, "chunk_id", (double)x->chunk_id);
 		cJSON_AddItemToArray(arr, r);
 		sw_buf_addf(text, "%s:%d-%d%s%s (%s)\n%s\n\n", x->path, x->start_line, x->end_line,
 			    *x->heading ? "  " : "", x->heading, x->kb, x->snippet);
@@ -114,6 +132,7 @@ static int run_show(struct kb_db *db, cJSON *o, struct sw_buf *text, struct sw_e
 	for (i = 0; i < l.nr; i++) {
 		const struct kb_info *k = &l.v[i];
 		cJSON *j = cJSON_CreateObject();
+		char *joined = sw_path_join(kb_db_root(db), k->path), *src = sw_path_absolute(joined);
 
 		cJSON_AddNumberToObject(j, "id", (double)k->id);
 		cJSON_AddStringToObject(j, "name", k->name);
@@ -122,12 +141,57 @@ static int run_show(struct kb_db *db, cJSON *o, struct sw_buf *text, struct sw_e
 		cJSON_AddStringToObject(j, "index_type", kb_index_type_name(k->index_type));
 		cJSON_AddNumberToObject(j, "files", (double)k->files);
 		cJSON_AddNumberToObject(j, "chunks", (double)k->chunks);
+		cJSON_AddNumberToObject(j, "bytes", (double)k->bytes);
+		cJSON_AddNumberToObject(j, "created", (double)k->created);
+		cJSON_AddNumberToObject(j, "updated", (double)k->updated);
+		cJSON_AddItemToObject(j, "source", cJSON_CreateString(src));
 		cJSON_AddItemToArray(arr, j);
 		sw_buf_addf(text, "%lld %s (%s): %s, %lld files, %lld chunks%s%s\n", k->id, k->name,
 			    kb_index_type_name(k->index_type), k->path, k->files, k->chunks,
 			    *k->description ? " - " : "", k->description);
+		free(joined);
+		free(src);
 	}
 	kb_list_release(&l);
+	return 0;
+}
+
+static int run_read(struct kb_db *db, const cJSON *args, const char *path, cJSON *o, struct sw_buf *text,
+		    struct sw_error *err)
+{
+	struct kb_read_req r = KB_READ_REQ_INIT;
+	struct kb_excerpt x = KB_EXCERPT_INIT;
+	long long id = 0, first = 0, last = 0;
+	int rc;
+
+	if ((rc = sw_json_get_int(&id, args, "chunk_id", 0, "$", err)) < 0 ||
+	    (rc = sw_json_get_int(&first, args, "start_line", 0, "$", err)) < 0 ||
+	    (rc = sw_json_get_int(&last, args, "end_line", 0, "$", err)) < 0)
+		return rc;
+	if (id < 0 || first < 0 || last < 0 || first > INT_MAX || last > INT_MAX)
+		return sw_error_set(err, SW_EINVAL, "$: chunk_id, start_line and end_line must be positive");
+	if (!id && !path)
+		return sw_error_set(err, SW_EINVAL, "$: 'read' needs 'chunk_id' or 'path'");
+	r.chunk_id = id;
+	r.path = path;
+	r.start_line = (int)first;
+	r.end_line = (int)last;
+	if ((rc = kb_read(db, &r, &x, err)) < 0)
+		return rc;
+	cJSON_AddStringToObject(o, "kb", x.kb);
+	cJSON_AddStringToObject(o, "path", x.path);
+	cJSON_AddNumberToObject(o, "start_line", x.start_line);
+	cJSON_AddNumberToObject(o, "end_line", x.end_line);
+	if (x.total_lines)
+		cJSON_AddNumberToObject(o, "total_lines", x.total_lines);
+	if (x.chunk_id)
+		cJSON_AddNumberToObject(o, "chunk_id", (double)x.chunk_id);
+	cJSON_AddStringToObject(o, "heading", x.heading);
+	cJSON_AddBoolToObject(o, "truncated", x.truncated);
+	cJSON_AddStringToObject(o, "content", x.text);
+	sw_buf_addf(text, "%s:%d-%d (%s)%s\n%s", x.path, x.start_line, x.end_line, x.kb,
+		    x.truncated ? " [truncated]" : "", x.text);
+	kb_excerpt_release(&x);
 	return 0;
 }
 
@@ -167,6 +231,8 @@ int kb_tool_run(struct kb_db *db, const cJSON *args, const struct kb_embedder *e
 	cJSON_AddStringToObject(o, "command", cmd);
 	if (!strcmp(cmd, "search")) {
 		rc = run_search(db, args, embedder, which, o, &text, err);
+	} else if (!strcmp(cmd, "read")) {
+		rc = run_read(db, args, path, o, &text, err);
 	} else if (!strcmp(cmd, "show") || !strcmp(cmd, "list")) {
 		rc = run_show(db, o, &text, err);
 	} else if (!strcmp(cmd, "add")) {
@@ -241,7 +307,7 @@ int kb_tool_run(struct kb_db *db, const cJSON *args, const struct kb_embedder *e
 		sw_buf_adds(&text, "no indexing in progress: nothing to cancel\n");
 	} else {
 		rc = sw_error_set(err, SW_EINVAL,
-				  "$.command: expected search, show, add, remove, update, status, clear or cancel, "
+				  "$.command: expected search, show, read, add, remove, update, status, clear or cancel, "
 				  "found '%s'", cmd);
 		goto out;
 	}

@@ -9,11 +9,15 @@
  * knowledge tools both call kb_tool_run(), so both behave the same.
  *
  *   search   query (required); context_id or name restricts to one knowledge
- *            base; limit (default 5)
+ *            base; limit (default 5); mode "lexical" (BM25 only) or "best"
+ *            (needs @embedder); by default each knowledge base's index type
  *   add      name and value or path (required); "index_type": "fast"|"best";
  *            "include"/"exclude": arrays of globs
  *   update   path, name or context_id (one), or none for all
  *   remove   name, context_id, path or value (one)
+ *   read     chunk_id (a search result's), or path with start_line and
+ *            end_line: the chunk as indexed, or those lines of an indexed
+ *            file (kb_read)
  *   show     (alias "list") the knowledge bases
  *   status   the database's totals
  *   clear    every knowledge base
@@ -21,7 +25,7 @@
  *
  * The result object always has "text", a rendering for a language model
  * ("docs/a.md:12-30 ..." per hit), plus the data: "results" (search),
- * "knowledge_bases" (show), "stats" (add, update), "removed" (remove,
+ * "knowledge_bases" (show), "content" and its place (read), "stats" (add, update), "removed" (remove,
  * clear), and the totals (status).  Relative paths resolve against the
  * workspace root.
  */
