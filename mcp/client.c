@@ -283,11 +283,10 @@ static void on_initialized(struct jrpc *rpc, const struct jrpc_response *res, vo
 	}
 }
 
-static void send_initialize(struct mcp_conn *conn)
+/* The params of our initialize request (caller owns). */
+static cJSON *initialize_params(const struct mcp_conn *conn)
 {
-	struct jrpc_call_opts o = JRPC_CALL_OPTS_INIT;
 	cJSON *params = cJSON_CreateObject(), *info;
-	struct sw_error err = SW_ERROR_INIT;
 
 	cJSON_AddStringToObject(params, "protocolVersion", MCP_LATEST_VERSION);
 	/* No roots, sampling or elicitation: a server must not ask for them. */
@@ -295,6 +294,15 @@ static void send_initialize(struct mcp_conn *conn)
 	info = cJSON_AddObjectToObject(params, "clientInfo");
 	cJSON_AddStringToObject(info, "name", conn->c->client_name);
 	cJSON_AddStringToObject(info, "version", conn->c->client_version);
+	return params;
+}
+
+static void send_initialize(struct mcp_conn *conn)
+{
+	struct jrpc_call_opts o = JRPC_CALL_OPTS_INIT;
+	cJSON *params = initialize_params(conn);
+	struct sw_error err = SW_ERROR_INIT;
+
 	o.timeout_ms = conn->connect_timeout_ms;
 	o.on_response = on_initialized;
 	o.data = conn;
@@ -483,12 +491,24 @@ struct http_tx {
 	uv_timer_t kick;          /* posts the queue from the loop */
 	int kick_open;
 	int want_delete;          /* the session is to be ended */
+	int reinit;               /* REINIT_*: the session expired and a new one is being made */
+	int reinit_done;          /* a new session answered: post initialized, then the retries */
+	struct sw_strvec retry;   /* request lines that met the expired session, to post again */
 };
+
+enum { REINIT_NONE, REINIT_WANTED, REINIT_RUNNING };
+
+/* post_line() flags */
+#define POST_RETRY 1  /* the second sending of a request after its session expired */
+#define POST_REINIT 2 /* the transport's own initialize for a new session */
 
 struct http_post {
 	struct http_tx *tx;
 	struct sw_http_req *req;
 	cJSON *id;                /* the request's id, NULL for a notification or response */
+	char *line;               /* a request's line, kept to send again if its session expired */
+	char *sent_session;       /* the Mcp-Session-Id it carried, NULL if none */
+	unsigned flags;           /* POST_* */
 	int is_sse;
 	struct sw_sse sse;
 	struct sw_buf body;
@@ -506,6 +526,7 @@ static void tx_kick_closed(uv_handle_t *h)
 	free(tx->session);
 	sw_sse_release(&tx->get_sse);
 	sw_strvec_clear(&tx->queue);
+	sw_strvec_clear(&tx->retry);
 	free(tx);
 }
 
@@ -520,6 +541,8 @@ static void tx_maybe_free(struct http_tx *tx)
 	}
 	free(tx->session);
 	sw_sse_release(&tx->get_sse);
+	sw_strvec_clear(&tx->queue);
+	sw_strvec_clear(&tx->retry);
 	free(tx);
 }
 
@@ -575,7 +598,7 @@ static int post_body(struct sw_http_req *req, const char *chunk, size_t len, voi
 	struct http_post *p = data;
 
 	SW_UNUSED(req);
-	if (p->is_sse)
+	if (p->is_sse && !(p->flags & POST_REINIT))
 		return sw_sse_feed(&p->sse, chunk, len, feed_event, p->tx, err);
 	return sw_buf_add_capped(&p->body, chunk, len, SW_JSON_MAX_DOC, "an MCP HTTP response", err);
 }
@@ -617,10 +640,98 @@ static void post_free(struct http_post *p)
 	if (p->next)
 		p->next->prev = p->prev;
 	cJSON_Delete(p->id);
+	free(p->line);
+	free(p->sent_session);
 	sw_sse_release(&p->sse);
 	sw_buf_release(&p->body);
 	free(p);
 	tx_maybe_free(tx);
+}
+
+static void on_kick(uv_timer_t *t);
+
+/* Answers the request on @line (ours, waiting in jrpc) with an error. */
+static void fail_line(struct http_tx *tx, const char *line, const char *why)
+{
+	cJSON *msg = NULL;
+	const cJSON *id;
+
+	if (sw_json_parse(&msg, line, strlen(line), NULL) == 0 && (id = cJSON_GetObjectItemCaseSensitive(msg, "id")))
+		feed_error(tx, id, "%s", why);
+	cJSON_Delete(msg);
+}
+
+/*
+ * MCP Streamable HTTP: a 404 to a request carrying our Mcp-Session-Id means
+ * the server ended the session (or restarted).  The client must start a
+ * new one: initialize, notifications/initialized, then the request again,
+ * once.  The requests that meet the expired session wait in tx->retry;
+ * the queue waits too, so nothing goes out between the two sessions.
+ */
+static void session_expired(struct http_tx *tx, struct http_post *p)
+{
+	sw_strvec_push(&tx->retry, p->line);
+	if (!tx->reinit && tx->session && !strcmp(tx->session, p->sent_session)) {
+		free(tx->session);
+		tx->session = NULL;
+		tx->reinit = REINIT_WANTED;
+	}
+	/* Otherwise a new session is on its way, or here already: the retry waits for it or goes now. */
+	uv_timer_start(&tx->kick, on_kick, 0, 0);
+}
+
+static int find_result(const struct sw_sse_event *ev, void *data, struct sw_error *err)
+{
+	cJSON *msg = NULL;
+
+	SW_UNUSED(err);
+	if (!strcmp(ev->type, "message") && ev->data_len &&
+	    sw_json_parse(&msg, ev->data, ev->data_len, NULL) == 0 &&
+	    cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(msg, "result")))
+		*(int *)data = 1;
+	cJSON_Delete(msg);
+	return 0;
+}
+
+/* The new session's initialize came back (@status 0: no HTTP answer). */
+static void reinit_done(struct http_tx *tx, struct http_post *p, long status, const struct sw_error *err)
+{
+	struct sw_buf why = SW_BUF_INIT;
+	int ok = 0;
+	size_t i;
+
+	if (status == 200 && p->is_sse) {
+		struct sw_sse sse;
+
+		sw_sse_init(&sse, 0);
+		sw_sse_feed(&sse, p->body.ptr, p->body.len, find_result, &ok, NULL);
+		sw_sse_feed(&sse, "\n\n", 2, find_result, &ok, NULL);
+		sw_sse_release(&sse);
+	} else if (status == 200) {
+		cJSON *msg = NULL;
+
+		ok = sw_json_parse(&msg, p->body.ptr, p->body.len, NULL) == 0 &&
+		     cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(msg, "result"));
+		cJSON_Delete(msg);
+	}
+	tx->reinit = REINIT_NONE;
+	if (ok && tx->session) {
+		tx->reinit_done = 1;
+	} else {
+		sw_buf_addf(&why, "the session with '%s' expired (HTTP 404) and a new one could not be started: ",
+			    tx->conn->url);
+		if (!status)
+			sw_buf_adds(&why, err ? err->msg : "no answer");
+		else if (ok)
+			sw_buf_adds(&why, "the server gave no Mcp-Session-Id");
+		else
+			sw_buf_addf(&why, "initialize answered HTTP %ld", status);
+		for (i = 0; i < tx->retry.nr; i++)
+			fail_line(tx, tx->retry.v[i], why.ptr);
+		sw_strvec_clear(&tx->retry);
+		sw_buf_release(&why);
+	}
+	uv_timer_start(&tx->kick, on_kick, 0, 0);
 }
 
 static void post_done(struct sw_http_req *req, struct sw_http_response *resp, int rc,
@@ -635,7 +746,11 @@ static void post_done(struct sw_http_req *req, struct sw_http_response *resp, in
 		post_free(p);
 		return;
 	}
-	if (rc < 0) {
+	if (p->flags & POST_REINIT) {
+		reinit_done(tx, p, rc < 0 ? 0 : resp->status, err);
+	} else if (rc == 0 && resp->status == 404 && p->line && p->sent_session && !(p->flags & POST_RETRY)) {
+		session_expired(tx, p);
+	} else if (rc < 0) {
 		if (p->id)
 			feed_error(tx, p->id, "%s", err ? err->msg : "HTTP request failed");
 	} else if (resp->status == 200 && !p->is_sse) {
@@ -711,7 +826,7 @@ static void open_get(struct http_tx *tx)
 	sw_strvec_clear(&h);
 }
 
-static int post_line(struct http_tx *tx, const char *line, size_t len, struct sw_error *err)
+static int post_line(struct http_tx *tx, const char *line, size_t len, unsigned flags, struct sw_error *err)
 {
 	struct sw_http_opts o = SW_HTTP_OPTS_INIT;
 	struct sw_strvec h = SW_STRVEC_INIT;
@@ -721,12 +836,18 @@ static int post_line(struct http_tx *tx, const char *line, size_t len, struct sw
 	int rc;
 
 	p->tx = tx;
+	p->flags = flags;
 	sw_sse_init(&p->sse, 0);
 	if (sw_json_parse(&msg, line, len, NULL) == 0) {
 		id = cJSON_GetObjectItemCaseSensitive(msg, "id");
 		method = cJSON_GetObjectItemCaseSensitive(msg, "method");
-		if (id && method)
+		if (id && method && !(flags & POST_REINIT)) {
 			p->id = cJSON_Duplicate(id, 1);
+			if (tx->session) {
+				p->line = sw_xstrndup(line, len);
+				p->sent_session = sw_xstrdup(tx->session);
+			}
+		}
 		/* After initialized, open the stream for server-initiated messages. */
 		if (cJSON_IsString(method) && !strcmp(method->valuestring, "notifications/initialized"))
 			open_get(tx);
@@ -755,6 +876,32 @@ static int post_line(struct http_tx *tx, const char *line, size_t len, struct sw
 	return rc;
 }
 
+/* Starts a new session after the old one expired: the transport's own initialize. */
+static void start_reinit(struct http_tx *tx)
+{
+	cJSON *msg = cJSON_CreateObject();
+	struct sw_error err = SW_ERROR_INIT;
+	char *txt;
+
+	tx->reinit = REINIT_RUNNING;
+	if (tx->get)
+		sw_http_cancel(tx->get); /* it belonged to the old session */
+	cJSON_AddStringToObject(msg, "jsonrpc", "2.0");
+	/* An id of the transport's own: the answer never reaches the JSON-RPC core. */
+	cJSON_AddStringToObject(msg, "id", "specwright-reinitialize");
+	cJSON_AddStringToObject(msg, "method", "initialize");
+	cJSON_AddItemToObject(msg, "params", initialize_params(tx->conn));
+	txt = cJSON_PrintUnformatted(msg);
+	if (post_line(tx, txt, strlen(txt), POST_REINIT, &err) < 0) {
+		struct http_post fake;
+
+		memset(&fake, 0, sizeof(fake));
+		reinit_done(tx, &fake, 0, &err);
+	}
+	free(txt);
+	cJSON_Delete(msg);
+}
+
 /*
  * libcurl refuses new transfers from inside its own callbacks, and our
  * writes often happen there (an answer arrives, the next request goes out),
@@ -763,16 +910,41 @@ static int post_line(struct http_tx *tx, const char *line, size_t len, struct sw
 static void on_kick(uv_timer_t *t)
 {
 	struct http_tx *tx = t->data;
-	struct sw_strvec q = tx->queue;
+	struct sw_strvec q = SW_STRVEC_INIT, r = SW_STRVEC_INIT;
 	size_t i;
 
-	tx->queue = (struct sw_strvec)SW_STRVEC_INIT;
 	if (tx->want_delete)
 		send_delete(tx);
+	if (tx->closed)
+		return;
+	if (tx->reinit == REINIT_WANTED) {
+		start_reinit(tx);
+		return;
+	}
+	if (tx->reinit == REINIT_RUNNING)
+		return; /* everything waits for the new session */
+	if (tx->reinit_done) {
+		static const char initialized[] = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+		struct sw_error err = SW_ERROR_INIT;
+
+		tx->reinit_done = 0;
+		post_line(tx, initialized, strlen(initialized), 0, &err);
+	}
+	r = tx->retry;
+	tx->retry = (struct sw_strvec)SW_STRVEC_INIT;
+	for (i = 0; i < r.nr && !tx->closed; i++) {
+		struct sw_error err = SW_ERROR_INIT;
+
+		if (post_line(tx, r.v[i], strlen(r.v[i]), POST_RETRY, &err) < 0)
+			fail_line(tx, r.v[i], err.msg);
+	}
+	sw_strvec_clear(&r);
+	q = tx->queue;
+	tx->queue = (struct sw_strvec)SW_STRVEC_INIT;
 	for (i = 0; i < q.nr && !tx->closed; i++) {
 		struct sw_error err = SW_ERROR_INIT;
 
-		if (post_line(tx, q.v[i], strlen(q.v[i]), &err) < 0) {
+		if (post_line(tx, q.v[i], strlen(q.v[i]), 0, &err) < 0) {
 			cJSON *msg = NULL;
 			const cJSON *id;
 
@@ -878,6 +1050,7 @@ static int start_http(struct mcp_conn *conn, struct sw_error *err)
 	tx = sw_xcalloc(1, sizeof(*tx));
 	tx->conn = conn;
 	tx->queue = (struct sw_strvec)SW_STRVEC_INIT;
+	tx->retry = (struct sw_strvec)SW_STRVEC_INIT;
 	uv_timer_init(conn->c->o.loop, &tx->kick);
 	tx->kick.data = tx;
 	tx->kick_open = 1;

@@ -13,6 +13,7 @@
 #include "mcp/client.h"
 
 #include <arpa/inet.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -595,6 +596,111 @@ static void mcp_client__attach_kiro_unset_variable(void **state)
 	kiro_mcp_release(&cfg);
 }
 
+/* Starts 'specwright mcp serve --http' on @port over @root, with bearer token @token; waits until it listens. */
+static struct sw_proc *start_serve_http(struct fx *f, const char *bin, unsigned port, const char *root,
+					const char *token)
+{
+	char listen[64];
+	const char *argv[] = { "timeout", "120", bin, "mcp", "serve", "--root", root, "--http", listen, "--token",
+			       token, NULL };
+	struct sw_proc_opts po = SW_PROC_OPTS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_proc *p = NULL;
+	int i;
+
+	snprintf(listen, sizeof(listen), "127.0.0.1:%u", port);
+	po.argv = argv;
+	po.capture_stderr = 1;
+	assert_sw_ok(sw_proc_start(&p, &f->loop, &po, &err), &err);
+	for (i = 0; i < 200 && !port_open(port); i++)
+		usleep(25000);
+	assert_true(port_open(port));
+	return p;
+}
+
+static void stop_serve_http(struct fx *f, struct sw_proc *p)
+{
+	sw_proc_kill(p, SIGTERM);
+	while (!p->exited)
+		uv_run(&f->loop, UV_RUN_ONCE);
+	sw_proc_free(p);
+}
+
+static void mcp_client__http_session_expired_reinitializes(void **state)
+{
+	const char *bin = getenv("SPECWRIGHT");
+	char *root = sw_test_tmpdir();
+	struct kiro_mcp_config cfg = KIRO_MCP_CONFIG_INIT;
+	struct mcp_kiro_attach_opts ko = MCP_KIRO_ATTACH_OPTS_INIT;
+	struct sw_strvec vars = SW_STRVEC_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_buf doc = SW_BUF_INIT;
+	struct mcp_conn *conn = NULL;
+	struct sw_proc *srv;
+	unsigned port;
+	struct fx f;
+	char *text;
+	int is_err = 0;
+
+	SW_UNUSED(state);
+	if (!bin || !have(bin)) {
+		sw_test_rmtree(root);
+		free(root);
+		skip();
+	}
+	sw_test_write(root, "output/a.txt", "first server\n");
+	fx_start(&f);
+	port = free_port();
+	srv = start_serve_http(&f, bin, port, root, "s3cret");
+	/* the url and the bearer token come through mcp.json's ${VAR} expansion */
+	sw_buf_addf(&doc, "{\"mcpServers\":{\"web\":{\"url\":\"http://127.0.0.1:${PORT}/mcp\","
+		    "\"headers\":{\"Authorization\":\"Bearer ${TOKEN}\"}}}}");
+	load_config(&cfg, doc.ptr);
+	sw_strvec_pushf(&vars, "PORT=%u", port);
+	sw_strvec_push(&vars, "TOKEN=s3cret");
+	ko.lookup = fake_lookup;
+	ko.lookup_ctx = vars.v;
+	assert_sw_ok(mcp_client_attach_kiro(f.c, kiro_mcp_find(&cfg, "web"), &ko, &conn, &err), &err);
+	if (mcp_client_wait(f.c, 20000) != 1)
+		fail_msg("not ready: %s", mcp_conn_error(conn));
+	text = call_text(&f, "@web/fs_read", "{\"path\":\"output/a.txt\"}", &is_err, NULL);
+	assert_false(is_err);
+	assert_string_equal(text, "first server\n");
+	free(text);
+
+	/* A real restart: the new process knows no session, so our next request gets 404. */
+	stop_serve_http(&f, srv);
+	assert_false(port_open(port));
+	sw_test_write(root, "output/b.txt", "second server\n");
+	srv = start_serve_http(&f, bin, port, root, "s3cret");
+	text = call_text(&f, "@web/fs_read", "{\"path\":\"output/b.txt\"}", &is_err, NULL);
+	assert_false(is_err);
+	assert_string_equal(text, "second server\n");
+	free(text);
+	/* and the new session carries on */
+	text = call_text(&f, "@web/fs_list", "{\"path\":\"output\"}", &is_err, NULL);
+	assert_false(is_err);
+	assert_non_null(strstr(text, "output/b.txt"));
+	free(text);
+	assert_int_equal(mcp_conn_state(conn), MCP_CONN_READY);
+
+	/* A server that is gone for good: the call fails with a reason, it does not hang. */
+	stop_serve_http(&f, srv);
+	{
+		cJSON *a = json("{\"path\":\"output/a.txt\"}"), *res = NULL;
+
+		assert_int_equal(mcp_client_call_sync(f.c, "@web/fs_read", a, 5000, NULL, NULL, &res, &err), SW_EPROTO);
+		cJSON_Delete(a);
+		cJSON_Delete(res);
+	}
+	fx_stop(&f);
+	sw_strvec_clear(&vars);
+	sw_buf_release(&doc);
+	kiro_mcp_release(&cfg);
+	sw_test_rmtree(root);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -610,6 +716,7 @@ int main(void)
 		cmocka_unit_test(mcp_client__follows_tools_list_changed),
 		cmocka_unit_test(mcp_client__attach_kiro_expands_and_hides),
 		cmocka_unit_test(mcp_client__attach_kiro_unset_variable),
+		cmocka_unit_test(mcp_client__http_session_expired_reinitializes),
 	};
 
 	return sw_run_group("mcp_client", tests);
