@@ -117,8 +117,9 @@ sw_test 'inspector over Streamable HTTP: search, list and fetch' '
 
 sw_test 'a search while knowledge update rewrites the index' '
 	ws && i=0 && while [ $i -lt 300 ]; do
-		printf "# Note %s\n\nfiller words for note %s\n" $i $i > ws/docs/n$i.md; i=$((i + 1)); done &&
-	(cd ws && "$SPECWRIGHT" knowledge update docs >../upd.out 2>&1) & UPD=$! &&
+		printf "# Note %s\n\nfiller words for note %s\n" $i $i > ws/docs/n$i.md; i=$((i + 1)); done || return 1
+	(cd ws && exec "$SPECWRIGHT" knowledge update docs >../upd.out 2>&1) &
+	UPD=$!
 	insp --method tools/call --tool-name knowledge_search --tool-arg query=marmalade >out &&
 	wait $UPD &&
 	expect_no_grep "isError" out && expect_grep "\"path\": \"docs/ops.md\"" out &&

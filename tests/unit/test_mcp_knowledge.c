@@ -400,6 +400,50 @@ static void mcp_knowledge__fetch_reads_chunks_and_lines_of_indexed_files_only(vo
 	fx_stop(&f);
 }
 
+static void mcp_knowledge__fetch_stops_at_its_limits(void **state)
+{
+	struct fx f;
+	const cJSON *res;
+	struct sw_buf lines = SW_BUF_INIT, wide = SW_BUF_INIT;
+	int i;
+
+	SW_UNUSED(state);
+	fx_start(&f, 0);
+	for (i = 1; i <= 600; i++)
+		sw_buf_addf(&lines, "line %d\n", i);
+	for (i = 1; i <= 100; i++) {
+		sw_buf_addf(&wide, "%04d ", i);
+		sw_buf_addch(&wide, 'w');
+		while (wide.len % 1000 != 999)
+			sw_buf_addch(&wide, 'w');
+		sw_buf_addch(&wide, '\n');
+	}
+	sw_test_write(f.root, "long/many.txt", lines.ptr);
+	sw_test_write(f.root, "long/wide.txt", wide.ptr);
+	index_kb(f.root, "long", "long", KB_INDEX_FAST);
+	/* no range: the first 500 lines */
+	res = call(&f, "knowledge_fetch", "{\"path\":\"long/many.txt\"}");
+	assert_false(is_error(res));
+	assert_int_equal(sc(res, "start_line")->valueint, 1);
+	assert_int_equal(sc(res, "end_line")->valueint, 500);
+	assert_int_equal(sc(res, "total_lines")->valueint, 600);
+	assert_true(cJSON_IsTrue(sc(res, "truncated")));
+	assert_contains(text0(res), "long/many.txt:1-500 (long) [truncated]");
+	/* the rest, asked for */
+	res = call(&f, "knowledge_fetch", "{\"path\":\"long/many.txt\",\"start_line\":590}");
+	assert_int_equal(sc(res, "end_line")->valueint, 600);
+	assert_false(cJSON_IsTrue(sc(res, "truncated")));
+	assert_string_equal(sc(res, "content")->valuestring, lines.ptr + strlen(lines.ptr) - 11 * strlen("line 600\n"));
+	/* 1000-byte lines: whole lines up to 64 KiB */
+	res = call(&f, "knowledge_fetch", "{\"path\":\"long/wide.txt\"}");
+	assert_true(cJSON_IsTrue(sc(res, "truncated")));
+	assert_int_equal(sc(res, "end_line")->valueint, 65);
+	assert_int_equal(strlen(sc(res, "content")->valuestring), 65 * 1000);
+	sw_buf_release(&lines);
+	sw_buf_release(&wide);
+	fx_stop(&f);
+}
+
 static void mcp_knowledge__missing_index_says_how_to_make_one(void **state)
 {
 	struct fx f;
@@ -477,6 +521,7 @@ int main(void)
 		cmocka_unit_test(mcp_knowledge__best_needs_a_provider_lexical_does_not),
 		cmocka_unit_test(mcp_knowledge__list_describes_each_knowledge_base),
 		cmocka_unit_test(mcp_knowledge__fetch_reads_chunks_and_lines_of_indexed_files_only),
+		cmocka_unit_test(mcp_knowledge__fetch_stops_at_its_limits),
 		cmocka_unit_test(mcp_knowledge__missing_index_says_how_to_make_one),
 		cmocka_unit_test(mcp_knowledge__search_runs_while_a_writer_holds_the_lock),
 		cmocka_unit_test(mcp_knowledge__needs_a_workspace),
