@@ -11,11 +11,12 @@
  * [{"query", "relevant_context"}]}} with up to AGENT_MAX_SUBAGENTS at once.
  *
  * File tools run inline (they are short); execute_bash runs `bash -c` on
- * the loop through base/proc; with a struct agent_tool_io (agent.h) file
- * reads, writes and commands go through it instead, asynchronously, the
- * edit itself (str_replace, insert, append) still computed here; sub-agents are sessions of their own on the
- * same loop, each with its own context, answering with a summary.  Files
- * are written only with sw_write_atomic.
+ * the loop through base/proc.  With a struct agent_tool_io (agent.h), file
+ * reads, writes and commands go through it instead, asynchronously; the
+ * edit itself (str_replace, insert, append) is still computed here.
+ * Sub-agents are sessions of their own on the same loop, each with its own
+ * context, answering with a summary.  Files are written only with
+ * sw_write_atomic.
  */
 #include "base/compat.h"
 #include "agent/internal.h"
