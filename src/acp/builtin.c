@@ -7,6 +7,13 @@
  * loop is waiting on is remembered, so an answer that arrives after the
  * loop gave it up (cancel, set_mode) is dropped instead of reaching freed
  * memory.  Custom agents come from kiro/agent (agent_profile_from_kiro).
+ *
+ * Each session also carries what the client offered: a struct
+ * agent_tool_io over the sink's fs and terminal delegation (files inside
+ * the session directory only), and an MCP client with the session's
+ * servers.  mcp_client_free() runs the loop, so a closed session's client
+ * is freed by the serve loop between iterations (struct mcp_link), never
+ * inside a callback.
  */
 #include "base/compat.h"
 #include "acp/builtin.h"

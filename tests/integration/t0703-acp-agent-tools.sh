@@ -215,3 +215,21 @@ sw_test 'a prompt waits for a starting MCP server; cancel ends the wait; the ser
 	i=0 && while pgrep -f "$mark" >/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done &&
 	! pgrep -f "$mark" >/dev/null
 '
+
+cat >"$SW_TMP_ROOT/ops.json" <<'JSON'
+{"steps": [
+ {"respond": {"tool_calls": [{"id": "r1", "name": "fs_read", "input": {"operations": [
+   {"path": "notes.txt", "mode": "Line", "start_line": -1},
+   {"path": ".", "mode": "Directory"},
+   {"path": "notes.txt", "mode": "Search", "pattern": "TWO"}]}}]}},
+ {"expect": {"tool_result_contains": ["=== notes.txt\nline three", "=== .\n", "\nnotes.txt\n\n=== notes.txt\n2: line two"]},
+  "respond": {"text": "Read."}}
+]}
+JSON
+
+sw_test 'fs_read operations through the client: a range from the end, a local listing, a search' '
+	trap ms_stop EXIT && ms_start "$SW_TMP_ROOT/ops.json" && model_env && notes &&
+	node "$CLIENT" --caps fs --log "$PWD/client.log" "new,prompt:go" "$PWD/work" -- $(agent) >out.json 2>err &&
+	expect_eq "$(jget out.json d.results[1].text)" "Read." && ms_check 2 &&
+	expect_eq "$(lget client.log "L.map(r=>r.method+\":\"+(r.line??\"-\")).join()")" "fs/read_text_file:-,fs/read_text_file:-"
+'
