@@ -333,7 +333,7 @@ static void mcp_specs__refuses_hostile_spec_names(void **state)
 	struct sw_error err = SW_ERROR_INIT;
 	struct fx f;
 	struct sw_buf b = SW_BUF_INIT;
-	char *link, *target, *before, *after;
+	char *link, *target, *before, *after, *listed;
 	size_t i, k;
 
 	SW_UNUSED(state);
@@ -359,7 +359,9 @@ static void mcp_specs__refuses_hostile_spec_names(void **state)
 		}
 	}
 	/* the linked folder is not listed either, and nothing was written */
-	assert_null(strstr(cJSON_PrintUnformatted(ok(call(&f, "spec_list", "{}"))), "evil"));
+	listed = cJSON_PrintUnformatted(ok(call(&f, "spec_list", "{}")));
+	assert_null(strstr(listed, "evil"));
+	free(listed);
 	after = read_text(f.root, ".kiro/specs/notes/tasks.md", NULL);
 	assert_string_equal(before, after);
 	/* the name gate itself sees a NUL byte within the given length */
