@@ -820,6 +820,8 @@ static void open_get(struct http_tx *tx)
 	o.on_body = get_body;
 	o.on_done = get_done;
 	o.data = tx;
+	/* A new session's stream starts clean; the old one may have left a partial event. */
+	sw_sse_release(&tx->get_sse);
 	sw_sse_init(&tx->get_sse, 0);
 	if (sw_http_start(&tx->get, tx->conn->c->http, &o, NULL) < 0)
 		tx->get = NULL;
