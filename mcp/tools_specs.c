@@ -662,14 +662,6 @@ static const char status_output[] =
 	",\"to\":" S_STR ",\"line\":" S_INT ",\"col\":" S_INT "},\"required\":[\"id\",\"from\",\"to\",\"line\",\"col\"]}}},"
 	"\"required\":[\"spec\",\"task\",\"status\",\"changes\"]}";
 
-/* "not_started", "queued", "in_progress", "done", and the CLI's names; -1 if unknown. */
-static int status_from_name(const char *name)
-{
-	if (!strcmp(name, "not_started") || !strcmp(name, "not-started"))
-		return TASKS_TODO;
-	return tasks_state_from_name(name);
-}
-
 static int t_set_status(struct mcp_call *call, const cJSON *args, void *data, struct sw_error *err)
 {
 	struct specs_set *ss = data;
@@ -682,7 +674,8 @@ static int t_set_status(struct mcp_call *call, const cJSON *args, void *data, st
 	int st;
 
 	SW_UNUSED(err);
-	if ((st = status_from_name(status)) < 0) {
+	/* the engine's names, as "spec task --status" takes them (not_started, in_progress, ... too) */
+	if ((st = tasks_state_from_name(status)) < 0) {
 		mcp_call_error(call, "unknown status '%s' (expected not_started, queued, in_progress or done)", status);
 		goto out;
 	}
