@@ -28,19 +28,6 @@ static void release(struct parsed *p)
 	sw_diags_release(&p->diags);
 }
 
-static const struct sw_diag *diag(const struct parsed *p, const char *code)
-{
-	size_t i;
-
-	for (i = 0; i < p->diags.nr; i++)
-		if (!strcmp(p->diags.v[i].code, code))
-			return &p->diags.v[i];
-	for (i = 0; i < p->diags.nr; i++)
-		print_message("  have %s: %s\n", p->diags.v[i].code, p->diags.v[i].msg);
-	fail_msg("no diagnostic %s", code);
-	return NULL;
-}
-
 static size_t count(const struct parsed *p, const char *code)
 {
 	size_t i, n = 0;
@@ -111,7 +98,7 @@ static void req__kiro_format(void **state)
 	assert_int_equal(c->cls, EARS_EVENT);
 	assert_int_equal(req_find_criterion(p.doc, "2.1")->cls, EARS_EVENT);
 	/* "THE BC" matches the glossary's "(BC)"; "Label_Bot" is not in it. */
-	d = diag(&p, "ears-unknown-subject");
+	d = sw_test_diag(&p.diags, "ears-unknown-subject");
 	assert_int_equal(d->line, 23);
 	assert_int_equal(d->col, 8);
 	assert_int_equal(count(&p, "ears-unknown-subject"), 1);
@@ -136,10 +123,10 @@ static void req__localised_and_numbering(void **state)
 	assert_string_equal(p.doc->terms[0].name, "年报（Annual Report）");
 	assert_true(req_glossary_has(p.doc, "Annual Report", 13));
 	assert_int_equal(count(&p, "ears-unknown-subject"), 0); /* "系统" is the generic system */
-	assert_int_equal(diag(&p, "req-numbering")->line, 18);
-	assert_int_equal(diag(&p, "req-criterion-numbering")->severity, SW_SEV_WARNING);
-	assert_int_equal(diag(&p, "req-duplicate-criterion")->severity, SW_SEV_ERROR);
-	assert_int_equal(diag(&p, "req-duplicate")->severity, SW_SEV_ERROR);
+	assert_int_equal(sw_test_diag(&p.diags, "req-numbering")->line, 18);
+	assert_int_equal(sw_test_diag(&p.diags, "req-criterion-numbering")->severity, SW_SEV_WARNING);
+	assert_int_equal(sw_test_diag(&p.diags, "req-duplicate-criterion")->severity, SW_SEV_ERROR);
+	assert_int_equal(sw_test_diag(&p.diags, "req-duplicate")->severity, SW_SEV_ERROR);
 	release(&p);
 }
 
@@ -152,13 +139,13 @@ static void req__scenarios_are_not_requirements(void **state)
 		  "## Scenarios\n\n### Scenario 1: Onboarding\n\n1. WHEN x\n\n### Requirement 2\n\n");
 	assert_int_equal(p.doc->nreqs, 2);
 	assert_int_equal(p.doc->ncrit, 1);
-	assert_int_equal(diag(&p, "req-no-criteria")->line, 17);
+	assert_int_equal(sw_test_diag(&p.diags, "req-no-criteria")->line, 17);
 	release(&p);
 	parse(&p, "# 系统架构需求规格文档\n\n## 概述\n\ntext\n");
-	diag(&p, "req-none");
+	sw_test_diag(&p.diags, "req-none");
 	release(&p);
 	parse(&p, "\xEF\xBB\xBF");
-	diag(&p, "spec-empty");
+	sw_test_diag(&p.diags, "spec-empty");
 	release(&p);
 }
 

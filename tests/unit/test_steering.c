@@ -4,16 +4,6 @@
 #include "kiro/workspace.h"
 #include "base/fs.h"
 
-static const struct sw_diag *find_diag(const struct sw_diags *d, const char *code)
-{
-	size_t i;
-
-	for (i = 0; i < d->nr; i++)
-		if (!strcmp(d->v[i].code, code))
-			return &d->v[i];
-	return NULL;
-}
-
 struct mode_case {
 	const char *text;
 	enum kiro_inclusion want;
@@ -196,7 +186,7 @@ static void steering__file_references(void **state)
 	assert_string_equal(st.v[0]->refs[1].target, "docs/x.md");
 	assert_true(st.v[0]->refs[2].folder);
 	assert_int_equal(d.nr, 1);
-	dg = find_diag(&d, "steering-ref");
+	dg = sw_test_diag(&d, "steering-ref");
 	assert_non_null(dg);
 	assert_int_equal(dg->severity, SW_SEV_ERROR);
 	assert_int_equal(dg->line, 9);
@@ -228,7 +218,7 @@ static void steering__comma_pattern_warning(void **state)
 	assert_sw_ok(kiro_steering_load(&st, dir, NULL, &d, &err), &err);
 	sw_test_print_diags(&d);
 	assert_int_equal(d.nr, 1);
-	dg = find_diag(&d, "steering-pattern-comma");
+	dg = sw_test_diag(&d, "steering-pattern-comma");
 	assert_non_null(dg);
 	assert_string_equal(dg->path, ".kiro/steering/react.md");
 	assert_int_equal(dg->line, 3);

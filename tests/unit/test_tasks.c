@@ -39,19 +39,6 @@ static const struct tasks_task *task(const struct parsed *p, const char *id)
 }
 
 /* The diagnostic with @code, or a failure listing what there was. */
-static const struct sw_diag *diag(const struct parsed *p, const char *code)
-{
-	size_t i;
-
-	for (i = 0; i < p->diags.nr; i++)
-		if (!strcmp(p->diags.v[i].code, code))
-			return &p->diags.v[i];
-	for (i = 0; i < p->diags.nr; i++)
-		print_message("  have %s: %s\n", p->diags.v[i].code, p->diags.v[i].msg);
-	fail_msg("no diagnostic %s", code);
-	return NULL;
-}
-
 static const char kiro2026[] =
 	"# Implementation Plan: GitHub Issue Automation\n"
 	"\n"
@@ -215,7 +202,7 @@ static void tasks__reference_variants(void **state)
 	assert_string_equal(t->reqs.v[0].id, "14");
 	assert_int_equal(task(&p, "4")->reqs.nr, 0);
 	assert_int_equal(task(&p, "5")->reqs.v[0].kind, REQ_REF_TEXT);
-	assert_string_equal(diag(&p, "tasks-ref-text")->msg, "task 5: 'Various' is not a requirement id");
+	assert_string_equal(sw_test_diag(&p.diags, "tasks-ref-text")->msg, "task 5: 'Various' is not a requirement id");
 	assert_string_equal(task(&p, "6")->validates.v[0].id, "1.4");
 	assert_string_equal(task(&p, "6")->props[0].id, "4");
 	release(&p);
@@ -236,27 +223,27 @@ static void tasks__structure_errors(void **state)
 		  "- [x] 6. Done parent\n"
 		  "  - [ ] 6.1 Open child\n"
 		  "  - [ ]* 6.2 Optional child\n");
-	d = diag(&p, "tasks-wrong-parent");
+	d = sw_test_diag(&p.diags, "tasks-wrong-parent");
 	assert_int_equal(d->line, 2);
 	assert_int_equal(d->severity, SW_SEV_ERROR);
-	d = diag(&p, "tasks-duplicate");
+	d = sw_test_diag(&p.diags, "tasks-duplicate");
 	assert_int_equal(d->line, 4);
-	d = diag(&p, "tasks-checkbox");
+	d = sw_test_diag(&p.diags, "tasks-checkbox");
 	assert_int_equal(d->line, 5);
 	assert_int_equal(d->col, 3);
 	assert_string_equal(d->msg, "expected '[ ]', '[x]', '[-]' or '[~]', found '[?]'");
-	d = diag(&p, "tasks-numbering");
+	d = sw_test_diag(&p.diags, "tasks-numbering");
 	assert_int_equal(d->severity, SW_SEV_WARNING);
-	d = diag(&p, "tasks-done-parent-open");
+	d = sw_test_diag(&p.diags, "tasks-done-parent-open");
 	assert_int_equal(d->line, 7);
 	release(&p);
 	/* Links and empty files are not tasks. */
 	parse(&p, "- [link](http://x) text\n- [ref][x]\n");
 	assert_int_equal(p.doc->ntasks, 0);
-	diag(&p, "tasks-none");
+	sw_test_diag(&p.diags, "tasks-none");
 	release(&p);
 	parse(&p, "");
-	diag(&p, "spec-empty");
+	sw_test_diag(&p.diags, "spec-empty");
 	release(&p);
 }
 
@@ -325,19 +312,19 @@ static void tasks__graph_errors_point_into_the_file(void **state)
 	SW_UNUSED(state);
 	/* The block starts on line 8 of the file; the bad byte is on its second line. */
 	graph(&p, "```json\n{\"waves\": [\n  {\"id\": 0, \"tasks\": [\"1.1\",]}\n]}\n```\n");
-	d = diag(&p, "tasks-graph-json");
+	d = sw_test_diag(&p.diags, "tasks-graph-json");
 	assert_int_equal(d->line, 10);
 	assert_int_equal(p.doc->graph.format, TASKS_GRAPH_INVALID);
 	release(&p);
 	graph(&p, "```json\n{\"waves\": [\n  {\"id\": 0, \"tasks\": [\"1.1\", \"9.9\"]},\n  {\"id\": 1, \"tasks\": [\"1.1\"]}\n]}\n```\n");
-	d = diag(&p, "waves-unknown-task");
+	d = sw_test_diag(&p.diags, "waves-unknown-task");
 	assert_int_equal(d->line, 10);
 	assert_int_equal(d->col, 30);
-	d = diag(&p, "waves-duplicate-task");
+	d = sw_test_diag(&p.diags, "waves-duplicate-task");
 	assert_int_equal(d->line, 11);
 	release(&p);
 	graph(&p, "```json\n{\"stages\": []}\n```\n");
-	diag(&p, "tasks-graph-shape");
+	sw_test_diag(&p.diags, "tasks-graph-shape");
 	release(&p);
 }
 
@@ -442,7 +429,7 @@ static void tasks__hostile_inputs(void **state)
 	}
 	parse(&p, b.ptr);
 	assert_int_equal(p.doc->ntasks, 300);
-	diag(&p, "tasks-wrong-parent");
+	sw_test_diag(&p.diags, "tasks-wrong-parent");
 	release(&p);
 	/* A 1 MB title. */
 	sw_buf_reset(&b);
@@ -455,8 +442,8 @@ static void tasks__hostile_inputs(void **state)
 	release(&p);
 	/* Invalid UTF-8 and a truncated graph. */
 	parse(&p, "- [ ] 1. caf\xC3 x\n\n## Task Dependency Graph\n\n```json\n{\"waves\": [{\"id\": 0, \"ta");
-	diag(&p, "md-utf8");
-	diag(&p, "tasks-graph-json");
+	sw_test_diag(&p.diags, "md-utf8");
+	sw_test_diag(&p.diags, "tasks-graph-json");
 	release(&p);
 	sw_buf_release(&b);
 }

@@ -60,3 +60,15 @@ void sw_test_print_diags(const struct sw_diags *d)
 		print_message("  %s:%d:%d: %s: %s [%s]\n", d->v[i].path, d->v[i].line, d->v[i].col,
 			      sw_severity_name(d->v[i].severity), d->v[i].msg, d->v[i].code);
 }
+
+const struct sw_diag *sw_test_diag(const struct sw_diags *d, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++)
+		if (!strcmp(d->v[i].code, code))
+			return &d->v[i];
+	sw_test_print_diags(d);
+	fail_msg("no diagnostic %s", code);
+	return NULL;
+}

@@ -38,6 +38,8 @@ void sw_test_rmtree(const char *dir);
 void sw_test_write(const char *dir, const char *rel, const char *text);
 /* Prints each diagnostic of @d ("  file:line:col: severity: message [code]"), to explain a failure. */
 void sw_test_print_diags(const struct sw_diags *d);
+/* The first diagnostic of @d with @code; fails the test, printing those there are, when none has it. */
+const struct sw_diag *sw_test_diag(const struct sw_diags *d, const char *code);
 /* The shared reference folder (../shared) or NULL when absent. */
 const char *sw_test_shared(void);
 /* Runs the group with the SW_TEST_FILTER filter applied. */
