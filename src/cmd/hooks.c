@@ -862,8 +862,19 @@ static long live_watcher(const struct sw_ctx *ctx)
 	int fd = -1;
 	long pid = 0;
 
-	if (!sw_is_dir(ctx->kiro_dir) || sw_file_lock(&fd, pid_path, 0, NULL) == 0) {
+	/*
+	 * Only a lock held elsewhere (SW_ETIMEOUT) means a watcher: a
+	 * workspace that never ran one has no .kiro/run to lock in.
+	 */
+	if (!sw_is_dir(ctx->kiro_dir))
+		goto out;
+	switch (sw_file_lock(&fd, pid_path, 0, NULL)) {
+	case 0:
 		sw_file_unlock(fd, pid_path);
+		goto out;
+	case SW_ETIMEOUT:
+		break;
+	default:
 		goto out;
 	}
 	if (sw_read_file(&text, pid_path, 64, NULL) == 0)

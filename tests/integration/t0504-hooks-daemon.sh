@@ -44,3 +44,11 @@ sw_test 'watch and stop reject bad arguments with usage errors' '
 	expect_fail 2 sw hooks stop now 2>../err &&
 	sw hooks watch --help >../out && expect_grep "foreground" ../out
 '
+
+sw_test 'a workspace that never ran a watcher has none to report or stop' '
+	mkdir ws && cd ws && sw init >/dev/null && test ! -e .kiro/run &&
+	sw hooks status >../status && expect_grep "no hook watcher is running" ../status &&
+	sw hooks status --json >../status.json &&
+	python3 -c "import json; assert json.load(open(\"../status.json\")) == {\"running\": False}" &&
+	sw hooks stop >../out && expect_grep "no hook watcher is running" ../out
+'
