@@ -86,19 +86,6 @@ static int parse_listen(const char *s, char **host, unsigned *port)
 	return 0;
 }
 
-/* Fills ctx->root (and kiro_dir) from -C DIR or the current folder, for the workspace sets. */
-static int serve_find_workspace(struct sw_ctx *ctx, struct sw_error *err)
-{
-	int rc;
-
-	if (ctx->root)
-		return 0;
-	if ((rc = kiro_find_root(&ctx->root, ctx->cwd, err)) < 0)
-		return rc;
-	ctx->kiro_dir = sw_path_join(ctx->root, ".kiro");
-	return 0;
-}
-
 static void close_walk(uv_handle_t *h, void *arg)
 {
 	SW_UNUSED(arg);
@@ -230,7 +217,7 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		} else if (!strcmp(tools.v[i], "specs")) {
 			struct mcp_specs_opts o = MCP_SPECS_OPTS_INIT;
 
-			if ((rc = serve_find_workspace(ctx, &err)) < 0)
+			if ((rc = sw_cmd_find_workspace(ctx, &err)) < 0)
 				goto fail;
 			o.root = ctx->root;
 			if ((rc = mcp_specs_toolset_new(&set, &o, &err)) < 0)
@@ -238,7 +225,7 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		} else if (!strcmp(tools.v[i], "knowledge")) {
 			struct mcp_knowledge_opts o = MCP_KNOWLEDGE_OPTS_INIT;
 
-			if ((rc = serve_find_workspace(ctx, &err)) < 0)
+			if ((rc = sw_cmd_find_workspace(ctx, &err)) < 0)
 				goto fail;
 			o.root = ctx->root;
 			if ((rc = mcp_knowledge_toolset_new(&set, &o, &err)) < 0)
