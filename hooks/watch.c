@@ -15,8 +15,11 @@
  * IN_MOVED_TO (queued right after it by the same rename) decides what the
  * move was: an atomic save (target existed: EDITED), a rename (RENAMED), a
  * temporary file moved into place (CREATED), or a file moved onto an
- * ignored or temporary name (DELETED).  Cookies left unmatched when the
- * queue is drained are moves out of the tree.
+ * ignored or temporary name (DELETED).  The kernel queues the two halves
+ * of a rename one after the other, so a read can end between them: a
+ * parked move is not judged when the queue is drained but only once it is
+ * WATCH_MOVE_GRACE_MS old, after one more read of the queue (the pairing
+ * timer).  Cookies still unmatched then are moves out of the tree.
  */
 #include "base/compat.h"
 #include "base/buf.h"
@@ -36,6 +39,7 @@
 	 IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
 #define WATCH_READ_BUF (64u << 10)
 #define WATCH_MAX_GITIGNORE (1u << 20) /* one .gitignore file */
+#define WATCH_MOVE_GRACE_MS 50 /* how long an IN_MOVED_FROM waits for its IN_MOVED_TO */
 
 enum scan_mode {
 	SCAN_SILENT, /* the first scan: fill the snapshot, report nothing */
@@ -66,12 +70,15 @@ struct pmove {
 	int is_dir;
 	int dir_tracked;  /* is_dir: the directory was watched */
 	struct fent *fe;  /* !is_dir: the detached snapshot entry, NULL if untracked */
+	uint64_t parked;  /* uv_now when IN_MOVED_FROM was read */
 };
 
 struct hooks_watch {
 	uv_loop_t *loop;
 	uv_poll_t poll;
+	uv_timer_t pair_timer;  /* judges parked moves whose IN_MOVED_TO did not come */
 	int poll_open;
+	int handles;            /* open libuv handles; released at 0 after closing */
 	int closing;
 	int fd;
 	char *root;
@@ -590,6 +597,7 @@ static void moved_from(struct hooks_watch *w, const char *rel, int is_dir, uint3
 	pm->cookie = cookie;
 	pm->path = sw_xstrdup(rel);
 	pm->is_dir = is_dir;
+	pm->parked = uv_now(w->loop);
 	if (is_dir)
 		pm->dir_tracked = sw_strmap_get(&w->dirs, rel) != NULL;
 	else
@@ -691,22 +699,31 @@ out:
 	sw_buf_release(&abs);
 }
 
-/* Moves whose IN_MOVED_TO never came: the entries left the tree. */
+/*
+ * Moves parked for at least WATCH_MOVE_GRACE_MS whose IN_MOVED_TO never
+ * came: the entries left the tree.  Younger ones stay parked.
+ */
 static void flush_moves(struct hooks_watch *w)
 {
-	size_t i;
+	uint64_t now = uv_now(w->loop);
+	size_t i = 0;
 
-	for (i = 0; i < w->moves_nr; i++) {
-		struct pmove *pm = &w->moves[i];
+	while (i < w->moves_nr && !w->closing) {
+		struct pmove pm = w->moves[i];
 
-		if (pm->is_dir && pm->dir_tracked)
-			drop_tree(w, pm->path, 1);
-		else if (pm->fe && !pm->fe->fresh)
-			emit(w, HOOKS_DELETED, pm->path, NULL, 0);
-		free(pm->path);
-		free(pm->fe);
+		if (now - pm.parked < WATCH_MOVE_GRACE_MS) {
+			i++;
+			continue;
+		}
+		memmove(&w->moves[i], &w->moves[i + 1], (w->moves_nr - i - 1) * sizeof(*w->moves));
+		w->moves_nr--;
+		if (pm.is_dir && pm.dir_tracked)
+			drop_tree(w, pm.path, 1);
+		else if (pm.fe && !pm.fe->fresh)
+			emit(w, HOOKS_DELETED, pm.path, NULL, 0);
+		free(pm.path);
+		free(pm.fe);
 	}
-	w->moves_nr = 0;
 }
 
 static void file_event(struct hooks_watch *w, const char *rel, uint32_t mask)
@@ -813,18 +830,12 @@ static void handle_event(struct hooks_watch *w, const struct inotify_event *ie)
 	free(rel);
 }
 
-static void on_readable(uv_poll_t *h, int status, int events)
+/* Reads and handles every queued event. */
+static void read_events(struct hooks_watch *w)
 {
-	struct hooks_watch *w = h->data;
 	struct sw_error err = SW_ERROR_INIT;
 	char buf[WATCH_READ_BUF] __attribute__((aligned(__alignof__(struct inotify_event))));
 
-	SW_UNUSED(events);
-	if (status < 0) {
-		sw_error_set(&err, SW_EIO, "inotify poll failed: %s", uv_strerror(status));
-		report(w, &err);
-		return;
-	}
 	while (!w->closing) {
 		ssize_t n = read(w->fd, buf, sizeof(buf));
 		char *p;
@@ -845,6 +856,17 @@ static void on_readable(uv_poll_t *h, int status, int events)
 			p += sizeof(*ie) + ie->len;
 		}
 	}
+}
+
+static void on_pair_timer(uv_timer_t *t);
+
+/* After a read: judge old parked moves, keep the pairing timer armed for the rest, rescan if needed. */
+static void after_read(struct hooks_watch *w)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	uint64_t now, due;
+	size_t i;
+
 	if (w->closing)
 		return;
 	flush_moves(w);
@@ -853,6 +875,45 @@ static void on_readable(uv_poll_t *h, int status, int events)
 		if (hooks_watch_rescan(w, &err) < 0)
 			report(w, &err);
 	}
+	if (w->closing)
+		return;
+	uv_timer_stop(&w->pair_timer);
+	if (!w->moves_nr)
+		return;
+	now = uv_now(w->loop);
+	due = UINT64_MAX;
+	for (i = 0; i < w->moves_nr; i++) {
+		uint64_t age = now - w->moves[i].parked;
+		uint64_t left = age < WATCH_MOVE_GRACE_MS ? WATCH_MOVE_GRACE_MS - age : 0;
+
+		if (left < due)
+			due = left;
+	}
+	uv_timer_start(&w->pair_timer, on_pair_timer, due, 0);
+}
+
+static void on_pair_timer(uv_timer_t *t)
+{
+	struct hooks_watch *w = t->data;
+
+	/* A rename's second half may be queued by now: read it before judging. */
+	read_events(w);
+	after_read(w);
+}
+
+static void on_readable(uv_poll_t *h, int status, int events)
+{
+	struct hooks_watch *w = h->data;
+	struct sw_error err = SW_ERROR_INIT;
+
+	SW_UNUSED(events);
+	if (status < 0) {
+		sw_error_set(&err, SW_EIO, "inotify poll failed: %s", uv_strerror(status));
+		report(w, &err);
+		return;
+	}
+	read_events(w);
+	after_read(w);
 }
 
 /* ---- lifecycle ---- */
@@ -886,7 +947,10 @@ static void release(struct hooks_watch *w)
 
 static void on_closed(uv_handle_t *h)
 {
-	release(h->data);
+	struct hooks_watch *w = h->data;
+
+	if (--w->handles == 0)
+		release(w);
 }
 
 int hooks_watch_start(struct hooks_watch **out, uv_loop_t *loop, const struct hooks_watch_opts *o,
@@ -931,6 +995,9 @@ int hooks_watch_start(struct hooks_watch **out, uv_loop_t *loop, const struct ho
 	}
 	w->poll.data = w;
 	w->poll_open = 1;
+	uv_timer_init(loop, &w->pair_timer);
+	w->pair_timer.data = w;
+	w->handles = 2;
 	uv_poll_start(&w->poll, UV_READABLE, on_readable);
 	*out = w;
 	return 0;
@@ -963,5 +1030,7 @@ void hooks_watch_free(struct hooks_watch *w)
 		return;
 	w->closing = 1;
 	uv_poll_stop(&w->poll);
+	uv_timer_stop(&w->pair_timer);
 	uv_close((uv_handle_t *)&w->poll, on_closed);
+	uv_close((uv_handle_t *)&w->pair_timer, on_closed);
 }

@@ -34,7 +34,10 @@
  *   mtime or inode differ) and DELETED, with synthetic = 1.  The same rescan
  *   can be run on demand with hooks_watch_rescan().
  * - Raw events are reported as the kernel orders them; a short-lived file
- *   can appear as CREATED then DELETED.  Coalescing bursts per path is the
+ *   can appear as CREATED then DELETED.  A move out of the tree is known
+ *   only once its IN_MOVED_FROM has waited a short grace (50 ms) for an
+ *   IN_MOVED_TO, so its DELETED events come that much later, and after
+ *   any events the kernel queued meanwhile.  Coalescing bursts per path is the
  *   debouncer's job (hooks/debounce.h).
  *
  * Calling sequence:

@@ -1,83 +1,87 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sw_loop.c - loop runners for unit tests (see sw_loop.h).
+ *
+ * The runners add no handle to the loop and never let it block on its
+ * own: each turn is uv_run(UV_RUN_NOWAIT) followed by a poll() of the
+ * loop's backend descriptor for at most TICK_MS (less if a loop timer is
+ * due sooner).  The bound is measured on the monotonic clock, so a loop
+ * left with no timer, or with its timers disturbed, still ends in a test
+ * failure rather than a hang.
  */
 #include "base/compat.h"
 #include "sw_loop.h"
 #include "sw_test.h"
 
-struct tick {
-	sw_test_done_fn done;
-	void *arg;
-	const uint64_t *counter;
-	uint64_t last, quiet_since, quiet_ms, start, limit_ms;
-	int finished, timed_out;
-};
+#include <poll.h>
 
-static void on_tick(uv_timer_t *t)
+#define TICK_MS 5
+
+static uint64_t now_ms(void)
 {
-	struct tick *k = t->data;
-	uint64_t now = uv_now(t->loop);
-	int ok = !k->done || k->done(k->arg);
-
-	if (k->counter) {
-		if (*k->counter != k->last) {
-			k->last = *k->counter;
-			k->quiet_since = now;
-		}
-		ok = ok && now - k->quiet_since >= k->quiet_ms;
-	}
-	if (ok) {
-		k->finished = 1;
-	} else if (now - k->start >= k->limit_ms) {
-		k->timed_out = 1;
-		k->finished = 1;
-	}
-	if (k->finished)
-		uv_timer_stop(t);
+	return uv_hrtime() / 1000000u;
 }
 
-static void run(uv_loop_t *loop, struct tick *k)
+/* Waits until the loop has something to do, a timer is due, or TICK_MS pass. */
+static void wait_tick(uv_loop_t *loop)
 {
-	uv_timer_t t;
+	struct pollfd pfd;
+	int timeout = uv_backend_timeout(loop);
 
-	uv_update_time(loop);
-	k->start = k->quiet_since = uv_now(loop);
-	uv_timer_init(loop, &t);
-	t.data = k;
-	uv_timer_start(&t, on_tick, 5, 5);
-	while (!k->finished)
-		uv_run(loop, UV_RUN_ONCE);
-	uv_close((uv_handle_t *)&t, NULL);
-	uv_run(loop, UV_RUN_NOWAIT);
-	if (k->timed_out)
-		fail_msg("loop did not reach its condition within %llu ms", (unsigned long long)k->limit_ms);
+	if (timeout < 0 || timeout > TICK_MS)
+		timeout = TICK_MS;
+	pfd.fd = uv_backend_fd(loop);
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (timeout > 0)
+		(void)poll(&pfd, 1, timeout);
+}
+
+/*
+ * Runs @loop until @done holds and, when @counter is given, it has not
+ * moved for @quiet_ms; fails the test after @limit_ms.
+ */
+static void run(uv_loop_t *loop, const uint64_t *counter, uint64_t quiet_ms, sw_test_done_fn done,
+		void *arg, uint64_t limit_ms)
+{
+	uint64_t start = now_ms(), quiet_since = start, last = counter ? *counter : 0, now;
+
+	for (;;) {
+		int ok;
+
+		uv_run(loop, UV_RUN_NOWAIT);
+		now = now_ms();
+		ok = !done || done(arg);
+		if (counter) {
+			if (*counter != last) {
+				last = *counter;
+				quiet_since = now;
+			}
+			ok = ok && now - quiet_since >= quiet_ms;
+		}
+		if (ok)
+			return;
+		if (now - start >= limit_ms)
+			break;
+		wait_tick(loop);
+	}
+	if (counter)
+		fail_msg("loop did not settle within %llu ms (condition %s, %llu events counted, last one "
+			 "%llu ms ago)",
+			 (unsigned long long)limit_ms, !done || done(arg) ? "met" : "not met",
+			 (unsigned long long)last, (unsigned long long)(now - quiet_since));
+	fail_msg("loop did not reach its condition within %llu ms", (unsigned long long)limit_ms);
 }
 
 void sw_test_loop_until(uv_loop_t *loop, sw_test_done_fn done, void *arg, uint64_t limit_ms)
 {
-	struct tick k;
-
-	memset(&k, 0, sizeof(k));
-	k.done = done;
-	k.arg = arg;
-	k.limit_ms = limit_ms;
-	run(loop, &k);
+	run(loop, NULL, 0, done, arg, limit_ms);
 }
 
 void sw_test_loop_settle(uv_loop_t *loop, const uint64_t *counter, uint64_t quiet_ms,
 			 sw_test_done_fn done, void *arg, uint64_t limit_ms)
 {
-	struct tick k;
-
-	memset(&k, 0, sizeof(k));
-	k.done = done;
-	k.arg = arg;
-	k.counter = counter;
-	k.last = *counter;
-	k.quiet_ms = quiet_ms;
-	k.limit_ms = limit_ms;
-	run(loop, &k);
+	run(loop, counter, quiet_ms, done, arg, limit_ms);
 }
 
 void sw_test_loop_drain(uv_loop_t *loop)
