@@ -9,6 +9,7 @@
  * another connection holds the database's write lock.
  */
 #include "helpers/sw_test.h"
+#include "helpers/mcp_fx.h"
 #include "base/fs.h"
 #include "base/json.h"
 #include "knowledge/knowledge.h"
@@ -36,22 +37,9 @@ static const char main_c[] =
 
 struct fx {
 	uv_loop_t loop;
-	struct mcp_server *srv;
-	struct mcp_session *s;
-	cJSON *sent;
+	struct sw_mcp_fx mcp;
 	char *root;
-	int next_id;
 };
-
-static void on_send(void *ctx, cJSON *msg, void *origin, int final)
-{
-	struct fx *f = ctx;
-
-	SW_UNUSED(origin);
-	SW_UNUSED(final);
-	if (msg)
-		cJSON_AddItemToArray(f->sent, msg);
-}
 
 /* A bag-of-letters embedding (for a "best" knowledge base made by the test itself). */
 static int fake_embed(void *self, const char *const *texts, size_t n, float **out, size_t *dim,
@@ -95,7 +83,6 @@ static void fx_start(struct fx *f, int indexed)
 {
 	static const char *const no_env[] = { NULL }; /* no embedding provider, whatever the caller's env */
 	struct sw_error err = SW_ERROR_INIT;
-	struct mcp_server_opts o = MCP_SERVER_OPTS_INIT;
 	struct mcp_knowledge_opts ko = MCP_KNOWLEDGE_OPTS_INIT;
 	struct mcp_toolset *set = NULL;
 
@@ -108,88 +95,30 @@ static void fx_start(struct fx *f, int indexed)
 	sw_test_write(f->root, "secret.txt", "not in any knowledge base\n");
 	if (indexed)
 		index_kb(f->root, "docs", "docs", KB_INDEX_FAST);
-	o.loop = &f->loop;
-	assert_sw_ok(mcp_server_new(&f->srv, &o, &err), &err);
 	ko.root = f->root;
 	ko.env = no_env;
 	assert_sw_ok(mcp_knowledge_toolset_new(&set, &ko, &err), &err);
-	assert_sw_ok(mcp_server_add_toolset(f->srv, set, &err), &err);
-	f->sent = cJSON_CreateArray();
-	assert_sw_ok(mcp_session_new(&f->s, f->srv, on_send, f), &err);
+	sw_mcp_fx_start(&f->mcp, &f->loop, set);
 }
 
 static void fx_stop(struct fx *f)
 {
-	mcp_session_free(f->s);
-	mcp_server_free(f->srv);
-	uv_run(&f->loop, UV_RUN_DEFAULT);
+	sw_mcp_fx_stop(&f->mcp);
 	assert_int_equal(uv_loop_close(&f->loop), 0);
-	cJSON_Delete(f->sent);
 	sw_test_rmtree(f->root);
 	free(f->root);
-}
-
-/* The answer to request @id, once it was sent (borrowed). */
-static const cJSON *answer_to(struct fx *f, int id)
-{
-	const cJSON *m;
-
-	cJSON_ArrayForEach(m, f->sent) {
-		const cJSON *mid = cJSON_GetObjectItem(m, "id");
-
-		if (cJSON_IsNumber(mid) && mid->valueint == id)
-			return m;
-	}
-	return NULL;
 }
 
 /* Sends @method with @params (JSON text) and runs the loop until the answer (borrowed). */
 static const cJSON *request(struct fx *f, const char *method, const char *params)
 {
-	struct sw_error err = SW_ERROR_INIT;
-	struct sw_buf b = SW_BUF_INIT;
-	cJSON *msg = NULL;
-	const cJSON *r;
-	int id = ++f->next_id;
-
-	sw_buf_addf(&b, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\",\"params\":%s}", id, method, params);
-	assert_sw_ok(sw_json_parse(&msg, b.ptr, b.len, &err), &err);
-	mcp_session_handle(f->s, msg, NULL);
-	cJSON_Delete(msg);
-	sw_buf_release(&b);
-	/* The call runs on the thread pool: the loop has work until the answer is sent. */
-	while (!(r = answer_to(f, id)))
-		if (!uv_run(&f->loop, UV_RUN_ONCE) && !(r = answer_to(f, id)))
-			fail_msg("%s: no answer and nothing left to run", method);
-	return r;
+	return sw_mcp_fx_rpc(&f->mcp, method, params);
 }
 
 /* tools/call @name with @args (JSON text); returns the CallToolResult (borrowed). */
 static const cJSON *call(struct fx *f, const char *name, const char *args)
 {
-	struct sw_buf b = SW_BUF_INIT;
-	const cJSON *r, *res;
-
-	sw_buf_addf(&b, "{\"name\":\"%s\",\"arguments\":%s}", name, args);
-	r = request(f, "tools/call", b.ptr);
-	sw_buf_release(&b);
-	res = cJSON_GetObjectItem(r, "result");
-	if (!res)
-		fail_msg("expected a result, got %s", cJSON_PrintUnformatted(r));
-	return res;
-}
-
-static int is_error(const cJSON *res)
-{
-	return cJSON_IsTrue(cJSON_GetObjectItem(res, "isError"));
-}
-
-static const char *text0(const cJSON *res)
-{
-	const cJSON *c = cJSON_GetArrayItem(cJSON_GetObjectItem(res, "content"), 0);
-
-	assert_string_equal(cJSON_GetObjectItem(c, "type")->valuestring, "text");
-	return cJSON_GetObjectItem(c, "text")->valuestring;
+	return sw_mcp_fx_call(&f->mcp, name, args);
 }
 
 static const cJSON *sc(const cJSON *res, const char *key)
@@ -209,9 +138,9 @@ static void assert_tool_error(struct fx *f, const char *tool, const char *args, 
 {
 	const cJSON *res = call(f, tool, args);
 
-	if (!is_error(res))
+	if (!sw_mcp_is_error(res))
 		fail_msg("%s %s: expected isError, got %s", tool, args, cJSON_PrintUnformatted(res));
-	assert_contains(text0(res), needle);
+	assert_contains(sw_mcp_text0(res), needle);
 }
 
 static void mcp_knowledge__lists_three_read_only_tools_with_schemas(void **state)
@@ -247,7 +176,7 @@ static void mcp_knowledge__search_finds_a_known_file_line(void **state)
 	SW_UNUSED(state);
 	fx_start(&f, 1);
 	res = call(&f, "knowledge_search", "{\"query\":\"zanzibar rollout\"}");
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_string_equal(sc(res, "query")->valuestring, "zanzibar rollout");
 	assert_string_equal(sc(res, "mode")->valuestring, "lexical");
 	hit = cJSON_GetArrayItem(sc(res, "results"), 0);
@@ -259,10 +188,10 @@ static void mcp_knowledge__search_finds_a_known_file_line(void **state)
 	assert_int_equal(cJSON_GetObjectItem(hit, "end_line")->valueint, 7);
 	assert_contains(cJSON_GetObjectItem(hit, "snippet")->valuestring, "zanzibar");
 	assert_true(cJSON_GetObjectItem(hit, "chunk_id")->valuedouble >= 1);
-	assert_contains(text0(res), "docs/guide.md:5-7");
+	assert_contains(sw_mcp_text0(res), "docs/guide.md:5-7");
 	/* restricted to the knowledge base, by name and by id; code files are found too */
 	res = call(&f, "knowledge_search", "{\"query\":\"quokka_frobnicate\",\"knowledge_base\":\"docs\",\"limit\":1}");
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_int_equal(cJSON_GetArraySize(sc(res, "results")), 1);
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(sc(res, "results"), 0), "path")->valuestring,
 			    "docs/src/main.c");
@@ -270,9 +199,9 @@ static void mcp_knowledge__search_finds_a_known_file_line(void **state)
 	assert_int_equal(cJSON_GetArraySize(sc(res, "results")), 1);
 	/* no hits is an answer, not an error */
 	res = call(&f, "knowledge_search", "{\"query\":\"xylophone\"}");
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_int_equal(cJSON_GetArraySize(sc(res, "results")), 0);
-	assert_contains(text0(res), "no results for 'xylophone'");
+	assert_contains(sw_mcp_text0(res), "no results for 'xylophone'");
 	fx_stop(&f);
 }
 
@@ -319,13 +248,13 @@ static void mcp_knowledge__best_needs_a_provider_lexical_does_not(void **state)
 	assert_tool_error(&f, "knowledge_search", "{\"query\":\"wombat\",\"knowledge_base\":\"notes\"}",
 			  "needs an embedding provider");
 	res = call(&f, "knowledge_search", "{\"query\":\"wombat\",\"knowledge_base\":\"notes\",\"mode\":\"lexical\"}");
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_string_equal(sc(res, "mode")->valuestring, "lexical");
 	assert_string_equal(cJSON_GetObjectItem(cJSON_GetArrayItem(sc(res, "results"), 0), "path")->valuestring,
 			    "notes/n.md");
 	/* every knowledge base at once, lexically */
 	res = call(&f, "knowledge_search", "{\"query\":\"zanzibar OR wombat\",\"mode\":\"lexical\"}");
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_int_equal(cJSON_GetArraySize(sc(res, "results")), 2);
 	fx_stop(&f);
 }
@@ -339,7 +268,7 @@ static void mcp_knowledge__list_describes_each_knowledge_base(void **state)
 	SW_UNUSED(state);
 	fx_start(&f, 1);
 	res = call(&f, "knowledge_list", "{}");
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_true(cJSON_IsTrue(sc(res, "indexed")));
 	assert_contains(sc(res, "database")->valuestring, ".kiro/knowledge.db");
 	assert_int_equal(cJSON_GetArraySize(sc(res, "knowledge_bases")), 1);
@@ -355,7 +284,7 @@ static void mcp_knowledge__list_describes_each_knowledge_base(void **state)
 	/* RFC 3339 in UTC: 2026-01-02T03:04:05Z */
 	assert_int_equal(strlen(cJSON_GetObjectItem(kb, "last_indexed")->valuestring), 20);
 	assert_int_equal(cJSON_GetObjectItem(kb, "last_indexed")->valuestring[19], 'Z');
-	assert_contains(text0(res), "docs (fast): docs, 2 files");
+	assert_contains(sw_mcp_text0(res), "docs (fast): docs, 2 files");
 	fx_stop(&f);
 }
 
@@ -372,15 +301,15 @@ static void mcp_knowledge__fetch_reads_chunks_and_lines_of_indexed_files_only(vo
 	id = cJSON_GetObjectItem(cJSON_GetArrayItem(sc(res, "results"), 0), "chunk_id")->valuedouble;
 	sw_buf_addf(&args, "{\"chunk_id\":%.0f}", id);
 	res = call(&f, "knowledge_fetch", args.ptr);
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_string_equal(sc(res, "path")->valuestring, "docs/guide.md");
 	assert_int_equal(sc(res, "start_line")->valueint, 5);
 	assert_int_equal(sc(res, "end_line")->valueint, 7);
 	assert_contains(sc(res, "content")->valuestring, "The zanzibar deployment");
-	assert_contains(text0(res), "docs/guide.md:5-7 (docs)");
+	assert_contains(sw_mcp_text0(res), "docs/guide.md:5-7 (docs)");
 	/* lines of an indexed file, from disk */
 	res = call(&f, "knowledge_fetch", "{\"path\":\"docs/src/main.c\",\"start_line\":3,\"end_line\":5}");
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_string_equal(sc(res, "content")->valuestring, "int main(void)\n{\n\treturn quokka_frobnicate();\n");
 	assert_int_equal(sc(res, "total_lines")->valueint, 6);
 	assert_false(cJSON_IsTrue(sc(res, "truncated")));
@@ -388,7 +317,7 @@ static void mcp_knowledge__fetch_reads_chunks_and_lines_of_indexed_files_only(vo
 	sw_buf_reset(&args);
 	sw_buf_addf(&args, "{\"path\":\"%s/docs/guide.md\"}", f.root);
 	res = call(&f, "knowledge_fetch", args.ptr);
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_string_equal(sc(res, "content")->valuestring, guide_md);
 	/* nothing outside the knowledge bases */
 	assert_tool_error(&f, "knowledge_fetch", "{\"path\":\"secret.txt\"}",
@@ -423,12 +352,12 @@ static void mcp_knowledge__fetch_stops_at_its_limits(void **state)
 	index_kb(f.root, "long", "long", KB_INDEX_FAST);
 	/* no range: the first 500 lines */
 	res = call(&f, "knowledge_fetch", "{\"path\":\"long/many.txt\"}");
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_int_equal(sc(res, "start_line")->valueint, 1);
 	assert_int_equal(sc(res, "end_line")->valueint, 500);
 	assert_int_equal(sc(res, "total_lines")->valueint, 600);
 	assert_true(cJSON_IsTrue(sc(res, "truncated")));
-	assert_contains(text0(res), "long/many.txt:1-500 (long) [truncated]");
+	assert_contains(sw_mcp_text0(res), "long/many.txt:1-500 (long) [truncated]");
 	/* the rest, asked for */
 	res = call(&f, "knowledge_fetch", "{\"path\":\"long/many.txt\",\"start_line\":590}");
 	assert_int_equal(sc(res, "end_line")->valueint, 600);
@@ -453,10 +382,10 @@ static void mcp_knowledge__missing_index_says_how_to_make_one(void **state)
 	SW_UNUSED(state);
 	fx_start(&f, 0);
 	res = call(&f, "knowledge_list", "{}");
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_false(cJSON_IsTrue(sc(res, "indexed")));
 	assert_int_equal(cJSON_GetArraySize(sc(res, "knowledge_bases")), 0);
-	assert_contains(text0(res), "run 'specwright knowledge add NAME FOLDER'");
+	assert_contains(sw_mcp_text0(res), "run 'specwright knowledge add NAME FOLDER'");
 	assert_tool_error(&f, "knowledge_search", "{\"query\":\"zanzibar\"}",
 			  "no knowledge index in this workspace");
 	assert_tool_error(&f, "knowledge_search", "{\"query\":\"zanzibar\"}", "run 'specwright knowledge add");
@@ -483,7 +412,7 @@ static void mcp_knowledge__search_runs_while_a_writer_holds_the_lock(void **stat
 	assert_int_equal(sqlite3_exec(w, "BEGIN IMMEDIATE; UPDATE kb SET description = 'being updated'",
 				      NULL, NULL, NULL), SQLITE_OK);
 	res = call(&f, "knowledge_search", "{\"query\":\"zanzibar\"}");
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_int_equal(cJSON_GetArraySize(sc(res, "results")), 1);
 	/* it reads the last committed state */
 	res = call(&f, "knowledge_list", "{}");

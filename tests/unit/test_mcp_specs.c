@@ -7,6 +7,7 @@
  * and a table of hostile spec names that must be refused.
  */
 #include "helpers/sw_test.h"
+#include "helpers/mcp_fx.h"
 #include "base/fs.h"
 #include "base/json.h"
 #include "mcp/server.h"
@@ -40,27 +41,13 @@ static const char broken_req_md[] =
 	"#### Acceptance Criteria\n\n1. The system stores notes quickly.\n";
 
 struct fx {
-	struct mcp_server *srv;
-	struct mcp_session *s;
-	cJSON *sent;
+	struct sw_mcp_fx mcp;
 	char *root;
-	int next_id;
 };
-
-static void on_send(void *ctx, cJSON *msg, void *origin, int final)
-{
-	struct fx *f = ctx;
-
-	SW_UNUSED(origin);
-	SW_UNUSED(final);
-	if (msg)
-		cJSON_AddItemToArray(f->sent, msg);
-}
 
 static void fx_start(struct fx *f)
 {
 	struct sw_error err = SW_ERROR_INIT;
-	struct mcp_server_opts o = MCP_SERVER_OPTS_INIT;
 	struct mcp_specs_opts so = MCP_SPECS_OPTS_INIT;
 	struct mcp_toolset *set = NULL;
 
@@ -70,19 +57,14 @@ static void fx_start(struct fx *f)
 	sw_test_write(f->root, ".kiro/specs/notes/tasks.md", tasks_md);
 	sw_test_write(f->root, ".kiro/specs/broken/requirements.md", broken_req_md);
 	sw_test_write(f->root, "outside/requirements.md", requirements_md);
-	assert_sw_ok(mcp_server_new(&f->srv, &o, &err), &err);
 	so.root = f->root;
 	assert_sw_ok(mcp_specs_toolset_new(&set, &so, &err), &err);
-	assert_sw_ok(mcp_server_add_toolset(f->srv, set, &err), &err);
-	f->sent = cJSON_CreateArray();
-	assert_sw_ok(mcp_session_new(&f->s, f->srv, on_send, f), &err);
+	sw_mcp_fx_start(&f->mcp, NULL, set);
 }
 
 static void fx_stop(struct fx *f)
 {
-	mcp_session_free(f->s);
-	mcp_server_free(f->srv);
-	cJSON_Delete(f->sent);
+	sw_mcp_fx_stop(&f->mcp);
 	sw_test_rmtree(f->root);
 	free(f->root);
 }
@@ -90,32 +72,7 @@ static void fx_stop(struct fx *f)
 /* Sends request @method with @params (JSON text or NULL); returns the response (borrowed). */
 static const cJSON *rpc(struct fx *f, const char *method, const char *params)
 {
-	struct sw_error err = SW_ERROR_INIT;
-	struct sw_buf b = SW_BUF_INIT;
-	cJSON *msg = NULL;
-	const cJSON *r;
-
-	sw_buf_addf(&b, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"%s\"", ++f->next_id, method);
-	if (params)
-		sw_buf_addf(&b, ",\"params\":%s", params);
-	sw_buf_adds(&b, "}");
-	assert_sw_ok(sw_json_parse(&msg, b.ptr, b.len, &err), &err);
-	mcp_session_handle(f->s, msg, NULL);
-	cJSON_Delete(msg);
-	sw_buf_release(&b);
-	r = cJSON_GetArrayItem(f->sent, cJSON_GetArraySize(f->sent) - 1);
-	assert_non_null(r);
-	assert_int_equal((int)cJSON_GetObjectItem(r, "id")->valuedouble, f->next_id);
-	return r;
-}
-
-static const cJSON *result(const cJSON *r)
-{
-	const cJSON *res = cJSON_GetObjectItem(r, "result");
-
-	if (!res)
-		fail_msg("expected a result, got %s", cJSON_PrintUnformatted(r));
-	return res;
+	return sw_mcp_fx_rpc(&f->mcp, method, params);
 }
 
 static int err_code(const cJSON *r)
@@ -135,23 +92,7 @@ static const char *err_msg(const cJSON *r)
 /* tools/call @name with @args (JSON text); returns the result object (borrowed). */
 static const cJSON *call(struct fx *f, const char *name, const char *args)
 {
-	struct sw_buf b = SW_BUF_INIT;
-	const cJSON *res;
-
-	sw_buf_addf(&b, "{\"name\":\"%s\",\"arguments\":%s}", name, args);
-	res = result(rpc(f, "tools/call", b.ptr));
-	sw_buf_release(&b);
-	return res;
-}
-
-static int is_error(const cJSON *res)
-{
-	return cJSON_IsTrue(cJSON_GetObjectItem(res, "isError"));
-}
-
-static const char *text0(const cJSON *res)
-{
-	return cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "content"), 0), "text")->valuestring;
+	return sw_mcp_fx_call(&f->mcp, name, args);
 }
 
 /* The structured content of a successful call; its text block must be the same JSON. */
@@ -161,10 +102,10 @@ static const cJSON *ok(const cJSON *res)
 	cJSON *again = NULL;
 	struct sw_error err = SW_ERROR_INIT;
 
-	if (is_error(res))
-		fail_msg("unexpected isError: %s", text0(res));
+	if (sw_mcp_is_error(res))
+		fail_msg("unexpected isError: %s", sw_mcp_text0(res));
 	assert_non_null(sc);
-	assert_sw_ok(sw_json_parse(&again, text0(res), strlen(text0(res)), &err), &err);
+	assert_sw_ok(sw_json_parse(&again, sw_mcp_text0(res), strlen(sw_mcp_text0(res)), &err), &err);
 	assert_true(cJSON_Compare(again, sc, 1));
 	cJSON_Delete(again);
 	return sc;
@@ -310,10 +251,10 @@ static void mcp_specs__names_what_was_expected_for_unknown_input(void **state)
 	for (i = 0; i < SW_ARRAY_SIZE(cases); i++) {
 		const cJSON *res = call(&f, cases[i].tool, cases[i].args);
 
-		if (!is_error(res))
+		if (!sw_mcp_is_error(res))
 			fail_msg("%s %s: expected isError", cases[i].tool, cases[i].args);
-		if (!strstr(text0(res), cases[i].want))
-			fail_msg("%s %s: '%s' does not say '%s'", cases[i].tool, cases[i].args, text0(res), cases[i].want);
+		if (!strstr(sw_mcp_text0(res), cases[i].want))
+			fail_msg("%s %s: '%s' does not say '%s'", cases[i].tool, cases[i].args, sw_mcp_text0(res), cases[i].want);
 		assert_null(cJSON_GetObjectItem(res, "structuredContent"));
 	}
 	after = read_text(f.root, ".kiro/specs/notes/tasks.md", NULL);
@@ -352,10 +293,10 @@ static void mcp_specs__refuses_hostile_spec_names(void **state)
 				    !strcmp(tools[k], "spec_read") ? ",\"document\":\"requirements\""
 				    : !strcmp(tools[k], "spec_set_task_status") ? ",\"task\":\"1\",\"status\":\"done\"" : "");
 			res = call(&f, tools[k], b.ptr);
-			if (!is_error(res))
+			if (!sw_mcp_is_error(res))
 				fail_msg("%s: spec name '%s' was not refused", tools[k], bad[i]);
-			if (!strstr(text0(res), "refused spec name") && !strstr(text0(res), "expected a spec name"))
-				fail_msg("%s '%s': unclear message '%s'", tools[k], bad[i], text0(res));
+			if (!strstr(sw_mcp_text0(res), "refused spec name") && !strstr(sw_mcp_text0(res), "expected a spec name"))
+				fail_msg("%s '%s': unclear message '%s'", tools[k], bad[i], sw_mcp_text0(res));
 		}
 	}
 	/* the linked folder is not listed either, and nothing was written */
@@ -523,7 +464,7 @@ static void mcp_specs__tools_list_carries_schemas_and_hints(void **state)
 
 	SW_UNUSED(state);
 	fx_start(&f);
-	tools = cJSON_GetObjectItem(result(rpc(&f, "tools/list", NULL)), "tools");
+	tools = cJSON_GetObjectItem(sw_mcp_result(rpc(&f, "tools/list", NULL)), "tools");
 	cJSON_ArrayForEach(t, tools) {
 		const cJSON *ann = cJSON_GetObjectItem(t, "annotations");
 		int writes = !strcmp(str(t, "name"), "spec_set_task_status");
@@ -554,19 +495,19 @@ static void mcp_specs__serves_spec_documents_as_resources(void **state)
 	link = sw_path_join(f.root, ".kiro/specs/evil");
 	target = sw_path_join(f.root, "outside");
 	assert_int_equal(symlink(target, link), 0);
-	res = result(rpc(&f, "resources/list", NULL));
+	res = sw_mcp_result(rpc(&f, "resources/list", NULL));
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(res, "resources")), 3);
 	r = named(cJSON_GetObjectItem(res, "resources"), "uri", "spec:///notes/tasks.md");
 	assert_string_equal(str(r, "mimeType"), "text/markdown");
 	named(cJSON_GetObjectItem(res, "resources"), "uri", "spec:///broken/requirements.md");
 
-	res = result(rpc(&f, "resources/read", "{\"uri\":\"spec:///notes/tasks.md\"}"));
+	res = sw_mcp_result(rpc(&f, "resources/read", "{\"uri\":\"spec:///notes/tasks.md\"}"));
 	c = cJSON_GetArrayItem(cJSON_GetObjectItem(res, "contents"), 0);
 	assert_string_equal(str(c, "uri"), "spec:///notes/tasks.md");
 	assert_string_equal(str(c, "mimeType"), "text/markdown");
 	assert_string_equal(str(c, "text"), tasks_md);
 
-	res = result(rpc(&f, "resources/templates/list", NULL));
+	res = sw_mcp_result(rpc(&f, "resources/templates/list", NULL));
 	assert_string_equal(str(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "resourceTemplates"), 0), "uriTemplate"),
 			    "spec:///{spec}/{document}");
 
@@ -597,13 +538,13 @@ static void mcp_specs__serves_the_generation_prompts(void **state)
 
 	SW_UNUSED(state);
 	fx_start(&f);
-	caps = cJSON_GetObjectItem(result(rpc(&f, "initialize",
+	caps = cJSON_GetObjectItem(sw_mcp_result(rpc(&f, "initialize",
 					       "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
 					       "\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}")), "capabilities");
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetObjectItem(caps, "prompts"), "listChanged")));
 	assert_non_null(cJSON_GetObjectItem(caps, "resources"));
 
-	res = result(rpc(&f, "prompts/list", NULL));
+	res = sw_mcp_result(rpc(&f, "prompts/list", NULL));
 	prompts_list(&n);
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(res, "prompts")), (int)n);
 	p = named(cJSON_GetObjectItem(res, "prompts"), "name", "refine");
@@ -617,7 +558,7 @@ static void mcp_specs__serves_the_generation_prompts(void **state)
 	a = named(cJSON_GetObjectItem(p, "arguments"), "name", "request");
 	assert_true(cJSON_IsFalse(cJSON_GetObjectItem(a, "required")));
 
-	res = result(rpc(&f, "prompts/get",
+	res = sw_mcp_result(rpc(&f, "prompts/get",
 			 "{\"name\":\"refine\",\"arguments\":{\"spec\":\"notes\",\"file\":\"tasks.md\",\"comment\":\"split task 2\"}}"));
 	p = cJSON_GetArrayItem(cJSON_GetObjectItem(res, "messages"), 0);
 	assert_string_equal(str(p, "role"), "user");
@@ -626,12 +567,12 @@ static void mcp_specs__serves_the_generation_prompts(void **state)
 	assert_non_null(strstr(text, "split task 2"));
 	assert_null(strstr(text, "{{"));
 
-	res = result(rpc(&f, "prompts/get", "{\"name\":\"requirements\",\"arguments\":{\"request\":\"a notes app\"}}"));
+	res = sw_mcp_result(rpc(&f, "prompts/get", "{\"name\":\"requirements\",\"arguments\":{\"request\":\"a notes app\"}}"));
 	text = str(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "messages"), 0), "content"), "text");
 	assert_true(sw_starts_with(text, prompts_get("requirements")->text));
 	assert_non_null(strstr(text, "## The request\n\na notes app\n"));
 
-	res = result(rpc(&f, "prompts/get", "{\"name\":\"steering\",\"arguments\":{\"file\":\"tech.md\",\"what\":\"tech\"}}"));
+	res = sw_mcp_result(rpc(&f, "prompts/get", "{\"name\":\"steering\",\"arguments\":{\"file\":\"tech.md\",\"what\":\"tech\"}}"));
 	text = str(cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "messages"), 0), "content"), "text");
 	assert_non_null(strstr(text, prompts_get("steering-tech")->text));
 

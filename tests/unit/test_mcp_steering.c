@@ -5,32 +5,19 @@
  * hostile paths or unknown names are isError results.
  */
 #include "helpers/sw_test.h"
+#include "helpers/mcp_fx.h"
 #include "base/json.h"
 #include "mcp/server.h"
 #include "mcp/tools_steering.h"
 
 struct fx {
-	struct mcp_server *srv;
-	struct mcp_session *s;
-	cJSON *sent;
+	struct sw_mcp_fx mcp;
 	char *root;
-	int next_id;
 };
-
-static void on_send(void *ctx, cJSON *msg, void *origin, int final)
-{
-	struct fx *f = ctx;
-
-	SW_UNUSED(origin);
-	SW_UNUSED(final);
-	if (msg)
-		cJSON_AddItemToArray(f->sent, msg);
-}
 
 static void fx_start(struct fx *f)
 {
 	struct sw_error err = SW_ERROR_INIT;
-	struct mcp_server_opts o = MCP_SERVER_OPTS_INIT;
 	struct mcp_steering_opts so = MCP_STEERING_OPTS_INIT;
 	struct mcp_toolset *set = NULL;
 
@@ -40,19 +27,14 @@ static void fx_start(struct fx *f)
 	sw_test_write(f->root, ".kiro/steering/react.md",
 		      "---\ninclusion: fileMatch\nfileMatchPattern: [\"*.md\", \"src/**/*.tsx\"]\n---\nReact rules.\n");
 	sw_test_write(f->root, ".kiro/steering/manual.md", "---\ninclusion: manual\n---\nOn request.\n");
-	assert_sw_ok(mcp_server_new(&f->srv, &o, &err), &err);
 	so.root = f->root;
 	assert_sw_ok(mcp_steering_toolset_new(&set, &so, &err), &err);
-	assert_sw_ok(mcp_server_add_toolset(f->srv, set, &err), &err);
-	f->sent = cJSON_CreateArray();
-	assert_sw_ok(mcp_session_new(&f->s, f->srv, on_send, f), &err);
+	sw_mcp_fx_start(&f->mcp, NULL, set);
 }
 
 static void fx_stop(struct fx *f)
 {
-	mcp_session_free(f->s);
-	mcp_server_free(f->srv);
-	cJSON_Delete(f->sent);
+	sw_mcp_fx_stop(&f->mcp);
 	sw_test_rmtree(f->root);
 	free(f->root);
 }
@@ -60,33 +42,7 @@ static void fx_stop(struct fx *f)
 /* tools/call @name with @args (JSON text); returns the result object (borrowed). */
 static const cJSON *call(struct fx *f, const char *name, const char *args)
 {
-	struct sw_error err = SW_ERROR_INIT;
-	struct sw_buf b = SW_BUF_INIT;
-	cJSON *msg = NULL;
-	const cJSON *r, *res;
-
-	sw_buf_addf(&b, "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":\"%s\","
-		    "\"arguments\":%s}}", ++f->next_id, name, args);
-	assert_sw_ok(sw_json_parse(&msg, b.ptr, b.len, &err), &err);
-	mcp_session_handle(f->s, msg, NULL);
-	cJSON_Delete(msg);
-	sw_buf_release(&b);
-	r = cJSON_GetArrayItem(f->sent, cJSON_GetArraySize(f->sent) - 1);
-	assert_non_null(r);
-	res = cJSON_GetObjectItem(r, "result");
-	if (!res)
-		fail_msg("expected a result, got %s", cJSON_PrintUnformatted(r));
-	return res;
-}
-
-static int is_error(const cJSON *res)
-{
-	return cJSON_IsTrue(cJSON_GetObjectItem(res, "isError"));
-}
-
-static const char *text0(const cJSON *res)
-{
-	return cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(res, "content"), 0), "text")->valuestring;
+	return sw_mcp_fx_call(&f->mcp, name, args);
 }
 
 static const cJSON *doc_named(const cJSON *res, const char *name)
@@ -116,7 +72,7 @@ static void mcp_steering__explains_each_document_for_a_path(void **state)
 	SW_UNUSED(state);
 	fx_start(&f);
 	res = call(&f, "steering_for_path", "{\"path\":\"src/ui/App.tsx\"}");
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	d = doc_named(res, "tech.md");
 	assert_string_equal(field(d, "load"), "loads");
 	assert_string_equal(field(d, "inclusion"), "always");
@@ -125,12 +81,12 @@ static void mcp_steering__explains_each_document_for_a_path(void **state)
 	assert_string_equal(field(d, "pattern"), "src/**/*.tsx");
 	d = doc_named(res, "manual.md");
 	assert_string_equal(field(d, "load"), "on-request");
-	assert_non_null(strstr(text0(res), ".kiro/steering/react.md"));
+	assert_non_null(strstr(sw_mcp_text0(res), ".kiro/steering/react.md"));
 
 	/* an absolute path under the root is the same file; another file misses the pattern */
 	sw_buf_addf(&abs, "{\"path\":\"%s/lib/x.c\"}", f.root);
 	res = call(&f, "steering_for_path", abs.ptr);
-	assert_false(is_error(res));
+	assert_false(sw_mcp_is_error(res));
 	assert_string_equal(field(cJSON_GetObjectItem(res, "structuredContent"), "path"), "lib/x.c");
 	d = doc_named(res, "react.md");
 	assert_string_equal(field(d, "load"), "not");
@@ -154,15 +110,15 @@ static void mcp_steering__refuses_paths_outside_the_workspace(void **state)
 		sw_buf_reset(&b);
 		sw_buf_addf(&b, "{\"path\":\"%s\"}", bad[i]);
 		res = call(&f, "steering_for_path", b.ptr);
-		if (!is_error(res))
+		if (!sw_mcp_is_error(res))
 			fail_msg("path '%s' was not refused", bad[i]);
-		assert_non_null(strstr(text0(res), "refused path"));
+		assert_non_null(strstr(sw_mcp_text0(res), "refused path"));
 		assert_null(cJSON_GetObjectItem(res, "structuredContent"));
 	}
 	/* a sibling folder whose name starts with the root's is outside too */
 	sw_buf_reset(&b);
 	sw_buf_addf(&b, "{\"path\":\"%sx/a.c\"}", f.root);
-	assert_true(is_error(call(&f, "steering_for_path", b.ptr)));
+	assert_true(sw_mcp_is_error(call(&f, "steering_for_path", b.ptr)));
 	sw_buf_release(&b);
 	fx_stop(&f);
 }
@@ -175,13 +131,13 @@ static void mcp_steering__reads_documents_and_names_unknown_ones(void **state)
 	SW_UNUSED(state);
 	fx_start(&f);
 	res = call(&f, "steering_read", "{\"name\":\"tech\"}");
-	assert_false(is_error(res));
-	assert_non_null(strstr(text0(res), "Use C11."));
+	assert_false(sw_mcp_is_error(res));
+	assert_non_null(strstr(sw_mcp_text0(res), "Use C11."));
 	assert_string_equal(field(cJSON_GetObjectItem(res, "structuredContent"), "inclusion"), "always");
 	res = call(&f, "steering_read", "{\"name\":\"nosuch\"}");
-	assert_true(is_error(res));
-	assert_non_null(strstr(text0(res), "no steering document 'nosuch'"));
-	assert_non_null(strstr(text0(res), "'tech.md'"));
+	assert_true(sw_mcp_is_error(res));
+	assert_non_null(strstr(sw_mcp_text0(res), "no steering document 'nosuch'"));
+	assert_non_null(strstr(sw_mcp_text0(res), "'tech.md'"));
 	fx_stop(&f);
 }
 
