@@ -284,6 +284,25 @@ static void watch__mkdir_p_then_touch(void **state)
 	teardown(&f);
 }
 
+/*
+ * A file written right after its directory was created can be read by the
+ * directory's scan before the write ends: watch.h allows an EDITED after
+ * the CREATED then.  Drops that one EDITED of @rel if it is the last event.
+ */
+static void drop_edit_after_scan(struct col *c, const char *rel)
+{
+	char created[256], edited[256];
+
+	snprintf(created, sizeof(created), "created %s", rel);
+	snprintf(edited, sizeof(edited), "edited %s", rel);
+	if (c->evs.nr >= 2 && !strcmp(c->evs.v[c->evs.nr - 2], created) &&
+	    !strcmp(c->evs.v[c->evs.nr - 1], edited)) {
+		free(c->evs.v[--c->evs.nr]);
+		c->evs.v[c->evs.nr] = NULL;
+		c->count--;
+	}
+}
+
 static void watch__renames_and_directory_moves(void **state)
 {
 	struct fixture f;
@@ -299,6 +318,7 @@ static void watch__renames_and_directory_moves(void **state)
 	start(&f, NULL);
 	run_sh(&f, "mv a.txt b.txt");
 	run_sh(&f, "mkdir d && echo x > d/x");
+	drop_edit_after_scan(&f.c, "d/x");
 	run_sh(&f, "mv d e");
 	run_sh(&f, "echo y > e/y"); /* the moved directory's watch follows it */
 	expect_events(&f.c, want);
