@@ -72,3 +72,21 @@ sw_test() {
 		sed 's/^/#   /' "$dir.log" | tail -n 40
 	fi
 }
+
+# mcp_serve_http DIR [ARGS...]: starts `specwright mcp serve ARGS --http` in
+# DIR on a free loopback port (its stderr in srv.err); sets SRV (its pid),
+# PORT and URL.  mcp_serve_stop stops it.
+mcp_serve_http() {
+	_dir=$1; shift
+	(cd "$_dir" && exec "$SPECWRIGHT" mcp serve "$@" --http 127.0.0.1:0) 2>srv.err &
+	SRV=$!
+	i=0
+	while ! grep -q "listening on" srv.err 2>/dev/null; do
+		i=$((i + 1)); [ $i -lt 100 ] || { cat srv.err; return 1; }
+		sleep 0.1
+	done
+	PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/mcp.*/\1/p' srv.err)
+	URL=http://127.0.0.1:$PORT/mcp
+}
+
+mcp_serve_stop() { kill "$SRV" && wait "$SRV"; }

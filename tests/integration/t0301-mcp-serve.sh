@@ -18,19 +18,9 @@ store() {
 insp() { "$INSPECTOR" --cli "$SPECWRIGHT" mcp serve --root store "$@"; }
 
 # Starts an HTTP server on a free port; sets PORT and SRV (its pid).
-start_http() {
-	"$SPECWRIGHT" mcp serve --root store --http 127.0.0.1:0 "$@" 2>srv.err &
-	SRV=$!
-	i=0
-	while ! grep -q "listening on" srv.err 2>/dev/null; do
-		i=$((i + 1)); [ $i -lt 100 ] || { cat srv.err; return 1; }
-		sleep 0.1
-	done
-	PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/mcp.*/\1/p' srv.err)
-	URL=http://127.0.0.1:$PORT/mcp
-}
+start_http() { mcp_serve_http . --root store "$@"; }
 
-stop_http() { kill "$SRV" && wait "$SRV"; }
+stop_http() { mcp_serve_stop; }
 
 sw_test 'inspector lists the store tools over stdio' '
 	store &&

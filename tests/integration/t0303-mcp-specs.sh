@@ -71,18 +71,9 @@ sys.exit(0 if ok else 1)
 }
 
 # Starts the HTTP server in ws on a free port; sets URL and SRV.
-start_http() {
-	(cd ws && exec "$SPECWRIGHT" mcp serve --tools specs --http 127.0.0.1:0) 2>srv.err &
-	SRV=$!
-	i=0
-	while ! grep -q "listening on" srv.err 2>/dev/null; do
-		i=$((i + 1)); [ $i -lt 100 ] || { cat srv.err; return 1; }
-		sleep 0.1
-	done
-	URL=http://127.0.0.1:$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/mcp.*/\1/p' srv.err)/mcp
-}
+start_http() { mcp_serve_http ws --tools specs; }
 
-stop_http() { kill "$SRV" && wait "$SRV"; }
+stop_http() { mcp_serve_stop; }
 
 sw_test 'inspector lists the specs tools with schemas and hints over stdio' '
 	specs_ws &&

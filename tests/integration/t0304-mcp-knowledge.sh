@@ -25,18 +25,9 @@ ws() {
 insp() { (cd ws && "$INSPECTOR" --cli "$SPECWRIGHT" mcp serve --tools knowledge "$@"); }
 
 # Starts an HTTP server in ws on a free port; sets URL and SRV (its pid).
-start_http() {
-	(cd ws && exec "$SPECWRIGHT" mcp serve --tools knowledge --http 127.0.0.1:0) 2>srv.err &
-	SRV=$!
-	i=0
-	while ! grep -q "listening on" srv.err 2>/dev/null; do
-		i=$((i + 1)); [ $i -lt 100 ] || { cat srv.err; return 1; }
-		sleep 0.1
-	done
-	URL=http://127.0.0.1:$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\)\/mcp.*/\1/p' srv.err)/mcp
-}
+start_http() { mcp_serve_http ws --tools knowledge; }
 
-stop_http() { kill "$SRV" && wait "$SRV"; }
+stop_http() { mcp_serve_stop; }
 
 sw_test 'inspector lists the knowledge tools, read-only, with schemas' '
 	ws && insp --method tools/list >out &&
