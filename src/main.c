@@ -32,6 +32,9 @@ const struct sw_cmd sw_commands[] = {
 	/* specs (cmd/spec.c) */
 	{ "spec", cmd_spec, 0, "Create, lint and track specs (requirements, design, tasks)" },
 
+	/* run (cmd/run.c) */
+	{ "run", cmd_run, 0, "Carry out a spec's task plan (--dry-run: waves, conflicts)" },
+
 	/* mcp (cmd/mcp.c) */
 	{ "mcp", cmd_mcp, 0, "List, call and serve MCP tools" },
 

@@ -22,6 +22,9 @@ int cmd_workspace_is_template(const char *rel, const char *text, size_t len);
 /* specs */
 int cmd_spec(int argc, const char **argv, struct sw_ctx *ctx);
 
+/* run (cmd/run.c) */
+int cmd_run(int argc, const char **argv, struct sw_ctx *ctx);
+
 /* mcp */
 int cmd_mcp(int argc, const char **argv, struct sw_ctx *ctx);
 int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx);
