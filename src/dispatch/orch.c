@@ -1,0 +1,995 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * orch.c - the central orchestrator (orch.h).
+ *
+ * Everything runs on one private libuv loop: the agents (acp/client.h),
+ * the verify commands (base/proc.h) and the two signal watchers.  A slot
+ * is one running task; its life is a chain of callbacks:
+ *   start_agent -> agent_started -> session_ready -> turn_done
+ *     -> verify (verify_exited) -> lint -> succeeded | attempt_failed
+ *   attempt_failed -> retry on the session | restart the agent | failed
+ * and every end goes through end_slot(), which tells the scheduler and
+ * hands out more work.  The run ends when the scheduler is over (or, when
+ * cancelled, when no slot is left); then the signal watchers close and
+ * uv_run() returns.
+ *
+ * tasks.md edits (spec_set_task_state) and the lint after each task are
+ * short synchronous file work on the loop; everything that can take long
+ * (agents, commands) is asynchronous.
+ */
+#include "dispatch/orch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "acp/client.h"
+#include "base/buf.h"
+#include "base/fs.h"
+#include "base/json.h"
+#include "base/proc.h"
+#include "dispatch/journal.h"
+#include "dispatch/packet.h"
+#include "specs-engine/spec.h"
+
+#define ORCH_TURN_DEFAULT_MS (30u * 60 * 1000)
+#define ORCH_LOG_CHUNK_MAX (4u << 20) /* per task log */
+
+struct orch;
+
+struct slot {
+	struct orch *o;
+	size_t t;                   /* plan index */
+	int attempt;                /* 1-based */
+	struct acp_client *acp;
+	int session;                /* a session is open on acp */
+	struct sw_proc *proc;       /* the verify command while it runs */
+	uint64_t start_ms;
+	FILE *log;
+	struct sw_strvec argv;      /* the agent command */
+	char *packet;
+	long tokens;
+};
+
+struct orch {
+	const struct orch_opts *opts;
+	struct orch_result *res;
+	uv_loop_t loop;
+	uv_signal_t sigint, sigterm;
+	int signals_open;
+	struct spec *spec;
+	struct plan *plan;
+	struct plan_sched *sched;
+	struct journal *j;
+	char *run_dir;
+	size_t base_errors;         /* lint errors of the spec when the run began */
+	struct slot **slots;        /* per plan index while it runs */
+	unsigned char *told;        /* per plan index: its end is in the journal */
+	size_t nslots;
+	int cancelling;
+	int ended;
+	struct sw_error io_err;     /* the first journal or tasks.md failure */
+};
+
+/* ---- journal and events ------------------------------------------------------------------ */
+
+static void record(struct orch *o, const char *event, cJSON *rec)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	cJSON *copy;
+
+	if (!rec)
+		rec = cJSON_CreateObject();
+	if (o->opts->on_event) {
+		char ts[40];
+
+		copy = cJSON_Duplicate(rec, 1);
+		journal_timestamp(ts, sizeof(ts));
+		cJSON_AddStringToObject(copy, "ts", ts);
+		cJSON_AddStringToObject(copy, "event", event);
+		o->opts->on_event(event, copy, o->opts->data);
+		cJSON_Delete(copy);
+	}
+	if (o->j && journal_append(o->j, event, rec, &err) < 0 && !o->io_err.code)
+		o->io_err = err;
+	else if (!o->j)
+		cJSON_Delete(rec);
+}
+
+static void set_str(cJSON *o, const char *key, const char *v)
+{
+	if (v)
+		cJSON_AddStringToObject(o, key, v);
+	else
+		cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *strings(char *const *v, size_t n)
+{
+	cJSON *a = cJSON_CreateArray();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+	return a;
+}
+
+static cJSON *task_rec(struct orch *o, size_t t)
+{
+	cJSON *r = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(r, "task", plan_task_id(o->plan, t));
+	return r;
+}
+
+static void slog(struct slot *s, const char *fmt, ...) SW_PRINTF(2, 3);
+static void slog(struct slot *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!s->log)
+		return;
+	va_start(ap, fmt);
+	vfprintf(s->log, fmt, ap);
+	va_end(ap);
+	fflush(s->log);
+}
+
+/* ---- tasks.md ------------------------------------------------------------------------------ */
+
+static void set_state(struct orch *o, size_t t, enum tasks_state st)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	struct tasks_change *ch = NULL;
+	size_t n = 0;
+
+	if (spec_set_task_state(o->opts->spec_dir, plan_task_id(o->plan, t), st, &ch, &n, &err) < 0) {
+		cJSON *r = task_rec(o, t);
+
+		cJSON_AddStringToObject(r, "error", err.msg);
+		record(o, "status-error", r);
+		if (!o->io_err.code)
+			o->io_err = err;
+	}
+	free(ch);
+}
+
+/* ---- the end of a task and of the run ------------------------------------------------------ */
+
+static void schedule(struct orch *o);
+
+static void agent_closed(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	SW_UNUSED(rc);
+	SW_UNUSED(err);
+	SW_UNUSED(data);
+	acp_client_free(c);
+}
+
+static void slot_free(struct slot *s)
+{
+	if (s->acp)
+		acp_client_shutdown(s->acp, agent_closed, NULL);
+	sw_proc_free(s->proc);
+	if (s->log)
+		fclose(s->log);
+	sw_strvec_clear(&s->argv);
+	free(s->packet);
+	free(s);
+}
+
+/* Journals the tasks the scheduler skipped since the last call. */
+static void tell_skipped(struct orch *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->plan->n; i++) {
+		cJSON *r;
+
+		if (o->told[i] || o->plan->v[i].why != PLAN_RUNS || plan_sched_state(o->sched, i) != PLAN_SKIPPED)
+			continue;
+		o->told[i] = 1;
+		o->res->skipped++;
+		set_state(o, i, TASKS_TODO);
+		r = task_rec(o, i);
+		cJSON_AddStringToObject(r, "reason", "a task it depends on failed");
+		record(o, "skipped", r);
+	}
+}
+
+static void finish_run(struct orch *o)
+{
+	size_t i;
+	cJSON *r;
+
+	if (o->ended)
+		return;
+	o->ended = 1;
+	/* What never started goes back from "[~]" to "[ ]". */
+	for (i = 0; i < o->plan->n; i++) {
+		if (o->plan->v[i].why != PLAN_RUNS || o->told[i])
+			continue;
+		o->told[i] = 1;
+		set_state(o, i, TASKS_TODO);
+		r = task_rec(o, i);
+		cJSON_AddStringToObject(r, "reason", o->cancelling ? "the run was cancelled" : "not started");
+		record(o, "not-run", r);
+		o->res->cancelled++;
+	}
+	r = cJSON_CreateObject();
+	cJSON_AddStringToObject(r, "status", o->res->cancelled_run ? "cancelled"
+					      : o->res->failed || o->res->skipped ? "failed" : "done");
+	cJSON_AddNumberToObject(r, "done", (double)o->res->done);
+	cJSON_AddNumberToObject(r, "failed", (double)o->res->failed);
+	cJSON_AddNumberToObject(r, "skipped", (double)o->res->skipped);
+	cJSON_AddNumberToObject(r, "notRun", (double)o->res->cancelled);
+	cJSON_AddNumberToObject(r, "tokens", (double)o->res->tokens);
+	record(o, "end", r);
+	if (o->signals_open) {
+		uv_close((uv_handle_t *)&o->sigint, NULL);
+		uv_close((uv_handle_t *)&o->sigterm, NULL);
+		o->signals_open = 0;
+	}
+}
+
+static void maybe_finish(struct orch *o)
+{
+	if (plan_sched_over(o->sched) || (o->cancelling && !o->nslots))
+		finish_run(o);
+}
+
+static void end_slot(struct slot *s, int ok)
+{
+	struct orch *o = s->o;
+	size_t t = s->t;
+
+	o->slots[t] = NULL;
+	o->nslots--;
+	o->told[t] = 1;
+	slot_free(s);
+	plan_sched_finish(o->sched, t, ok);
+	tell_skipped(o);
+	schedule(o);
+	maybe_finish(o);
+}
+
+static void task_succeeded(struct slot *s)
+{
+	struct orch *o = s->o;
+	cJSON *r = task_rec(o, s->t);
+
+	set_state(o, s->t, TASKS_DONE);
+	cJSON_AddNumberToObject(r, "attempts", s->attempt);
+	cJSON_AddNumberToObject(r, "elapsedMs", (double)(uv_now(&o->loop) - s->start_ms));
+	cJSON_AddNumberToObject(r, "tokens", (double)s->tokens);
+	record(o, "done", r);
+	o->res->done++;
+	end_slot(s, 1);
+}
+
+static void task_failed(struct slot *s, const char *why)
+{
+	struct orch *o = s->o;
+	cJSON *r = task_rec(o, s->t);
+
+	set_state(o, s->t, TASKS_TODO);
+	cJSON_AddStringToObject(r, "reason", why);
+	cJSON_AddNumberToObject(r, "attempts", s->attempt);
+	cJSON_AddNumberToObject(r, "elapsedMs", (double)(uv_now(&o->loop) - s->start_ms));
+	if (o->cancelling) {
+		record(o, "cancelled", r);
+		o->res->cancelled++;
+	} else {
+		record(o, "failed", r);
+		o->res->failed++;
+	}
+	slog(s, "\n== task failed: %s\n", why);
+	end_slot(s, 0);
+}
+
+/* ---- agents --------------------------------------------------------------------------------- */
+
+static int start_agent(struct slot *s, const char *prompt, struct sw_error *err);
+static void start_verify(struct slot *s);
+static void turn_done(struct acp_client *c, int rc, const struct sw_error *err, void *data);
+
+static void attempt_failed(struct slot *s, const char *what, const char *output, size_t len, int agent_dead)
+{
+	struct orch *o = s->o;
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_buf retry = SW_BUF_INIT;
+	const char *id = plan_task_id(o->plan, s->t);
+	cJSON *r;
+	int rc;
+
+	slog(s, "\n== attempt %d failed: %s\n", s->attempt, what);
+	if (len)
+		slog(s, "%.*s\n", (int)(len > 65536 ? 65536 : len), output);
+	if (o->cancelling || s->attempt > o->opts->max_retries) {
+		task_failed(s, what);
+		return;
+	}
+	s->attempt++;
+	r = task_rec(o, s->t);
+	cJSON_AddNumberToObject(r, "attempt", s->attempt);
+	cJSON_AddStringToObject(r, "reason", what);
+	record(o, "retry", r);
+	packet_retry(&retry, id, what, output, len);
+	if (!agent_dead && s->acp && s->session) {
+		/* The same session hears what went wrong. */
+		uint64_t deadline = o->opts->task_timeout_ms ? o->opts->task_timeout_ms : ORCH_TURN_DEFAULT_MS;
+
+		rc = acp_client_prompt_text(s->acp, retry.ptr, deadline, turn_done, s, &err);
+		if (rc == 0) {
+			slog(s, "\n== attempt %d (same session)\n", s->attempt);
+			sw_buf_release(&retry);
+			return;
+		}
+	}
+	/* A fresh agent gets the whole packet and what went wrong. */
+	slog(s, "\n== attempt %d (new agent)\n", s->attempt);
+	if (s->acp) {
+		acp_client_shutdown(s->acp, agent_closed, NULL);
+		s->acp = NULL;
+		s->session = 0;
+	}
+	{
+		struct sw_buf full = SW_BUF_INIT;
+
+		sw_buf_adds(&full, s->packet);
+		sw_buf_adds(&full, "\n## An earlier attempt at this task failed\n\n");
+		sw_buf_addbuf(&full, &retry);
+		rc = start_agent(s, full.ptr, &err);
+		sw_buf_release(&full);
+	}
+	sw_buf_release(&retry);
+	if (rc < 0)
+		task_failed(s, err.msg);
+}
+
+static void on_update(struct acp_client *c, const char *kind, const cJSON *update, void *data)
+{
+	struct slot *s = data;
+
+	SW_UNUSED(c);
+	if (!strcmp(kind, "agent_message_chunk")) {
+		const cJSON *content = cJSON_GetObjectItemCaseSensitive(update, "content");
+		const cJSON *text = cJSON_GetObjectItemCaseSensitive(content, "text");
+
+		if (cJSON_IsString(text))
+			slog(s, "%s", text->valuestring);
+	} else if (!strcmp(kind, "tool_call")) {
+		const cJSON *title = cJSON_GetObjectItemCaseSensitive(update, "title");
+		const cJSON *tkind = cJSON_GetObjectItemCaseSensitive(update, "kind");
+		cJSON *r = task_rec(s->o, s->t);
+
+		set_str(r, "title", cJSON_IsString(title) ? title->valuestring : NULL);
+		set_str(r, "kind", cJSON_IsString(tkind) ? tkind->valuestring : NULL);
+		record(s->o, "tool", r);
+		slog(s, "\n[tool] %s\n", cJSON_IsString(title) ? title->valuestring : "(untitled)");
+	}
+}
+
+static void on_stderr(struct acp_client *c, const char *buf, size_t len, void *data)
+{
+	struct slot *s = data;
+
+	SW_UNUSED(c);
+	slog(s, "%.*s", (int)len, buf);
+}
+
+static long num_member(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (long)v->valuedouble : -1;
+}
+
+/* Usage of the turn that just ended: the prompt result's _meta.usage (the built-in agent's). */
+static void record_usage(struct slot *s, const struct acp_turn *turn)
+{
+	struct orch *o = s->o;
+	const cJSON *u = cJSON_GetObjectItemCaseSensitive(turn->meta, "usage");
+	long in, out;
+	cJSON *r;
+
+	if (!cJSON_IsObject(u))
+		return;
+	in = num_member(u, "inputTokens");
+	out = num_member(u, "outputTokens");
+	r = task_rec(o, s->t);
+	cJSON_AddNumberToObject(r, "attempt", s->attempt);
+	cJSON_AddItemToObject(r, "usage", cJSON_Duplicate(u, 1));
+	record(o, "usage", r);
+	if (in > 0)
+		s->tokens += in;
+	if (out > 0)
+		s->tokens += out;
+	o->res->tokens += (in > 0 ? in : 0) + (out > 0 ? out : 0);
+	if (o->opts->budget_tokens > 0 && o->res->tokens >= o->opts->budget_tokens && !o->cancelling) {
+		r = cJSON_CreateObject();
+		cJSON_AddNumberToObject(r, "tokens", (double)o->res->tokens);
+		cJSON_AddNumberToObject(r, "budget", (double)o->opts->budget_tokens);
+		record(o, "budget", r);
+		o->cancelling = 1;
+		o->res->cancelled_run = 1;
+	}
+}
+
+static void turn_done(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	struct slot *s = data;
+	const struct acp_turn *turn = acp_client_turn(c);
+	char why[600];
+
+	record_usage(s, turn);
+	if (rc < 0) {
+		snprintf(why, sizeof(why), "the agent's turn failed: %s", err->msg);
+		attempt_failed(s, why, NULL, 0, 1);
+		return;
+	}
+	if (!turn->stop_reason || strcmp(turn->stop_reason, "end_turn")) {
+		snprintf(why, sizeof(why), "the agent stopped with '%s', not end_turn",
+			 turn->stop_reason ? turn->stop_reason : "(none)");
+		attempt_failed(s, why, NULL, 0, 0);
+		return;
+	}
+	slog(s, "\n== agent ended its turn; verifying\n");
+	start_verify(s);
+}
+
+static void send_prompt(struct slot *s, const char *prompt)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	uint64_t deadline = s->o->opts->task_timeout_ms ? s->o->opts->task_timeout_ms : ORCH_TURN_DEFAULT_MS;
+
+	if (acp_client_prompt_text(s->acp, prompt, deadline, turn_done, s, &err) < 0)
+		attempt_failed(s, err.msg, NULL, 0, 1);
+}
+
+static void session_ready(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	struct slot *s = data;
+	char why[600];
+	char *prompt;
+
+	SW_UNUSED(c);
+	if (rc < 0) {
+		snprintf(why, sizeof(why), "the agent did not open a session: %s", err->msg);
+		attempt_failed(s, why, NULL, 0, 1);
+		return;
+	}
+	s->session = 1;
+	prompt = s->packet;
+	send_prompt(s, prompt);
+}
+
+struct pending_prompt {
+	struct slot *s;
+	char *prompt;
+};
+
+static void agent_started(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	struct pending_prompt *pp = data;
+	struct slot *s = pp->s;
+	struct sw_error e2 = SW_ERROR_INIT;
+	char why[600];
+
+	if (rc < 0) {
+		free(pp->prompt);
+		free(pp);
+		snprintf(why, sizeof(why), "the agent did not start: %s", err->msg);
+		attempt_failed(s, why, NULL, 0, 1);
+		return;
+	}
+	/* session_ready sends s->packet; a restarted agent sends the packet with the failure */
+	if (pp->prompt) {
+		free(s->packet);
+		s->packet = pp->prompt;
+	}
+	free(pp);
+	if (acp_client_new_session(c, s->o->opts->root, NULL, session_ready, s, &e2) < 0) {
+		snprintf(why, sizeof(why), "the agent did not open a session: %s", e2.msg);
+		attempt_failed(s, why, NULL, 0, 1);
+	}
+}
+
+static void build_agent_argv(struct slot *s)
+{
+	const struct orch_opts *oo = s->o->opts;
+	const struct plan_task *pt = &s->o->plan->v[s->t];
+	char self[PATH_MAX];
+	ssize_t n;
+
+	sw_strvec_clear(&s->argv);
+	if (oo->agent_argv) {
+		sw_strvec_pushv(&s->argv, oo->agent_argv);
+		return;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[n > 0 ? n : 0] = '\0';
+	sw_strvec_push(&s->argv, n > 0 ? self : "specwright");
+	sw_strvec_push(&s->argv, "acp");
+	if (pt->agent || oo->agent) {
+		sw_strvec_push(&s->argv, "--agent");
+		sw_strvec_push(&s->argv, pt->agent ? pt->agent : oo->agent);
+	}
+	if (pt->model || oo->model) {
+		sw_strvec_push(&s->argv, "--model");
+		sw_strvec_push(&s->argv, pt->model ? pt->model : oo->model);
+	}
+}
+
+static void client_opts(struct acp_client_opts *co, const struct orch_opts *oo)
+{
+	co->cwd = oo->root;
+	co->fs_read = 1;
+	co->fs_write = 1;
+	co->terminal = 1;
+	co->policy.mode = oo->trust_all ? ACP_PERMIT_ALL : ACP_PERMIT_LISTED;
+	co->policy.allow = oo->trust;
+}
+
+/* Starts a fresh agent for slot @s; @prompt (copied; NULL: s->packet) opens its session. */
+static int start_agent(struct slot *s, const char *prompt, struct sw_error *err)
+{
+	struct acp_client_opts co = ACP_CLIENT_OPTS_INIT;
+	struct pending_prompt *pp = sw_xcalloc(1, sizeof(*pp));
+	int rc;
+
+	build_agent_argv(s);
+	client_opts(&co, s->o->opts);
+	co.argv = (const char *const *)s->argv.v;
+	co.on_update = on_update;
+	co.on_stderr = on_stderr;
+	co.data = s;
+	pp->s = s;
+	pp->prompt = prompt ? sw_xstrdup(prompt) : NULL;
+	s->session = 0;
+	rc = acp_client_start(&s->acp, &s->o->loop, &co, agent_started, pp, err);
+	if (rc < 0) {
+		acp_client_free(s->acp);
+		s->acp = NULL;
+		free(pp->prompt);
+		free(pp);
+	}
+	return rc;
+}
+
+/* ---- verification --------------------------------------------------------------------------- */
+
+static void lint_check(struct slot *s)
+{
+	struct orch *o = s->o;
+	struct sw_error err = SW_ERROR_INIT;
+	struct spec *sp = NULL;
+	struct sw_buf out = SW_BUF_INIT;
+	cJSON *r = task_rec(o, s->t);
+	size_t i, errors = 0;
+	int ok;
+
+	if (spec_load(&sp, o->opts->spec_dir, o->opts->base, &err) < 0) {
+		sw_buf_addf(&out, "%s", err.msg);
+		errors = (size_t)-1;
+	} else {
+		for (i = 0; i < sp->diags.nr; i++) {
+			const struct sw_diag *d = &sp->diags.v[i];
+
+			if (d->severity != SW_SEV_ERROR)
+				continue;
+			errors++;
+			sw_buf_addf(&out, "%s:%d:%d: error: %s [%s]\n", d->path, d->line, d->col, d->msg, d->code);
+		}
+	}
+	ok = errors != (size_t)-1 && errors <= o->base_errors;
+	cJSON_AddStringToObject(r, "check", "spec lint");
+	cJSON_AddBoolToObject(r, "ok", ok);
+	cJSON_AddNumberToObject(r, "errors", errors == (size_t)-1 ? -1 : (double)errors);
+	record(o, "verify", r);
+	spec_free(sp);
+	if (ok) {
+		sw_buf_release(&out);
+		task_succeeded(s);
+		return;
+	}
+	{
+		char what[200];
+
+		snprintf(what, sizeof(what), "the spec's lint found %zu error%s where the run began with %zu",
+			 errors, errors == 1 ? "" : "s", o->base_errors);
+		attempt_failed(s, errors == (size_t)-1 ? "the spec no longer loads" : what, out.ptr, out.len, 0);
+	}
+	sw_buf_release(&out);
+}
+
+static void verify_exited(struct sw_proc *p, void *data)
+{
+	struct slot *s = data;
+	struct orch *o = s->o;
+	struct sw_buf what = SW_BUF_INIT, out = SW_BUF_INIT;
+	cJSON *r = task_rec(o, s->t);
+	int ok = !p->timed_out && !p->term_signal && p->exit_status == 0;
+
+	cJSON_AddStringToObject(r, "check", o->opts->verify);
+	cJSON_AddBoolToObject(r, "ok", ok);
+	if (!p->term_signal)
+		cJSON_AddNumberToObject(r, "exit", p->exit_status);
+	cJSON_AddNumberToObject(r, "elapsedMs", (double)(p->ended_ms - p->started_ms));
+	record(o, "verify", r);
+	s->proc = NULL;
+	sw_buf_addbuf(&out, &p->out);
+	sw_buf_addbuf(&out, &p->errout);
+	slog(s, "\n== verify: %s\n%s", o->opts->verify, out.ptr);
+	if (ok) {
+		sw_proc_free(p);
+		sw_buf_release(&out);
+		lint_check(s);
+		return;
+	}
+	sw_buf_addf(&what, "'%s' ", o->opts->verify);
+	sw_proc_describe(p, &what);
+	sw_proc_free(p);
+	attempt_failed(s, what.ptr, out.ptr, out.len, 0);
+	sw_buf_release(&what);
+	sw_buf_release(&out);
+}
+
+static void start_verify(struct slot *s)
+{
+	struct orch *o = s->o;
+	struct sw_proc_opts po = SW_PROC_OPTS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	const char *argv[4];
+
+	if (o->cancelling) {
+		task_failed(s, "the run was cancelled");
+		return;
+	}
+	if (!o->opts->verify) {
+		lint_check(s);
+		return;
+	}
+	argv[0] = "sh";
+	argv[1] = "-c";
+	argv[2] = o->opts->verify;
+	argv[3] = NULL;
+	po.argv = argv;
+	po.cwd = o->opts->root;
+	po.capture_stdout = po.capture_stderr = 1;
+	po.max_output = 1u << 20;
+	po.timeout_ms = o->opts->verify_timeout_ms ? o->opts->verify_timeout_ms : ORCH_TURN_DEFAULT_MS;
+	po.on_exit = verify_exited;
+	po.data = s;
+	if (sw_proc_start(&s->proc, &o->loop, &po, &err) < 0) {
+		s->proc = NULL;
+		task_failed(s, err.msg);
+	}
+}
+
+/* ---- dispatch ------------------------------------------------------------------------------- */
+
+static void start_task(struct orch *o, size_t t)
+{
+	struct slot *s = sw_xcalloc(1, sizeof(*s));
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_buf packet = SW_BUF_INIT;
+	char *logp;
+	cJSON *r;
+
+	s->o = o;
+	s->t = t;
+	s->attempt = 1;
+	s->start_ms = uv_now(&o->loop);
+	s->argv = (struct sw_strvec)SW_STRVEC_INIT;
+	o->slots[t] = s;
+	o->nslots++;
+	plan_sched_start(o->sched, t);
+	{
+		struct sw_buf b = SW_BUF_INIT;
+
+		sw_buf_addf(&b, "%s/logs/%s.log", o->run_dir, plan_task_id(o->plan, t));
+		logp = sw_buf_detach(&b, NULL);
+	}
+	s->log = fopen(logp, "a");
+	free(logp);
+	packet_build(&packet, o->spec, o->plan, t);
+	s->packet = sw_buf_detach(&packet, NULL);
+	set_state(o, t, TASKS_DOING);
+	build_agent_argv(s);
+	r = task_rec(o, t);
+	cJSON_AddNumberToObject(r, "attempt", 1);
+	cJSON_AddItemToObject(r, "agent", strings(s->argv.v, s->argv.nr));
+	cJSON_AddNumberToObject(r, "packetBytes", (double)strlen(s->packet));
+	cJSON_AddNumberToObject(r, "running", (double)plan_sched_running(o->sched));
+	record(o, "dispatch", r);
+	slog(s, "== task %s, attempt 1\n", plan_task_id(o->plan, t));
+	if (start_agent(s, NULL, &err) < 0)
+		task_failed(s, err.msg);
+}
+
+static void schedule(struct orch *o)
+{
+	size_t t;
+
+	while (!o->cancelling && !o->ended && plan_sched_running(o->sched) < o->plan->parallel) {
+		t = plan_sched_next(o->sched);
+		if (t == PLAN_NONE)
+			break;
+		start_task(o, t);
+	}
+}
+
+static void cancel_all(struct orch *o, const char *why)
+{
+	size_t i;
+	cJSON *r;
+
+	if (!o->cancelling) {
+		r = cJSON_CreateObject();
+		cJSON_AddStringToObject(r, "reason", why);
+		record(o, "cancel", r);
+	}
+	o->cancelling = 1;
+	o->res->cancelled_run = 1;
+	for (i = 0; i < o->plan->n; i++) {
+		struct slot *s = o->slots[i];
+
+		if (!s)
+			continue;
+		if (s->proc)
+			sw_proc_terminate(s->proc);
+		else if (s->acp)
+			acp_client_cancel(s->acp);
+	}
+	maybe_finish(o);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct orch *o = h->data;
+
+	cancel_all(o, signum == SIGINT ? "interrupted (SIGINT)" : "terminated (SIGTERM)");
+}
+
+/* ---- setup ---------------------------------------------------------------------------------- */
+
+/* Starts one agent and waits for its initialize answer: does the command start and speak ACP? */
+struct probe {
+	int done, rc;
+	struct sw_error err;
+};
+
+static void probe_started(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	struct probe *p = data;
+
+	SW_UNUSED(c);
+	p->done = 1;
+	p->rc = rc;
+	if (rc < 0)
+		p->err = *err;
+}
+
+static void probe_closed(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	SW_UNUSED(c);
+	SW_UNUSED(rc);
+	SW_UNUSED(err);
+	*(int *)data = 1;
+}
+
+static int probe_agent(struct orch *o, struct sw_error *err)
+{
+	struct slot tmp;
+	struct acp_client_opts co = ACP_CLIENT_OPTS_INIT;
+	struct acp_client *c = NULL;
+	struct probe p = { 0, 0, SW_ERROR_INIT };
+	int closed = 0, rc;
+
+	memset(&tmp, 0, sizeof(tmp));
+	tmp.o = o;
+	tmp.t = 0;
+	tmp.argv = (struct sw_strvec)SW_STRVEC_INIT;
+	build_agent_argv(&tmp);
+	client_opts(&co, o->opts);
+	co.argv = (const char *const *)tmp.argv.v;
+	co.request_timeout_ms = 30000;
+	rc = acp_client_start(&c, &o->loop, &co, probe_started, &p, err);
+	if (rc == 0) {
+		while (!p.done && uv_run(&o->loop, UV_RUN_ONCE))
+			;
+		rc = p.rc;
+		if (rc < 0)
+			*err = p.err;
+		acp_client_shutdown(c, probe_closed, &closed);
+		while (!closed && uv_run(&o->loop, UV_RUN_ONCE))
+			;
+	}
+	acp_client_free(c);
+	if (rc < 0)
+		sw_error_prefix(err, "the agent '%s' does not start or speak ACP", tmp.argv.v[0]);
+	sw_strvec_clear(&tmp.argv);
+	return rc;
+}
+
+static int make_run_dir(struct orch *o, struct sw_error *err)
+{
+	struct sw_buf b = SW_BUF_INIT;
+	char stamp[32];
+	time_t now = time(NULL);
+	struct tm tm;
+	int i, rc;
+
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	sw_buf_addf(&b, "%s/runs", o->opts->kiro_dir);
+	if ((rc = sw_mkdir_p(b.ptr, err)) < 0)
+		goto done;
+	for (i = 1; i < 1000; i++) {
+		sw_buf_reset(&b);
+		sw_buf_addf(&b, "%s/runs/%s-%s", o->opts->kiro_dir, stamp, o->spec->name);
+		if (i > 1)
+			sw_buf_addf(&b, "-%d", i);
+		if (mkdir(b.ptr, 0755) == 0)
+			break;
+		if (errno != EEXIST) {
+			rc = sw_error_errno(err, SW_EIO, "cannot create the run folder '%s'", b.ptr);
+			goto done;
+		}
+	}
+	o->run_dir = sw_xstrdup(b.ptr);
+	o->res->run_dir = sw_xstrdup(b.ptr);
+	o->res->run_id = sw_xstrdup(sw_basename(b.ptr));
+	sw_buf_reset(&b);
+	sw_buf_addf(&b, "%s/logs", o->run_dir);
+	if ((rc = sw_mkdir_p(b.ptr, err)) < 0)
+		goto done;
+	sw_buf_reset(&b);
+	sw_buf_addf(&b, "%s/journal.ndjson", o->run_dir);
+	rc = journal_open(&o->j, b.ptr, err);
+	if (rc == 0) {
+		char pid[32];
+
+		sw_buf_reset(&b);
+		sw_buf_addf(&b, "%s/pid", o->run_dir);
+		snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+		rc = sw_write_atomic(b.ptr, pid, strlen(pid), err);
+	}
+done:
+	sw_buf_release(&b);
+	return rc;
+}
+
+static void record_plan(struct orch *o)
+{
+	cJSON *r = cJSON_CreateObject(), *tasks = cJSON_CreateArray();
+	size_t i;
+
+	cJSON_AddStringToObject(r, "spec", o->spec->name);
+	cJSON_AddStringToObject(r, "specDir", o->opts->spec_dir);
+	cJSON_AddStringToObject(r, "runId", o->res->run_id);
+	cJSON_AddNumberToObject(r, "parallel", (double)o->plan->parallel);
+	cJSON_AddNumberToObject(r, "pid", (double)getpid());
+	set_str(r, "verify", o->opts->verify);
+	cJSON_AddNumberToObject(r, "maxRetries", o->opts->max_retries);
+	cJSON_AddNumberToObject(r, "lintErrorsAtStart", (double)o->base_errors);
+	for (i = 0; i < o->plan->n; i++) {
+		const struct plan_task *pt = &o->plan->v[i];
+		cJSON *t;
+
+		if (pt->why != PLAN_RUNS)
+			continue;
+		t = cJSON_CreateObject();
+		cJSON_AddStringToObject(t, "id", plan_task_id(o->plan, i));
+		cJSON_AddStringToObject(t, "title", o->plan->doc->tasks[pt->ti].title);
+		cJSON_AddNumberToObject(t, "wave", (double)pt->wave + 1);
+		cJSON_AddItemToArray(tasks, t);
+	}
+	cJSON_AddItemToObject(r, "tasks", tasks);
+	record(o, "plan", r);
+}
+
+int orch_run(struct orch_result *res, const struct orch_opts *opts, struct sw_diags *diags, struct sw_error *err)
+{
+	struct orch o;
+	size_t i;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	memset(res, 0, sizeof(*res));
+	o.opts = opts;
+	o.res = res;
+	if ((rc = uv_loop_init(&o.loop)) != 0)
+		return sw_error_set(err, SW_EIO, "cannot start an event loop: %s", uv_strerror(rc));
+	if ((rc = spec_load(&o.spec, opts->spec_dir, opts->base, err)) < 0)
+		goto out;
+	if (!o.spec->tasks_doc) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "spec '%s' has no tasks.md yet", o.spec->name);
+		goto out;
+	}
+	for (i = 0; i < o.spec->diags.nr; i++) {
+		const struct sw_diag *d = &o.spec->diags.v[i];
+
+		if (d->severity != SW_SEV_ERROR)
+			continue;
+		o.base_errors++;
+		if (!strncmp(d->code, "waves-", 6) || !strncmp(d->code, "tasks-graph", 11)) {
+			struct sw_diag *copy = sw_diag_add(diags, SW_SEV_ERROR, d->code, d->path, d->line, d->col,
+							   "%s", d->msg);
+
+			SW_UNUSED(copy);
+			rc = sw_error_set(err, SW_EINVAL, "%s: the task plan cannot run as written",
+					  o.spec->tasks.display);
+		}
+	}
+	if (rc < 0)
+		goto out;
+	rc = plan_build(&o.plan, o.spec->tasks_doc, o.spec->tasks.display, &opts->plan, diags, err);
+	if (rc < 0)
+		goto out;
+	if (!o.plan->nrun) {
+		/* nothing to do is not an error, and needs no agent */
+		goto out;
+	}
+	if ((rc = probe_agent(&o, err)) < 0)
+		goto out;
+	if ((rc = make_run_dir(&o, err)) < 0)
+		goto out;
+	o.sched = plan_sched_new(o.plan);
+	o.slots = sw_xcalloc(o.plan->n + 1, sizeof(*o.slots));
+	o.told = sw_xcalloc(o.plan->n + 1, 1);
+	record_plan(&o);
+	for (i = 0; i < o.plan->n; i++)
+		if (o.plan->v[i].why == PLAN_RUNS)
+			set_state(&o, i, TASKS_QUEUED);
+	uv_signal_init(&o.loop, &o.sigint);
+	uv_signal_init(&o.loop, &o.sigterm);
+	o.sigint.data = o.sigterm.data = &o;
+	uv_signal_start(&o.sigint, on_signal, SIGINT);
+	uv_signal_start(&o.sigterm, on_signal, SIGTERM);
+	o.signals_open = 1;
+	schedule(&o);
+	maybe_finish(&o);
+	uv_run(&o.loop, UV_RUN_DEFAULT);
+	rc = 0;
+	if (o.io_err.code) {
+		*err = o.io_err;
+		rc = o.io_err.code;
+	}
+	{
+		char *pid = sw_path_join(o.run_dir, "pid");
+
+		unlink(pid);
+		free(pid);
+	}
+out:
+	if (o.signals_open) {
+		uv_close((uv_handle_t *)&o.sigint, NULL);
+		uv_close((uv_handle_t *)&o.sigterm, NULL);
+	}
+	uv_run(&o.loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&o.loop) != 0)
+		uv_run(&o.loop, UV_RUN_DEFAULT);
+	journal_close(o.j);
+	plan_sched_free(o.sched);
+	plan_free(o.plan);
+	spec_free(o.spec);
+	free(o.slots);
+	free(o.told);
+	free(o.run_dir);
+	return rc;
+}
+
+void orch_result_release(struct orch_result *res)
+{
+	free(res->run_id);
+	free(res->run_dir);
+	memset(res, 0, sizeof(*res));
+}
