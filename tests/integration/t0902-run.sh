@@ -1,0 +1,151 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# specwright run: a task plan carried out by ACP agents (the built-in agent
+# over the scripted model server, the ACP SDK's example agent), verified,
+# retried with the failure, journalled; the cap checked from the journal;
+# agents that hang, do not start or do not speak ACP; run status, list, log
+# and cancel.
+. "$(dirname "$0")/lib.sh"
+. "$SW_TOP/tests/model-server/lib.sh"
+
+NM=$SW_TOP/tests/node_modules
+EXAMPLE=$NM/@agentclientprotocol/sdk/dist/examples/agent.js
+DEMO=$SW_TOP/tests/model-server/demo
+if ! command -v python3 >/dev/null 2>&1; then
+	SW_SKIP_REASON="python3 (the scripted model server) is absent"
+fi
+
+model_env() { OPENAI_API_KEY=dummy OPENAI_BASE_URL=$MS_URL/v1; export OPENAI_API_KEY OPENAI_BASE_URL; }
+demo_ws() {
+	mkdir -p .kiro/specs/todo-cli && cp "$DEMO"/*.md .kiro/specs/todo-cli/
+}
+# script N [DELAY_MS]: N answers "Done." with usage
+script() {
+	python3 -c "
+import json,sys
+n,d=int(sys.argv[1]),int(sys.argv[2])
+json.dump({'steps':[{'respond':{'text':'Done.','usage':{'input':100,'output':10},'delay_ms':d}} for _ in range(n)]},open('script.json','w'))
+" "$1" "${2:-0}"
+}
+jq_py() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$1"; }
+journal() { ls .kiro/runs/*/journal.ndjson | tail -n 1; }
+
+sw_test 'the demo plan runs to the end: statuses, journal, run status and list' '
+	demo_ws && script 12 && ms_start script.json && model_env &&
+	sw run todo-cli --model openai/test-model --verify "test -f .kiro/specs/todo-cli/design.md" >out 2>err &&
+	expect_grep "run done: 6 done, 0 failed, 0 skipped, 0 not run, 660 tokens" out &&
+	test "$(grep -c "^ *- \[x\]" .kiro/specs/todo-cli/tasks.md)" -eq 8 &&
+	test "$(grep -c "^ *- \[ \]\*" .kiro/specs/todo-cli/tasks.md)" -eq 2 &&
+	python3 - "$(journal)" <<PY &&
+import json,sys
+recs=[json.loads(l) for l in open(sys.argv[1])]
+ev=[r["event"] for r in recs]
+assert ev[0]=="plan" and ev[-1]=="end", ev
+assert [r["task"] for r in recs if r["event"]=="done"]==["1.1","2","3.1","3.2","3.3","4"], recs
+assert all(r["ts"].endswith("Z") for r in recs)
+assert recs[-1]["status"]=="done" and recs[-1]["tokens"]==660
+PY
+	sw run status --json >st.json &&
+	jq_py st.json "assert d[\"status\"]==\"done\" and d[\"done\"]==6 and [t[\"state\"] for t in d[\"tasks\"]]==[\"done\"]*6, d" &&
+	sw run list >list && expect_grep "todo-cli *done *todo-cli *6 done" list &&
+	run=$(ls .kiro/runs) && sw run log "$run" 3.2 >log && expect_grep "Done." log &&
+	expect_grep "== verify: test -f" log && ms_check 6
+'
+
+sw_test 'a failed verification goes back to the same session with its output, then passes' '
+	demo_ws &&
+	cat >script.json <<JSON &&
+{"steps": [
+ {"expect": {"last_user_contains": ["Task 1.1 of the spec", "1.1: WHEN"]}, "respond": {"text": "First try."}},
+ {"expect": {"last_user_contains": ["verification of task 1.1 failed", "MISSING-MARKER"], "messages_min": 3},
+  "respond": {"text": "Fixed."}}
+]}
+JSON
+	ms_start script.json && model_env &&
+	cat >verify.sh <<SH &&
+if [ -f seen ]; then exit 0; fi
+touch seen; echo MISSING-MARKER; exit 1
+SH
+	sw run todo-cli 1.1 --model openai/test-model --verify "sh verify.sh" >out 2>err &&
+	expect_grep "1.1 *retry 2: .sh verify.sh. exited with status 1" out &&
+	expect_grep "1.1 *done in .* (2 attempts" out &&
+	grep -q "^  - \[x\] 1.1 " .kiro/specs/todo-cli/tasks.md && ms_check 2
+'
+
+sw_test 'retries run out: the task fails, its dependants are skipped, the rest goes on; exit 1' '
+	demo_ws && script 10 && ms_start script.json && model_env &&
+	cp .kiro/specs/todo-cli/tasks.md before.md &&
+	expect_fail 1 sw run todo-cli --model openai/test-model --max-retries 1 \
+		--verify "grep -q \"\\[-\\] 1.1\" .kiro/specs/todo-cli/tasks.md && exit 1; exit 0" >out 2>err &&
+	expect_grep "1.1 *retry 2" out && expect_grep "1.1 *failed: .grep" out &&
+	expect_grep "2 *skipped: a task it depends on failed" out &&
+	expect_grep "run failed: 0 done, 1 failed, 5 skipped" out &&
+	cmp before.md .kiro/specs/todo-cli/tasks.md &&
+	sw run status --json >st.json &&
+	jq_py st.json "assert d[\"status\"]==\"failed\" and d[\"tasks\"][0][\"state\"]==\"failed\" and d[\"tasks\"][0][\"attempts\"]==2, d"
+'
+
+sw_test 'independent tasks run at most --parallel at once (checked from the journal)' '
+	mkdir -p .kiro/specs/p && {
+		printf "# Plan\n\n"; for i in 1 2 3 4 5 6; do printf -- "- [ ] %s. task %s\n" $i $i; done
+		printf "\n## Task Dependency Graph\n\n\`\`\`json\n{\"waves\":[{\"id\":0,\"tasks\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\"]}]}\n\`\`\`\n"
+	} >.kiro/specs/p/tasks.md &&
+	script 6 600 && ms_start script.json && model_env &&
+	sw run p --parallel 3 --model openai/test-model >out 2>err &&
+	expect_grep "run done: 6 done" out &&
+	python3 - "$(journal)" <<PY
+import json,sys
+run=peak=0
+for l in open(sys.argv[1]):
+    r=json.loads(l)
+    if r["event"]=="dispatch": run+=1; peak=max(peak,run)
+    if r["event"] in ("done","failed","cancelled"): run-=1
+assert peak==3, peak
+PY
+'
+
+sw_test 'the ACP SDK example agent as --agent-cmd' '
+	if [ ! -f "$EXAMPLE" ] || ! command -v node >/dev/null; then echo "node or the ACP SDK is absent (make deps)"; exit 1; fi &&
+	demo_ws && sw run todo-cli 1.1 --agent-cmd "node $EXAMPLE" --trust-all-tools >out 2>err &&
+	expect_grep "1.1 *done" out && grep -q "^  - \[x\] 1.1 " .kiro/specs/todo-cli/tasks.md
+'
+
+sw_test 'an agent that does not start or does not speak ACP: exit 1, tasks.md unchanged, no run' '
+	demo_ws && cp .kiro/specs/todo-cli/tasks.md before.md &&
+	expect_fail 1 sw run todo-cli --agent-cmd "no-such-agent-cmd acp" >out 2>err &&
+	expect_grep "no-such-agent-cmd" err &&
+	expect_fail 1 sw run todo-cli --agent-cmd "echo not-json-rpc" >out 2>err &&
+	expect_grep "does not start or speak ACP" err &&
+	cmp before.md .kiro/specs/todo-cli/tasks.md && test ! -d .kiro/runs
+'
+
+sw_test 'a hung agent times out; a running run is cancelled with run cancel' '
+	demo_ws &&
+	python3 -c "import json; json.dump({\"steps\": [{\"respond\": {\"text\": \"thinking\", \"hang\": True}}]*4}, open(\"script.json\", \"w\"))" &&
+	ms_start script.json && model_env &&
+	expect_fail 1 sw run todo-cli 1.1 --model openai/test-model --task-timeout 1 --max-retries 0 >out 2>err &&
+	expect_grep "1.1 *failed: the agent" out &&
+	grep -q "^  - \[ \] 1.1 " .kiro/specs/todo-cli/tasks.md &&
+	{ sw run todo-cli 3 --model openai/test-model >bg.out 2>bg.err & pid=$!; } &&
+	first=$(ls .kiro/runs) &&
+	i=0; until [ "$(ls .kiro/runs | wc -l)" -eq 2 ] && grep -q "\"dispatch\"" "$(journal)" 2>/dev/null; do
+		i=$((i+1)); [ $i -lt 200 ] || { echo "no dispatch"; cat bg.out bg.err; exit 1; }; sleep 0.05; done &&
+	run=$(ls .kiro/runs | tail -n 1) && sw run status "$run" >st && expect_grep "running" st &&
+	grep -q "^  - \[-\] 3.1 " .kiro/specs/todo-cli/tasks.md &&
+	sw run cancel "$run" >c.out && expect_grep "cancelling run" c.out &&
+	{ wait $pid; test $? -eq 1; } &&
+	expect_grep "run cancelled" bg.out &&
+	test "$(grep -c "^ *- \[[-~]\]" .kiro/specs/todo-cli/tasks.md)" -eq 0 &&
+	expect_fail 1 sw run cancel "$run" 2>err && expect_grep "is not running" err
+'
+
+sw_test 'run verbs: bad names, nothing to run, a journal cut mid-line' '
+	demo_ws &&
+	expect_fail 1 sw run status 2>err && expect_grep "no runs yet" err &&
+	expect_fail 1 sw run log ../x 2>err && expect_grep "not a run" err &&
+	sed -i "s/- \[ \]/- [x]/" .kiro/specs/todo-cli/tasks.md &&
+	sw run todo-cli 3.1 >out && expect_grep "nothing to run" out &&
+	mkdir -p .kiro/runs/r1 && printf "{\"event\":\"plan\",\"tasks\":[]}\n{\"event\":\"dis" >.kiro/runs/r1/journal.ndjson &&
+	expect_fail 1 sw run status r1 2>err &&
+	expect_grep "runs/r1/journal.ndjson:2:1: .*ends in the middle of a record" err
+'
