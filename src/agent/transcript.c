@@ -280,6 +280,10 @@ int agent__transcript_open(struct agent_session *s, const char *resume_id, struc
 	}
 	if ((rc = sw_mkdir_p(dir.ptr, err)) < 0)
 		goto out;
+	/* Transcripts are this machine's record: git never sees them (nor a run's commits). */
+	sw_buf_addf(&dir, "/.gitignore");
+	if (!sw_path_exists(dir.ptr) && (rc = sw_write_atomic(dir.ptr, "*\n", 2, err)) < 0)
+		goto out;
 	/* Append-only log, not a user file rewritten in place: O_APPEND keeps earlier lines safe. */
 	s->transcript = fopen(path.ptr, "ae");
 	if (!s->transcript) {

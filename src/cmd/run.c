@@ -35,17 +35,17 @@
 
 static const char *const run_usage[] = {
 	"specwright run <spec> [<task>...] [--dry-run] [--parallel N | --sequential] [options]",
-	"   or: specwright run list | status [<run>] | log <run> [<task>] | cancel <run>",
-	"\nCarries out the spec's task plan: each task goes to a fresh ACP agent session",
-	"\n(the built-in agent, --agent NAME, or --agent-cmd 'CMD ARGS'), at most N at once",
-	"\n(default min(4, cores)), in the order of the plan's hierarchy, its Task Dependency",
-	"\nGraph, '_Depends: 1.2_' lines and Checkpoint tasks; two tasks naming the same file",
-	"\nor '_Uses: NAME_' resource never run at the same time.  Each task is verified by",
-	"\n--verify CMD (or \"verify\" in .kiro/settings/specwright.json) and the spec's lint,",
-	"\nretried with the failure up to --max-retries times, and marked in tasks.md: [~]",
-	"\nqueued, [-] running, [x] verified, [ ] failed.  Named tasks (a parent stands for",
-	"\nits sub-tasks) run alone; done and optional ('*') tasks are skipped unless named or",
-	"\n--include-optional.  The journal is .kiro/runs/<run>/journal.ndjson.",
+	"specwright run list | status [<run>] | log <run> [<task>] | cancel <run>",
+	"\nCarries out the spec's task plan: each task goes to a fresh ACP agent session\n"
+	"(the built-in agent, --agent NAME, or --agent-cmd 'CMD ARGS'), at most N at once\n"
+	"(default min(4, cores)), in the order of the plan's hierarchy, its Task Dependency\n"
+	"Graph, '_Depends: 1.2_' lines and Checkpoint tasks; two tasks naming the same file\n"
+	"or '_Uses: NAME_' resource never run at the same time.  Each task is verified by\n"
+	"--verify CMD (or \"verify\" in .kiro/settings/specwright.json) and the spec's lint,\n"
+	"retried with the failure up to --max-retries times, and marked in tasks.md: [~]\n"
+	"queued, [-] running, [x] verified, [ ] failed.  Named tasks (a parent stands for\n"
+	"its sub-tasks) run alone; done and optional ('*') tasks are skipped unless named or\n"
+	"--include-optional.  The journal is .kiro/runs/<run>/journal.ndjson.",
 	NULL,
 };
 
@@ -218,7 +218,12 @@ static void describe(struct sw_buf *b, const char *event, const cJSON *r, int ve
 			    rec_str(r, "status"), rec_num(r, "done"), rec_num(r, "failed"), rec_num(r, "skipped"),
 			    rec_num(r, "notRun"), rec_num(r, "tokens"));
 	} else {
-		sw_buf_addf(b, "%s %s %s", event, task, rec_str(r, "error"));
+		if (!strcmp(event, "commit") && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "commit")))
+			sw_buf_addf(b, "%-8s committed %.12s", *task ? task : rec_str(r, "file"), rec_str(r, "commit"));
+		else if (!strcmp(event, "commit"))
+			sw_buf_addf(b, "%-8s nothing to commit", task);
+		else
+			sw_buf_addf(b, "%s %s %s", event, task, rec_str(r, "error"));
 	}
 	return;
 none:
@@ -264,7 +269,7 @@ static char *settings_verify(const char *kiro_dir)
 
 static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 {
-	int json = ctx->json, dry = 0, sequential = 0, optional = 0, trust_all = 0, rc, code = 0;
+	int json = ctx->json, dry = 0, sequential = 0, optional = 0, trust_all = 0, commit = 0, rc, code = 0;
 	long parallel = 0, retries = 2, timeout = 0, budget = 0;
 	const char *agent = NULL, *agent_cmd = NULL, *model = NULL, *verify = NULL;
 	struct sw_strvec trust = SW_STRVEC_INIT, trust_split = SW_STRVEC_INIT, agent_argv = SW_STRVEC_INIT;
@@ -282,6 +287,7 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		SW_OPT_INT(0, "max-retries", &retries, "N", "attempts after a failed one (default 2)"),
 		SW_OPT_INT(0, "task-timeout", &timeout, "S", "seconds one agent turn may take (default 1800)"),
 		SW_OPT_INT(0, "budget-tokens", &budget, "N", "stop the run once agents used N tokens"),
+		SW_OPT_BOOL(0, "commit", &commit, "commit each verified task (with --sequential)"),
 		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
@@ -311,6 +317,9 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		return sw_usage_error(run_usage, "--task-timeout and --budget-tokens take positive numbers");
 	if (agent && agent_cmd)
 		return sw_usage_error(run_usage, "--agent and --agent-cmd exclude each other");
+	if (commit && !dry && !sequential && parallel != 1)
+		return sw_usage_error(run_usage, "--commit takes one task at a time: add --sequential "
+				      "(tasks running side by side share one working tree)");
 	if (agent_cmd && (model))
 		return sw_usage_error(run_usage, "--model is for the built-in agent; give the model in --agent-cmd");
 	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
@@ -387,6 +396,7 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	oo.max_retries = (int)retries;
 	oo.task_timeout_ms = (uint64_t)timeout * 1000;
 	oo.budget_tokens = budget;
+	oo.commit = commit;
 	oo.on_event = show_event;
 	oo.data = &sh;
 	spec_free(s);

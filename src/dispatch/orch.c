@@ -36,6 +36,7 @@
 #include "base/proc.h"
 #include "dispatch/journal.h"
 #include "dispatch/packet.h"
+#include "git/vcs.h"
 #include "specs-engine/spec.h"
 
 #define ORCH_TURN_DEFAULT_MS (30u * 60 * 1000)
@@ -163,6 +164,7 @@ static void set_state(struct orch *o, size_t t, enum tasks_state st)
 /* ---- the end of a task and of the run ------------------------------------------------------ */
 
 static void schedule(struct orch *o);
+static void commit_tasks_file(struct orch *o);
 
 static void agent_closed(struct acp_client *c, int rc, const struct sw_error *err, void *data)
 {
@@ -222,6 +224,8 @@ static void finish_run(struct orch *o)
 		record(o, "not-run", r);
 		o->res->cancelled++;
 	}
+	if (o->opts->commit && o->res->done)
+		commit_tasks_file(o);
 	r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "status", o->res->cancelled_run ? "cancelled"
 					      : o->res->failed || o->res->skipped ? "failed" : "done");
@@ -259,12 +263,95 @@ static void end_slot(struct slot *s, int ok)
 	maybe_finish(o);
 }
 
+/* The task's requirement references as written ("1.1, 2.1–2.4"). */
+static void req_list(struct sw_buf *b, const struct tasks_task *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->reqs.nr; i++) {
+		const struct req_ref *r = &t->reqs.v[i];
+
+		if (b->len)
+			sw_buf_adds(b, ", ");
+		if (r->kind == REQ_REF_RANGE)
+			sw_buf_addf(b, "%s-%s", r->id, r->to);
+		else if (r->kind == REQ_REF_ALL)
+			sw_buf_adds(b, "all");
+		else if (r->kind == REQ_REF_TEXT)
+			sw_buf_adds(b, r->text);
+		else
+			sw_buf_adds(b, r->id);
+	}
+}
+
+/* One commit of what task @t changed (everything but tasks.md). */
+static void commit_task(struct orch *o, size_t t)
+{
+	const struct tasks_task *task = &o->plan->doc->tasks[o->plan->v[t].ti];
+	struct sw_buf msg = SW_BUF_INIT, reqs = SW_BUF_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	char oid[VCS_OID_HEX];
+	const char *exclude[2];
+	cJSON *r = task_rec(o, t);
+
+	exclude[0] = o->spec->tasks.path;
+	exclude[1] = NULL;
+	req_list(&reqs, task);
+	sw_buf_addf(&msg, "%s: task %s %s\n\nSpec: %s\nTask: %s\n", o->spec->name, task->id, task->title,
+		    o->spec->name, task->id);
+	if (reqs.len)
+		sw_buf_addf(&msg, "Requirements: %s\n", reqs.ptr);
+	if (vcs_commit_worktree(o->opts->root, exclude, msg.ptr, oid, &err) == 0) {
+		cJSON_AddStringToObject(r, "commit", oid);
+		record(o, "commit", r);
+	} else if (err.code == SW_ECONFLICT && !strcmp(err.msg, "nothing to commit")) {
+		cJSON_AddNullToObject(r, "commit");
+		cJSON_AddStringToObject(r, "note", "the task changed no file");
+		record(o, "commit", r);
+	} else {
+		cJSON_AddStringToObject(r, "error", err.msg);
+		record(o, "commit-error", r);
+	}
+	sw_buf_release(&msg);
+	sw_buf_release(&reqs);
+}
+
+/* At the end of a --commit run: tasks.md as the run left it. */
+static void commit_tasks_file(struct orch *o)
+{
+	struct vcs_prepare_opts po = VCS_PREPARE_OPTS_INIT;
+	struct vcs_spec_commit *c = NULL;
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_buf msg = SW_BUF_INIT;
+	char oid[VCS_OID_HEX];
+	cJSON *r = cJSON_CreateObject();
+
+	po.dir = o->opts->spec_dir;
+	sw_buf_addf(&msg, "%s: %zu task%s done\n\nSpec: %s\nRun: %s\n", o->spec->name, o->res->done,
+		    o->res->done == 1 ? "" : "s", o->spec->name, o->res->run_id);
+	if (vcs_spec_prepare(&c, &po, &err) == 0 && vcs_spec_nchanges(c) &&
+	    vcs_spec_commit(c, msg.ptr, oid, &err) == 0) {
+		cJSON_AddStringToObject(r, "commit", oid);
+		cJSON_AddStringToObject(r, "file", o->spec->tasks.display);
+		record(o, "commit", r);
+	} else if (err.code) {
+		cJSON_AddStringToObject(r, "error", err.msg);
+		record(o, "commit-error", r);
+	} else {
+		cJSON_Delete(r);
+	}
+	vcs_spec_free(c);
+	sw_buf_release(&msg);
+}
+
 static void task_succeeded(struct slot *s)
 {
 	struct orch *o = s->o;
 	cJSON *r = task_rec(o, s->t);
 
 	set_state(o, s->t, TASKS_DONE);
+	if (o->opts->commit)
+		commit_task(o, s->t);
 	cJSON_AddNumberToObject(r, "attempts", s->attempt);
 	cJSON_AddNumberToObject(r, "elapsedMs", (double)(uv_now(&o->loop) - s->start_ms));
 	cJSON_AddNumberToObject(r, "tokens", (double)s->tokens);
@@ -760,7 +847,10 @@ static void on_signal(uv_signal_t *h, int signum)
 
 /* ---- setup ---------------------------------------------------------------------------------- */
 
-/* Starts one agent and waits for its initialize answer: does the command start and speak ACP? */
+/*
+ * Starts one agent and waits for its initialize answer and a session: does
+ * the command start, speak ACP and have what it needs (a model provider)?
+ */
 struct probe {
 	int done, rc;
 	struct sw_error err;
@@ -806,6 +896,19 @@ static int probe_agent(struct orch *o, struct sw_error *err)
 		while (!p.done && uv_run(&o->loop, UV_RUN_ONCE))
 			;
 		rc = p.rc;
+		/* A session too: an agent without a model provider fails here, before tasks.md changes. */
+		if (rc < 0)
+			sw_error_prefix(&p.err, "the agent '%s' does not start or speak ACP", tmp.argv.v[0]);
+		if (rc == 0) {
+			p.done = 0;
+			rc = acp_client_new_session(c, o->opts->root, NULL, probe_started, &p, &p.err);
+			while (rc == 0 && !p.done && uv_run(&o->loop, UV_RUN_ONCE))
+				;
+			if (rc == 0)
+				rc = p.rc;
+			if (rc < 0)
+				sw_error_prefix(&p.err, "the agent '%s' cannot open a session", tmp.argv.v[0]);
+		}
 		if (rc < 0)
 			*err = p.err;
 		acp_client_shutdown(c, probe_closed, &closed);
@@ -813,7 +916,7 @@ static int probe_agent(struct orch *o, struct sw_error *err)
 			;
 	}
 	acp_client_free(c);
-	if (rc < 0)
+	if (rc < 0 && !p.err.code)
 		sw_error_prefix(err, "the agent '%s' does not start or speak ACP", tmp.argv.v[0]);
 	sw_strvec_clear(&tmp.argv);
 	return rc;
@@ -831,6 +934,10 @@ static int make_run_dir(struct orch *o, struct sw_error *err)
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 	sw_buf_addf(&b, "%s/runs", o->opts->kiro_dir);
 	if ((rc = sw_mkdir_p(b.ptr, err)) < 0)
+		goto done;
+	/* Runs are this machine's record, not the project's: git never sees them. */
+	sw_buf_adds(&b, "/.gitignore");
+	if (!sw_path_exists(b.ptr) && (rc = sw_write_atomic(b.ptr, "*\n", 2, err)) < 0)
 		goto done;
 	for (i = 1; i < 1000; i++) {
 		sw_buf_reset(&b);

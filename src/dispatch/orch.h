@@ -16,7 +16,11 @@
  *   3. on failure, the failure's output goes back to the same session (a
  *      new agent if the old one died) up to max_retries more times;
  *   4. "[x]" once verified, or back to "[ ]" when it failed; a failed
- *      task's dependants are skipped and the rest goes on.
+ *      task's dependants are skipped and the rest goes on;
+ *   5. with o->commit, the working tree is committed (git/vcs.h), tasks.md
+ *      left out, with the message "<spec>: task <id> <title>" and the
+ *      trailers Spec:, Task: and Requirements:; at the end of the run
+ *      tasks.md is committed on its own.
  * Status changes go through spec_set_task_state(): locked, byte-preserving,
  * so edits made to tasks.md during the run are kept.  SIGINT or SIGTERM
  * (and `run cancel`) cancel the running turns and end the run; a token
@@ -26,7 +30,8 @@
  * written (the command prints it).  The orchestrator prints nothing.
  *
  * Per-task log: .kiro/runs/<run-id>/logs/<task>.log (the agent's text, its
- * tool calls, the verification output).
+ * tool calls, the verification output).  .kiro/runs holds a .gitignore of
+ * "*": runs are this machine's record and never reach a commit.
  */
 #ifndef SW_DISPATCH_ORCH_H
 #define SW_DISPATCH_ORCH_H
@@ -56,11 +61,13 @@ struct orch_opts {
 	uint64_t task_timeout_ms;        /* one agent turn; 0: 30 minutes */
 	uint64_t verify_timeout_ms;      /* the verify command; 0: 30 minutes */
 	long budget_tokens;              /* stop when the run has used this many tokens; 0: none */
+	int commit;                      /* one commit per verified task (needs a cap of 1), and the
+					    spec's tasks.md at the end */
 	orch_event_cb on_event;
 	void *data;
 };
 
-#define ORCH_OPTS_INIT { NULL, NULL, NULL, NULL, PLAN_OPTS_INIT, NULL, NULL, NULL, 0, NULL, NULL, 2, 0, 0, 0, \
+#define ORCH_OPTS_INIT { NULL, NULL, NULL, NULL, PLAN_OPTS_INIT, NULL, NULL, NULL, 0, NULL, NULL, 2, 0, 0, 0, 0, \
 			 NULL, NULL }
 
 struct orch_result {

@@ -475,3 +475,127 @@ void vcs_blob_id(char oid_hex[VCS_OID_HEX], const void *data, size_t len)
 	git_oid_tostr(oid_hex, VCS_OID_HEX, &oid);
 	git_libgit2_shutdown();
 }
+
+/* ---- the whole working tree ---------------------------------------------------------------- */
+
+struct skip_list {
+	char **rel;  /* repository-relative paths to leave alone */
+	size_t n, alloc;
+};
+
+static int skip_excluded(const char *path, const char *matched, void *payload)
+{
+	const struct skip_list *sk = payload;
+	size_t i;
+
+	SW_UNUSED(matched);
+	for (i = 0; i < sk->n; i++)
+		if (!strcmp(sk->rel[i], path))
+			return 1;
+	return 0;
+}
+
+static int commit_index(struct vcs_spec_commit *c, git_index *idx, const char *message, char oid_hex[VCS_OID_HEX],
+			struct sw_error *err)
+{
+	git_buf msg = GIT_BUF_INIT;
+	git_tree *tree = NULL;
+	git_oid tree_oid, oid;
+	const git_commit *parents[1];
+	int rc = 0, lrc;
+
+	if (git_index_write_tree(&tree_oid, idx) < 0) {
+		rc = lg_fail(err, SW_ERROR, "cannot write the tree");
+		goto out;
+	}
+	if (c->head && git_oid_equal(&tree_oid, git_commit_tree_id(c->head))) {
+		rc = sw_error_set(err, SW_ECONFLICT, "nothing to commit");
+		goto out;
+	}
+	if (git_message_prettify(&msg, message ? message : "", 0, '#') < 0 || !msg.size) {
+		rc = sw_error_set(err, SW_EINVAL, "the commit message is empty");
+		goto out;
+	}
+	if (git_tree_lookup(&tree, c->repo, &tree_oid) < 0) {
+		rc = lg_fail(err, SW_ERROR, "cannot read the new tree");
+		goto out;
+	}
+	parents[0] = c->head;
+	lrc = git_commit_create(&oid, c->repo, "HEAD", c->author, c->committer, NULL, msg.ptr, tree,
+				c->head ? 1 : 0, parents);
+	if (lrc == GIT_EMODIFIED) {
+		rc = sw_error_set(err, SW_ECONFLICT, "the branch moved while committing; try again");
+		goto out;
+	}
+	if (lrc < 0) {
+		rc = lg_fail(err, SW_ERROR, "cannot commit");
+		goto out;
+	}
+	git_oid_tostr(oid_hex, VCS_OID_HEX, &oid);
+	if (git_index_write(idx) < 0)
+		rc = lg_fail(err, SW_ERROR, "committed, but the index could not be written");
+out:
+	git_tree_free(tree);
+	git_buf_dispose(&msg);
+	return rc;
+}
+
+int vcs_commit_worktree(const char *dir, const char *const *exclude, const char *message,
+			char oid_hex[VCS_OID_HEX], struct sw_error *err)
+{
+	struct vcs_spec_commit *c = sw_xcalloc(1, sizeof(*c));
+	struct skip_list sk = { NULL, 0, 0 };
+	char star[] = "*", *all[] = { star };
+	git_strarray paths = { all, 1 };
+	git_index *idx = NULL;
+	const char *wd;
+	char wdreal[PATH_MAX], real[PATH_MAX];
+	size_t i;
+	int rc = 0, state;
+
+	oid_hex[0] = '\0';
+	git_libgit2_init();
+	if ((rc = git_repository_open_ext(&c->repo, dir, 0, NULL)) < 0) {
+		rc = rc == GIT_ENOTFOUND ? sw_error_set(err, SW_ENOTFOUND, "'%s' is not inside a git repository", dir)
+					 : lg_fail(err, SW_ERROR, "cannot open the repository");
+		goto out;
+	}
+	wd = git_repository_workdir(c->repo);
+	if (!wd || !realpath(wd, wdreal)) {
+		rc = sw_error_set(err, SW_EINVAL, "the repository of '%s' has no working tree", dir);
+		goto out;
+	}
+	state = git_repository_state(c->repo);
+	if (state != GIT_REPOSITORY_STATE_NONE) {
+		rc = sw_error_set(err, SW_ECONFLICT, "a %s is in progress: finish or abort it before committing",
+				  state_name(state));
+		goto out;
+	}
+	if ((rc = load_head(c, 0, err)) < 0 || (rc = load_identity(c, err)) < 0)
+		goto out;
+	for (i = 0; exclude && exclude[i]; i++) {
+		size_t n = strlen(wdreal);
+
+		if (!realpath(exclude[i], real) || strncmp(real, wdreal, n) || real[n] != '/')
+			continue;
+		SW_ALLOC_GROW(sk.rel, sk.n + 1, sk.alloc);
+		sk.rel[sk.n++] = sw_xstrdup(real + n + 1);
+	}
+	if (git_repository_index(&idx, c->repo) < 0 || git_index_read(idx, 0) < 0) {
+		rc = lg_fail(err, SW_ERROR, "cannot read the index");
+		goto out;
+	}
+	if (git_index_add_all(idx, &paths, GIT_INDEX_ADD_DEFAULT, skip_excluded, &sk) < 0 ||
+	    git_index_update_all(idx, &paths, skip_excluded, &sk) < 0) {
+		rc = lg_fail(err, SW_ERROR, "cannot stage the working tree");
+		goto out;
+	}
+	rc = commit_index(c, idx, message, oid_hex, err);
+out:
+	for (i = 0; i < sk.n; i++)
+		free(sk.rel[i]);
+	free(sk.rel);
+	git_index_free(idx);
+	vcs_spec_free(c);
+	return rc;
+}

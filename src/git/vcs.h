@@ -93,6 +93,19 @@ int vcs_spec_commit(struct vcs_spec_commit *c, const char *message, char oid_hex
 void vcs_spec_free(struct vcs_spec_commit *c);
 
 /*
+ * Commits every change of the working tree holding @dir, the way
+ * 'git add -A && git commit' does (ignored files stay out; deletions are
+ * committed; the index is updated), except the files of @exclude (absolute
+ * paths, NULL-terminated; may be NULL), which keep their index entries.
+ * @oid_hex receives the commit's id.  Errors: SW_ENOTFOUND (no
+ * repository), SW_ECONFLICT (nothing to commit; a merge or rebase in
+ * progress; HEAD detached; the branch moved), SW_EINVAL (no identity, an
+ * empty message), SW_ERROR (libgit2).
+ */
+int vcs_commit_worktree(const char *dir, const char *const *exclude, const char *message,
+			char oid_hex[VCS_OID_HEX], struct sw_error *err);
+
+/*
  * The git blob id of @data (what 'git hash-object' prints), a stable
  * fingerprint of a document that needs no repository.
  */

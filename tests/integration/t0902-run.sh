@@ -116,6 +116,9 @@ sw_test 'an agent that does not start or does not speak ACP: exit 1, tasks.md un
 	expect_grep "no-such-agent-cmd" err &&
 	expect_fail 1 sw run todo-cli --agent-cmd "echo not-json-rpc" >out 2>err &&
 	expect_grep "does not start or speak ACP" err &&
+	env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u ANTHROPIC_API_KEY -u AWS_ACCESS_KEY_ID -u AWS_PROFILE \
+		"$SPECWRIGHT" run todo-cli >out 2>err; test $? -eq 1 &&
+	expect_grep "cannot open a session: .session/new. failed: no model provider is configured" err &&
 	cmp before.md .kiro/specs/todo-cli/tasks.md && test ! -d .kiro/runs
 '
 
@@ -148,4 +151,30 @@ sw_test 'run verbs: bad names, nothing to run, a journal cut mid-line' '
 	mkdir -p .kiro/runs/r1 && printf "{\"event\":\"plan\",\"tasks\":[]}\n{\"event\":\"dis" >.kiro/runs/r1/journal.ndjson &&
 	expect_fail 1 sw run status r1 2>err &&
 	expect_grep "runs/r1/journal.ndjson:2:1: .*ends in the middle of a record" err
+'
+
+sw_test '--commit: one commit per verified task with trailers, tasks.md committed at the end' '
+	git init -q . && git config user.name Tester && git config user.email t@example.com &&
+	demo_ws && printf "script.json\nout\nerr\nm1\nlast\n" >.gitignore && git add -A && git commit -q -m base &&
+	python3 - <<PY &&
+import json
+steps = []
+for i, name in enumerate(["store.c", "check.txt", "add.c", "list.c", "done.c", "final.txt"]):
+    steps.append({"respond": {"tool_calls": [{"id": "w%d" % i, "name": "fs_write",
+                  "input": {"command": "create", "path": name, "file_text": "made by task %d\\n" % i}}]}})
+    steps.append({"expect": {"tool_result_is_error": False}, "respond": {"text": "Done."}})
+json.dump({"steps": steps}, open("script.json", "w"))
+PY
+	ms_start script.json && model_env &&
+	expect_fail 2 sw run todo-cli --commit --model openai/test-model 2>err && expect_grep "add --sequential" err &&
+	sw run todo-cli --commit --sequential --trust-all-tools --model openai/test-model >out 2>err &&
+	expect_grep "run done: 6 done" out && expect_grep "1.1 *committed" out &&
+	test "$(git rev-list --count HEAD)" -eq 8 &&
+	git log -1 --format=%B HEAD~6 >m1 && expect_grep "^todo-cli: task 1.1 Implement" m1 &&
+	expect_grep "^Spec: todo-cli$" m1 && expect_grep "^Task: 1.1$" m1 &&
+	expect_grep "^Requirements: 1.1, 1.2, 1.4, 3.3$" m1 &&
+	test "$(git show --name-only --format= HEAD~6)" = "store.c" &&
+	git show --name-only --format= HEAD >last && expect_grep "tasks.md" last &&
+	git log -1 --format=%s HEAD | grep -q "todo-cli: 6 tasks done" &&
+	test -z "$(git status --porcelain --untracked-files=no)" && ms_check 12
 '
