@@ -116,8 +116,8 @@ sw_test 'an agent that does not start or does not speak ACP: exit 1, tasks.md un
 	expect_grep "no-such-agent-cmd" err &&
 	expect_fail 1 sw run todo-cli --agent-cmd "echo not-json-rpc" >out 2>err &&
 	expect_grep "does not start or speak ACP" err &&
-	env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u ANTHROPIC_API_KEY -u AWS_ACCESS_KEY_ID -u AWS_PROFILE \
-		"$SPECWRIGHT" run todo-cli >out 2>err; test $? -eq 1 &&
+	expect_fail 1 env -u OPENAI_API_KEY -u OPENAI_BASE_URL -u ANTHROPIC_API_KEY -u AWS_ACCESS_KEY_ID \
+		-u AWS_PROFILE "$SPECWRIGHT" run todo-cli >out 2>err &&
 	expect_grep "cannot open a session: .session/new. failed: no model provider is configured" err &&
 	cmp before.md .kiro/specs/todo-cli/tasks.md && test ! -d .kiro/runs
 '
