@@ -20,6 +20,7 @@ answers() {
 
 # hold_silent COUNT: COUNT silent connections held open (HOLD: the holder's pid).
 hold_silent() {
+	: >held
 	python3 "$CLIENTS" hold "$PORT" "$1" 60 >held &
 	HOLD=$!
 	i=0

@@ -22,6 +22,7 @@ struct fixture {
 	struct sw_http_request *pending; /* answered by the timer */
 	int closed;                       /* on_close calls */
 	int sse_sent;
+	uint64_t sse_gap_ms;              /* between events; 0: 20 */
 	uv_timer_t bound;                 /* run_until()'s limit and tick */
 	uint64_t bound_start;
 	int trickle_fd;                   /* a client sending its head bytewise, or -1 */
@@ -86,7 +87,7 @@ static void on_sse_tick(uv_timer_t *t)
 		snprintf(id, sizeof(id), "%d", fx->sse_sent);
 		assert_sw_ok(sw_http_stream_sse(fx->pending, "message", id, "a\nb", 3, &err), &err);
 		fx->sse_sent++;
-		uv_timer_start(&fx->later, on_sse_tick, 20, 0);
+		uv_timer_start(&fx->later, on_sse_tick, fx->sse_gap_ms ? fx->sse_gap_ms : 20, 0);
 		return;
 	}
 	sw_http_stream_end(fx->pending);
@@ -459,6 +460,8 @@ static void http_server__connections_per_address_are_bounded(void **state)
 	SW_UNUSED(state);
 	o.max_per_ip = 2;
 	o.max_connections = 10;
+	o.idle_timeout_s = 0; /* only the limit may close a connection here */
+	o.header_timeout_s = 0;
 	fixture_start_opts(&fx, &o);
 	for (i = 0; i < 3; i++)
 		fds[i] = client(&fx);
@@ -471,6 +474,25 @@ static void http_server__connections_per_address_are_bounded(void **state)
 	assert_false(peer_closed(fds[1]));
 	for (i = 0; i < 3; i++)
 		close(fds[i]);
+	fixture_stop(&fx);
+}
+
+static void http_server__parked_stream_outlives_idle_timeout(void **state)
+{
+	struct sw_http_server_opts o = SW_HTTP_SERVER_OPTS_INIT;
+	struct fixture fx;
+	char *u, *out;
+
+	SW_UNUSED(state);
+	o.idle_timeout_s = 1;
+	fixture_start_opts(&fx, &o);
+	fx.sse_gap_ms = 1500; /* each pause longer than the idle timeout */
+	u = url(&fx, "/sse");
+	out = curl(&fx, (const char *const[]){ "-N", u, NULL });
+	assert_non_null(strstr(out, "id: 2\ndata: a\ndata: b\n\n"));
+	assert_int_equal(fx.sse_sent, 3);
+	free(out);
+	free(u);
 	fixture_stop(&fx);
 }
 
@@ -510,6 +532,7 @@ int main(void)
 		cmocka_unit_test(http_server__slow_request_head_is_dropped),
 		cmocka_unit_test(http_server__kept_alive_connection_owes_next_head),
 		cmocka_unit_test(http_server__connections_per_address_are_bounded),
+		cmocka_unit_test(http_server__parked_stream_outlives_idle_timeout),
 	};
 
 	return sw_run_group("http_server", tests);
