@@ -571,6 +571,8 @@ int sw_http_server_start(struct sw_http_server **out, uv_loop_t *loop,
 	socklen_t slen = 0;
 	const union MHD_DaemonInfo *info;
 	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+	unsigned int max_conns = o->max_connections ? o->max_connections : SW_HTTP_MAX_CONNECTIONS;
+	unsigned int max_per_ip = o->max_per_ip ? o->max_per_ip : SW_HTTP_MAX_PER_IP;
 	int v6 = 0, rc;
 
 	*out = NULL;
@@ -589,11 +591,8 @@ int sw_http_server_start(struct sw_http_server **out, uv_loop_t *loop,
 				    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 				    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->idle_timeout_s,
-				    MHD_OPTION_CONNECTION_LIMIT,
-				    (unsigned int)(o->max_connections ? o->max_connections
-								      : SW_HTTP_MAX_CONNECTIONS),
-				    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				    (unsigned int)(o->max_per_ip ? o->max_per_ip : SW_HTTP_MAX_PER_IP),
+				    MHD_OPTION_CONNECTION_LIMIT, max_conns,
+				    MHD_OPTION_PER_IP_CONNECTION_LIMIT, max_per_ip,
 				    MHD_OPTION_END);
 	SW_UNUSED(slen);
 	if (!srv->mhd) {

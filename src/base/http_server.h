@@ -71,7 +71,8 @@ struct sw_http_server_opts {
 	unsigned max_per_ip;     /* 0: SW_HTTP_MAX_PER_IP */
 };
 
-#define SW_HTTP_SERVER_OPTS_INIT { NULL, 0, 0, SW_HTTP_IDLE_TIMEOUT_S, 0, SW_HTTP_HEADER_TIMEOUT_S, 0 }
+#define SW_HTTP_SERVER_OPTS_INIT \
+	{ NULL, 0, 0, SW_HTTP_IDLE_TIMEOUT_S, 0, SW_HTTP_HEADER_TIMEOUT_S, 0 }
 
 /*
  * Binds and starts listening.  Errors: SW_EINVAL (bad host), SW_EIO

@@ -105,7 +105,8 @@ static int check_bound(const char *const *usage, const char *flag, long *v, long
 		return 0;
 	}
 	if (*v < 1 || *v > max)
-		return sw_usage_error(usage, "%s expects a number from 1 to %ld, not %ld", flag, max, *v);
+		return sw_usage_error(usage, "%s expects a number from 1 to %ld, not %ld",
+				      flag, max, *v);
 	return 0;
 }
 
@@ -123,10 +124,11 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		"\nknowledge (knowledge_search, knowledge_list, knowledge_fetch over the workspace's"
 		"\nknowledge bases, read-only; lexical search needs no embedding provider)."
 		"\nKeys outside --read prefixes (default: all) or --write prefixes (default: output/,store/)"
-		"\nare refused.  Over HTTP a connection is closed after --idle-timeout seconds without"
-		"\ntraffic (default 60; an event stream waiting for messages is exempt), or when its request"
-		"\nline and headers take over --header-timeout seconds (default 10); at most"
-		"\n--max-connections are open at once (default 256), --max-per-ip from one address (64).",
+		"\nare refused.  Over HTTP a connection is closed after --idle-timeout seconds"
+		"\nwithout traffic (default 60; an event stream waiting for messages is exempt),"
+		"\nor when its request line and headers take over --header-timeout seconds"
+		"\n(default 10); at most --max-connections are open at once (default 256),"
+		"\n--max-per-ip from one address (64).",
 		NULL,
 	};
 	struct sw_strvec tools_opt = SW_STRVEC_INIT, read_opt = SW_STRVEC_INIT, write_opt = SW_STRVEC_INIT;
@@ -142,7 +144,8 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 	uv_loop_t loop;
 	char *host = NULL;
 	unsigned port = 0;
-	long idle_s = NOT_GIVEN, header_s = NOT_GIVEN, max_conns = NOT_GIVEN, max_per_ip = NOT_GIVEN;
+	long idle_s = NOT_GIVEN, header_s = NOT_GIVEN;
+	long max_conns = NOT_GIVEN, max_per_ip = NOT_GIVEN;
 	int rc = 0, have_write = 0;
 	size_t i;
 	const struct sw_opt opts[] = {

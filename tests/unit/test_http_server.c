@@ -343,7 +343,7 @@ static void assert_answers(struct fixture *fx)
 
 	out = curl(fx, (const char *const[]){ u, NULL });
 	if (!strstr(out, "HTTP/1.1 200"))
-		fail_msg("no answer from the server after its connections were released: '%s'", out);
+		fail_msg("no answer after the server's connections were released: '%s'", out);
 	free(out);
 	free(u);
 }
@@ -411,9 +411,10 @@ static void http_server__slow_request_head_is_dropped(void **state)
 	o.idle_timeout_s = 3600; /* the bytes keep coming: only the header timeout can end it */
 	fixture_start_opts(&fx, &o);
 	fx.fd = fx.trickle_fd = client(&fx);
-	assert_int_equal(send(fx.fd, head, sizeof(head) - 1, MSG_NOSIGNAL), (ssize_t)(sizeof(head) - 1));
+	assert_int_equal(send(fx.fd, head, sizeof(head) - 1, MSG_NOSIGNAL),
+			 (ssize_t)(sizeof(head) - 1));
 	if (!run_until(&fx, fd_closed))
-		fail_msg("a request head sent a byte every 100 ms was still open after %d ms", BOUND_MS);
+		fail_msg("a head sent a byte every 100 ms was still open after %d ms", BOUND_MS);
 	fx.trickle_fd = -1;
 	fx.want = 0;
 	assert_true(run_until(&fx, at_want));
@@ -435,7 +436,8 @@ static void http_server__kept_alive_connection_owes_next_head(void **state)
 	o.idle_timeout_s = 3600;
 	fixture_start_opts(&fx, &o);
 	fx.fd = client(&fx);
-	assert_int_equal(send(fx.fd, req, sizeof(req) - 1, MSG_NOSIGNAL), (ssize_t)(sizeof(req) - 1));
+	assert_int_equal(send(fx.fd, req, sizeof(req) - 1, MSG_NOSIGNAL),
+			 (ssize_t)(sizeof(req) - 1));
 	fx.want = 1;
 	assert_true(run_until(&fx, at_want));
 	/* The answer comes, the connection stays open for a next request... */
@@ -468,7 +470,7 @@ static void http_server__connections_per_address_are_bounded(void **state)
 	/* The backlog is first in, first out: the third is the one turned away. */
 	fx.fd = fds[2];
 	if (!run_until(&fx, fd_closed))
-		fail_msg("a third connection from one address was still open after %d ms", BOUND_MS);
+		fail_msg("a third connection from one address still open after %d ms", BOUND_MS);
 	assert_int_equal(sw_http_server_connections(fx.srv), 2);
 	assert_false(peer_closed(fds[0]));
 	assert_false(peer_closed(fds[1]));
