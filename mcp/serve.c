@@ -604,7 +604,13 @@ int mcp_http_start(struct mcp_http **out, struct mcp_server *srv, uv_loop_t *loo
 	h->loopback = loopback_host(host) || sw_starts_with(host, "127.") || !strcmp(host, "::1");
 	so.host = host;
 	so.port = o->port;
-	so.idle_timeout_s = 0; /* event streams stay open; keepalives find dead clients */
+	/* Parked event streams are exempt from the idle timeout; keepalives find dead clients. */
+	if (o->idle_timeout_s)
+		so.idle_timeout_s = o->idle_timeout_s;
+	if (o->header_timeout_s)
+		so.header_timeout_s = o->header_timeout_s;
+	so.max_connections = o->max_connections;
+	so.max_per_ip = o->max_per_ip;
 	if ((rc = sw_http_server_start(&h->http, loop, &so, err)) < 0) {
 		mcp_http_free(h);
 		return rc;

@@ -21,6 +21,8 @@
  * not a loopback origin (or one of allowed_origins) gets 403, and while
  * bound to a loopback address the Host header must name a loopback host.
  * With a token, every request needs "Authorization: Bearer TOKEN" (401).
+ * An event stream waiting for its next message is exempt from the idle
+ * timeout; its keepalive comments find clients that have gone.
  *
  * Calling sequence:
  *   1. mcp_stdio_start(&io, srv, loop, 0, 1, on_end, data, &err), or
@@ -57,9 +59,14 @@ struct mcp_http_opts {
 	const char *path;                     /* endpoint; NULL: "/mcp" */
 	const char *token;                    /* bearer token required, or NULL */
 	const struct sw_strvec *origins;      /* extra allowed Origin values, or NULL */
+	/* Connection bounds (base/http_server.h); 0: that module's default. */
+	unsigned idle_timeout_s;              /* no traffic (parked streams exempt) */
+	unsigned header_timeout_s;            /* request line and headers */
+	unsigned max_connections;             /* open at once */
+	unsigned max_per_ip;                  /* open at once from one address */
 };
 
-#define MCP_HTTP_OPTS_INIT { NULL, 0, NULL, NULL, NULL }
+#define MCP_HTTP_OPTS_INIT { NULL, 0, NULL, NULL, NULL, 0, 0, 0, 0 }
 
 /* Starts listening.  Errors: as sw_http_server_start. */
 int mcp_http_start(struct mcp_http **out, struct mcp_server *srv, uv_loop_t *loop,

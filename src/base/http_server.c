@@ -15,6 +15,19 @@
  *   - The request is freed when MHD reports the connection done with it
  *     (MHD_OPTION_NOTIFY_COMPLETED) and, for a stream, when MHD has dropped
  *     the response; whichever comes last.  on_close fires at the first.
+ *   - Each accepted connection has a struct conn (MHD's socket context).
+ *     While a request head is due, it sits on a list ordered by deadline
+ *     (one timeout for all, so appending keeps the order) and one uv_timer
+ *     watches the oldest.  MHD 0.9.75 has no header timeout of its own,
+ *     and its idle timeout restarts with every byte, so a client sending
+ *     one byte a second would hold its slot for ever without this.
+ *   - The listening socket: at the connection limit MHD takes it out of
+ *     its epoll set, and puts it back only at the start of a later
+ *     MHD_run().  When the connections close inside a run, nothing in the
+ *     set may ever turn readable again, and MHD_get_timeout() has no
+ *     deadline to give, so no later run would come: new clients would wait
+ *     in the backlog for good.  Hence every run that closed a connection
+ *     is followed by another one at once.
  * Everything runs on the loop thread; MHD starts no thread of its own.
  */
 #include "compat.h"
@@ -38,6 +51,15 @@ struct route {
 
 struct header {
 	char *name, *value;
+};
+
+/* One accepted connection: MHD's socket context. */
+struct conn {
+	struct sw_http_server *srv;
+	struct MHD_Connection *mhd;
+	uint64_t deadline;        /* uv_now() by which the request head must be in */
+	int waiting;              /* on srv's list of connections owing a head */
+	struct conn *prev, *next; /* that list, earliest deadline first */
 };
 
 struct sw_http_request {
@@ -72,12 +94,16 @@ struct sw_http_server {
 	struct MHD_Daemon *mhd;
 	uv_poll_t poll;
 	uv_timer_t timer;
+	uv_timer_t head_timer; /* fires at the earliest request-head deadline */
 	int handles;     /* open uv handles */
 	int stopping;
 	int in_run;      /* inside MHD_run */
 	int rerun;       /* something changed during MHD_run */
 	size_t max_body;
+	uint64_t header_timeout_ms; /* 0: request heads may take for ever */
 	unsigned port;
+	unsigned nr_conns;          /* accepted connections not yet closed */
+	struct conn *wait_head, *wait_tail; /* connections owing a request head */
 	struct route *routes;
 	size_t nr_routes, alloc_routes;
 	struct sw_http_request *live;
@@ -135,6 +161,121 @@ static void kick(struct sw_http_server *srv)
 		uv_timer_start(&srv->timer, on_timer, 0, 0);
 }
 
+static void on_head_timer(uv_timer_t *t);
+
+static void arm_head_timer(struct sw_http_server *srv)
+{
+	uint64_t now = uv_now(srv->loop);
+
+	if (!srv->wait_head || srv->stopping) {
+		uv_timer_stop(&srv->head_timer);
+		return;
+	}
+	uv_timer_start(&srv->head_timer, on_head_timer,
+		       srv->wait_head->deadline > now ? srv->wait_head->deadline - now : 0, 0);
+}
+
+static void unwait(struct conn *c)
+{
+	struct sw_http_server *srv = c->srv;
+
+	if (!c->waiting)
+		return;
+	c->waiting = 0;
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		srv->wait_head = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	else
+		srv->wait_tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+/* Starts the clock for the next request head on @c. */
+static void wait_head(struct conn *c)
+{
+	struct sw_http_server *srv = c->srv;
+	int was_empty;
+
+	if (!srv->header_timeout_ms || srv->stopping)
+		return;
+	unwait(c);
+	was_empty = !srv->wait_head;
+	c->deadline = uv_now(srv->loop) + srv->header_timeout_ms;
+	c->waiting = 1;
+	c->prev = srv->wait_tail;
+	if (srv->wait_tail)
+		srv->wait_tail->next = c;
+	else
+		srv->wait_head = c;
+	srv->wait_tail = c;
+	if (was_empty)
+		arm_head_timer(srv);
+}
+
+static void on_head_timer(uv_timer_t *t)
+{
+	struct sw_http_server *srv = t->data;
+	uint64_t now = uv_now(srv->loop);
+	int dropped = 0;
+
+	while (srv->wait_head && srv->wait_head->deadline <= now) {
+		struct conn *c = srv->wait_head;
+		const union MHD_ConnectionInfo *ci =
+			MHD_get_connection_info(c->mhd, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		unwait(c);
+		/*
+		 * MHD cannot be told to close a connection; a socket shut down
+		 * under it reads as the client's end, and MHD closes it on its
+		 * next run (it ends connections the same way when it stops).
+		 * The descriptor itself stays MHD's.
+		 */
+		if (ci)
+			shutdown(ci->connect_fd, SHUT_RDWR);
+		dropped = 1;
+	}
+	arm_head_timer(srv);
+	if (dropped)
+		kick(srv);
+}
+
+static struct conn *conn_of(struct MHD_Connection *mc)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(mc, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *mc, void **socket_context,
+			  enum MHD_ConnectionNotificationCode toe)
+{
+	struct sw_http_server *srv = cls;
+	struct conn *c = *socket_context;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		c = sw_xcalloc(1, sizeof(*c));
+		c->srv = srv;
+		c->mhd = mc;
+		*socket_context = c;
+		srv->nr_conns++;
+		wait_head(c);
+		return;
+	}
+	if (!c)
+		return;
+	*socket_context = NULL;
+	unwait(c);
+	free(c);
+	srv->nr_conns--;
+	/* The listening socket may be out of MHD's set: run again (file comment). */
+	if (srv->in_run)
+		srv->rerun = 1;
+}
+
 static void resume(struct sw_http_request *req)
 {
 	if (!req->suspended || req->done)
@@ -188,10 +329,12 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
 	struct sw_http_request *req = *con_cls;
+	struct conn *c = conn_of(conn);
 
 	SW_UNUSED(cls);
-	SW_UNUSED(conn);
-	SW_UNUSED(toe);
+	/* A kept-alive connection owes the next request head in time too. */
+	if (c && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK)
+		wait_head(c);
 	if (!req)
 		return;
 	*con_cls = NULL;
@@ -327,6 +470,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
 
 	SW_UNUSED(version);
 	if (!req) {
+		struct conn *c = conn_of(conn);
+
+		if (c) /* the head is in */
+			unwait(c);
 		req = sw_xcalloc(1, sizeof(*req));
 		req->srv = srv;
 		req->conn = conn;
@@ -424,6 +571,8 @@ int sw_http_server_start(struct sw_http_server **out, uv_loop_t *loop,
 	socklen_t slen = 0;
 	const union MHD_DaemonInfo *info;
 	unsigned flags = MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+	unsigned int max_conns = o->max_connections ? o->max_connections : SW_HTTP_MAX_CONNECTIONS;
+	unsigned int max_per_ip = o->max_per_ip ? o->max_per_ip : SW_HTTP_MAX_PER_IP;
 	int v6 = 0, rc;
 
 	*out = NULL;
@@ -436,12 +585,14 @@ int sw_http_server_start(struct sw_http_server **out, uv_loop_t *loop,
 	srv = sw_xcalloc(1, sizeof(*srv));
 	srv->loop = loop;
 	srv->max_body = o->max_body ? o->max_body : SW_HTTP_MAX_BODY;
+	srv->header_timeout_ms = (uint64_t)o->header_timeout_s * 1000;
 	srv->mhd = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, on_access, srv,
 				    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 				    MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+				    MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
 				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->idle_timeout_s,
-				    MHD_OPTION_CONNECTION_LIMIT,
-				    (unsigned int)(o->max_connections ? o->max_connections : 256),
+				    MHD_OPTION_CONNECTION_LIMIT, max_conns,
+				    MHD_OPTION_PER_IP_CONNECTION_LIMIT, max_per_ip,
 				    MHD_OPTION_END);
 	SW_UNUSED(slen);
 	if (!srv->mhd) {
@@ -464,6 +615,9 @@ int sw_http_server_start(struct sw_http_server **out, uv_loop_t *loop,
 	uv_timer_init(loop, &srv->timer);
 	srv->timer.data = srv;
 	srv->handles++;
+	uv_timer_init(loop, &srv->head_timer);
+	srv->head_timer.data = srv;
+	srv->handles++;
 	uv_poll_start(&srv->poll, UV_READABLE, on_poll);
 	schedule(srv);
 	*out = srv;
@@ -473,6 +627,11 @@ int sw_http_server_start(struct sw_http_server **out, uv_loop_t *loop,
 unsigned sw_http_server_port(const struct sw_http_server *srv)
 {
 	return srv->port;
+}
+
+unsigned sw_http_server_connections(const struct sw_http_server *srv)
+{
+	return srv->nr_conns;
 }
 
 void sw_http_server_route(struct sw_http_server *srv, const char *method, const char *path,
@@ -521,8 +680,10 @@ void sw_http_server_free(struct sw_http_server *srv)
 	free(srv->routes);
 	uv_poll_stop(&srv->poll);
 	uv_timer_stop(&srv->timer);
+	uv_timer_stop(&srv->head_timer);
 	uv_close((uv_handle_t *)&srv->poll, on_handle_closed);
 	uv_close((uv_handle_t *)&srv->timer, on_handle_closed);
+	uv_close((uv_handle_t *)&srv->head_timer, on_handle_closed);
 }
 
 const char *sw_http_request_method(const struct sw_http_request *req)

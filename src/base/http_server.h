@@ -11,6 +11,14 @@
  * sits in a uv_poll and MHD_get_timeout() drives a uv_timer, so every
  * handler runs on the loop thread and no lock is ever needed.
  *
+ * Connections are bounded so that idle clients cannot shut others out:
+ * at most max_connections at once and max_per_ip from one address (more
+ * are closed at accept); a request line and headers not in within
+ * header_timeout_s are dropped, counted from the accept or from the end
+ * of the previous request on the connection; and a connection with no
+ * traffic for idle_timeout_s is closed, unless its request is parked
+ * waiting for the handler's answer or for the next streamed bytes.
+ *
  * A request reaches its handler once, with the whole body read (bounded by
  * max_body; a larger body is answered 413 without calling the handler).
  * The handler answers at once or later, in one of two ways:
@@ -40,6 +48,10 @@
 #include <uv.h>
 
 #define SW_HTTP_MAX_BODY (4u << 20) /* default ceiling for one request body */
+#define SW_HTTP_IDLE_TIMEOUT_S 60   /* default: close a connection silent this long */
+#define SW_HTTP_HEADER_TIMEOUT_S 10 /* default: the request line and headers must be in by then */
+#define SW_HTTP_MAX_CONNECTIONS 256 /* default: connections open at once */
+#define SW_HTTP_MAX_PER_IP 64       /* default: connections open at once from one address */
 
 struct sw_http_server;
 struct sw_http_request;
@@ -53,11 +65,14 @@ struct sw_http_server_opts {
 	const char *host;        /* numeric address to bind; NULL: 127.0.0.1 */
 	unsigned port;           /* 0: an ephemeral port (see sw_http_server_port) */
 	size_t max_body;         /* request body ceiling; 0: SW_HTTP_MAX_BODY */
-	unsigned idle_timeout_s; /* close idle connections after this; 0: never */
-	unsigned max_connections; /* 0: libmicrohttpd's default */
+	unsigned idle_timeout_s; /* close a connection without traffic after this; 0: never */
+	unsigned max_connections; /* 0: SW_HTTP_MAX_CONNECTIONS */
+	unsigned header_timeout_s; /* drop a request whose head takes longer; 0: never */
+	unsigned max_per_ip;     /* 0: SW_HTTP_MAX_PER_IP */
 };
 
-#define SW_HTTP_SERVER_OPTS_INIT { NULL, 0, 0, 120, 0 }
+#define SW_HTTP_SERVER_OPTS_INIT \
+	{ NULL, 0, 0, SW_HTTP_IDLE_TIMEOUT_S, 0, SW_HTTP_HEADER_TIMEOUT_S, 0 }
 
 /*
  * Binds and starts listening.  Errors: SW_EINVAL (bad host), SW_EIO
@@ -68,6 +83,9 @@ int sw_http_server_start(struct sw_http_server **out, uv_loop_t *loop,
 
 /* The port actually bound (useful with port 0). */
 unsigned sw_http_server_port(const struct sw_http_server *srv);
+
+/* Connections open now (accepted and not yet closed). */
+unsigned sw_http_server_connections(const struct sw_http_server *srv);
 
 /*
  * Routes requests for @path to @fn.  @method NULL matches every method;

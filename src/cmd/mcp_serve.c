@@ -3,7 +3,8 @@
  * mcp_serve.c - "specwright mcp serve": Specwright's own MCP server.
  *
  *   mcp serve [--tools LIST] [--http HOST:PORT] [--root DIR] [--read P,...]
- *             [--write P,...] [--token T] [--origin O]...
+ *             [--write P,...] [--token T] [--origin O]... [--idle-timeout S]
+ *             [--header-timeout S] [--max-connections N] [--max-per-ip N]
  *
  * Over stdio (the default) stdout carries only protocol messages; anything
  * for people goes to stderr.  With --http the server listens on one
@@ -26,6 +27,7 @@
 #include "kiro/workspace.h"
 #include "version.h"
 
+#include <limits.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -93,6 +95,21 @@ static void close_walk(uv_handle_t *h, void *arg)
 		uv_close(h, NULL);
 }
 
+#define NOT_GIVEN LONG_MIN /* strtol() never yields it without an error */
+
+/* A connection bound from the command line: 1..@max, or not given. */
+static int check_bound(const char *const *usage, const char *flag, long *v, long max)
+{
+	if (*v == NOT_GIVEN) {
+		*v = 0; /* the server's default */
+		return 0;
+	}
+	if (*v < 1 || *v > max)
+		return sw_usage_error(usage, "%s expects a number from 1 to %ld, not %ld",
+				      flag, max, *v);
+	return 0;
+}
+
 int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -107,7 +124,11 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		"\nknowledge (knowledge_search, knowledge_list, knowledge_fetch over the workspace's"
 		"\nknowledge bases, read-only; lexical search needs no embedding provider)."
 		"\nKeys outside --read prefixes (default: all) or --write prefixes (default: output/,store/)"
-		"\nare refused.",
+		"\nare refused.  Over HTTP a connection is closed after --idle-timeout seconds"
+		"\nwithout traffic (default 60; an event stream waiting for messages is exempt),"
+		"\nor when its request line and headers take over --header-timeout seconds"
+		"\n(default 10); at most --max-connections are open at once (default 256),"
+		"\n--max-per-ip from one address (64).",
 		NULL,
 	};
 	struct sw_strvec tools_opt = SW_STRVEC_INIT, read_opt = SW_STRVEC_INIT, write_opt = SW_STRVEC_INIT;
@@ -123,6 +144,8 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 	uv_loop_t loop;
 	char *host = NULL;
 	unsigned port = 0;
+	long idle_s = NOT_GIVEN, header_s = NOT_GIVEN;
+	long max_conns = NOT_GIVEN, max_per_ip = NOT_GIVEN;
 	int rc = 0, have_write = 0;
 	size_t i;
 	const struct sw_opt opts[] = {
@@ -133,6 +156,10 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		SW_OPT_LIST(0, "write", &write_opt, "P,...", "key prefixes fs_write may write (default: output/,store/)"),
 		SW_OPT_STRING(0, "token", &token, "T", "require 'Authorization: Bearer T' over HTTP (or $SPECWRIGHT_MCP_TOKEN)"),
 		SW_OPT_LIST(0, "origin", &origin_opt, "ORIGIN", "also accept this browser Origin over HTTP"),
+		SW_OPT_INT(0, "idle-timeout", &idle_s, "S", "close an HTTP connection silent this long (default 60)"),
+		SW_OPT_INT(0, "header-timeout", &header_s, "S", "drop an HTTP request whose head takes longer (default 10)"),
+		SW_OPT_INT(0, "max-connections", &max_conns, "N", "HTTP connections open at once (default 256)"),
+		SW_OPT_INT(0, "max-per-ip", &max_per_ip, "N", "HTTP connections open at once from one address (default 64)"),
 		SW_OPT_END,
 	};
 
@@ -167,6 +194,11 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		rc = sw_usage_error(usage, "--http expects HOST:PORT, not '%s'", http);
 		goto out;
 	}
+	if ((rc = check_bound(usage, "--idle-timeout", &idle_s, 86400)) ||
+	    (rc = check_bound(usage, "--header-timeout", &header_s, 86400)) ||
+	    (rc = check_bound(usage, "--max-connections", &max_conns, 65536)) ||
+	    (rc = check_bound(usage, "--max-per-ip", &max_per_ip, 65536)))
+		goto out;
 	if (!token)
 		token = getenv("SPECWRIGHT_MCP_TOKEN");
 	if (token && !*token)
@@ -247,6 +279,10 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 		ho.port = port;
 		ho.token = token;
 		ho.origins = &origin_opt;
+		ho.idle_timeout_s = (unsigned)idle_s;
+		ho.header_timeout_s = (unsigned)header_s;
+		ho.max_connections = (unsigned)max_conns;
+		ho.max_per_ip = (unsigned)max_per_ip;
 		if ((rc = mcp_http_start(&h, srv, &loop, &ho, &err)) < 0)
 			goto fail;
 		fprintf(stderr, "specwright: listening on http://%s%s%s:%u/mcp\n", strchr(host, ':') ? "[" : "",
