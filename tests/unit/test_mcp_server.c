@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -532,8 +533,9 @@ static void mcp_server__store_write_races_with_link_swaps(void **state)
 	if (pid == 0) {
 		long n;
 
-		/* bounded: the parent kills it long before, this only stops an orphan */
-		for (n = 0; n < 50000000L; n++) {
+		/* Bounded: the parent kills it after its writes; a failing parent's exit kills it too. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (n = 0; n < 2000000L; n++) {
 			if (renameat2(AT_FDCWD, d, AT_FDCWD, spare, RENAME_EXCHANGE) < 0)
 				_exit(1);
 			usleep(20); /* each state lasts a little: writes see both */
