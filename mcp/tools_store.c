@@ -2,27 +2,36 @@
 /*
  * tools_store.c - fs_read / fs_write / fs_list over a root directory.
  *
- * Every key goes through one gate, store_resolve(): normalise, resolve under
- * the root (links that lead out are refused), then check the prefix list
- * for the operation.  Reads are bounded (MCP_STORE_MAX_READ per call, cut on
- * a UTF-8 boundary, with next_offset to continue) and tail_lines reads the
- * end of a log backwards in blocks, so an agent watching a long NDJSON log
- * never transfers the whole file.  Writes go through sw_write_atomic(); an
- * append takes an exclusive flock on the file's directory, reads, appends
- * and replaces atomically, so concurrent appenders (several servers on one
- * store) never lose each other's records and a crash leaves the old file or
- * the new one, never half of a record.
+ * Every key goes through one gate, store_key(): normalise it and check the
+ * prefix list for the operation.  Then it is opened beneath the root's
+ * directory descriptor with no symbolic link followed (sw_fs_open_beneath:
+ * openat2 RESOLVE_BENEATH|RESOLVE_NO_SYMLINKS, or an O_NOFOLLOW walk), so
+ * the key that was checked is the path that gets opened: a link inside the
+ * store (to another prefix, or out of the root) is refused, not followed,
+ * and a folder swapped for a link while a call runs makes the open fail.
+ * Listings show links as "link" entries and never descend into them.
+ *
+ * Reads are bounded (MCP_STORE_MAX_READ per call, cut on a UTF-8 boundary,
+ * with next_offset to continue) and tail_lines reads the end of a log
+ * backwards in blocks, so an agent watching a long NDJSON log never
+ * transfers the whole file.  Writes create the missing folders and the
+ * temporary file through the descriptor of the folder that was resolved
+ * and rename within it (sw_fs_write_atomic_at), so no write lands outside
+ * and no temporary file is left behind.  An append takes an exclusive
+ * flock on that folder, reads, appends and replaces atomically, so
+ * concurrent appenders (several servers on one store) never lose each
+ * other's records and a crash leaves the old file or the new one, never
+ * half of a record.
  */
 #include "base/compat.h"
 #include "tools_store.h"
 #include "base/fs.h"
+#include "base/fsat.h"
 #include "base/json.h"
 #include "protocol.h"
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
-#include <sys/syscall.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,7 +42,7 @@
 
 struct store {
 	char *root;             /* absolute */
-	int root_fd;            /* the root, for openat2(RESOLVE_BENEATH); -1 if none */
+	int root_fd;            /* the root: every key is opened beneath it */
 	struct sw_strvec read;  /* normalised prefixes, no trailing slash; "" admits all */
 	struct sw_strvec write;
 	struct mcp_toolset set;
@@ -84,44 +93,50 @@ static void describe_prefixes(struct sw_buf *b, const struct sw_strvec *prefixes
 }
 
 /*
- * The gate.  On success *@abs is the path to use and *@norm the normalised
- * key (both caller frees).  On refusal, sets an isError result on @call
- * and returns -1.
+ * The gate.  On success *@norm (caller frees) is the normalised key, which
+ * is also the path opened beneath the root: nothing on the way may be a
+ * link (sw_fs_open_beneath), so the prefix checked here is the prefix of
+ * the resolved path.  On refusal, sets @err (SW_EINVAL) and returns it.
  */
-static int store_resolve(struct store *st, struct mcp_call *call, const char *key, enum access acc,
-			 char **abs, char **norm)
+static int store_key(const struct store *st, const char *key, enum access acc, char **norm,
+		     struct sw_error *err)
 {
-	struct sw_error err = SW_ERROR_INIT;
 	const struct sw_strvec *pre = acc == ACC_WRITE ? &st->write : &st->read;
-	int ok;
+	struct sw_error e = SW_ERROR_INIT;
+	struct sw_buf b = SW_BUF_INIT;
+	int rc;
 
-	*abs = *norm = NULL;
-	if (sw_path_normalize(norm, key, strlen(key), acc == ACC_LIST, &err) < 0) {
-		if (call)
-			mcp_call_error(call, "refused key '%s': %s", key, err.msg);
-		return -1;
-	}
-	ok = allowed(pre, *norm) || (acc == ACC_LIST && above(pre, *norm));
-	if (!ok) {
-		if (call) {
-			struct sw_buf b = SW_BUF_INIT;
-
-			describe_prefixes(&b, pre);
-			mcp_call_error(call, "refused key '%s': not under a %s prefix (%s)", key,
-				       acc == ACC_WRITE ? "writable" : "readable", b.ptr);
-			sw_buf_release(&b);
-		}
-		goto fail;
-	}
-	if (sw_path_resolve_under(abs, st->root, *norm, strlen(*norm), &err) < 0) {
-		if (call)
-			mcp_call_error(call, "refused key '%s': %s", key, err.msg);
-		goto fail;
-	}
-	return 0;
-fail:
+	*norm = NULL;
+	if (sw_path_normalize(norm, key, strlen(key), acc == ACC_LIST, &e) < 0)
+		return sw_error_set(err, SW_EINVAL, "refused key '%s': %s", key, e.msg);
+	if (allowed(pre, *norm) || (acc == ACC_LIST && above(pre, *norm)))
+		return 0;
+	describe_prefixes(&b, pre);
+	rc = sw_error_set(err, SW_EINVAL, "refused key '%s': not under a %s prefix (%s)", key,
+			  acc == ACC_WRITE ? "writable" : "readable", b.ptr);
+	sw_buf_release(&b);
 	free(*norm);
 	*norm = NULL;
+	return rc;
+}
+
+/*
+ * Opens key @norm beneath the root with @flags; on failure puts an isError
+ * result naming @key on @call and returns -1.
+ */
+static int store_open(const struct store *st, struct mcp_call *call, const char *key, const char *norm,
+		      int flags, int *fd)
+{
+	struct sw_error e = SW_ERROR_INIT;
+
+	if (sw_fs_open_beneath(fd, st->root_fd, norm, flags, &e) == 0)
+		return 0;
+	if (e.code == SW_EINVAL)
+		mcp_call_error(call, "refused key '%s': %s", key, e.msg);
+	else if (e.code == SW_ENOTFOUND && !(flags & O_DIRECTORY))
+		mcp_call_error(call, "no such file '%s'", norm);
+	else
+		mcp_call_error(call, "%s", e.msg);
 	return -1;
 }
 
@@ -227,64 +242,6 @@ out:
 	return start;
 }
 
-/*
- * Opens key @norm (already normalised and prefix-checked) for reading with
- * the kernel enforcing the root: openat2(RESOLVE_BENEATH) refuses "..",
- * absolute links and links that lead out, in one system call instead of
- * a realpath() per component.  Returns the fd, -1 with errno, or -2 when
- * the kernel lacks openat2 (the caller then takes the portable path).
- */
-static int open_beneath(struct store *st, const char *norm)
-{
-	struct open_how how;
-	long fd;
-
-	if (st->root_fd < 0)
-		return -2;
-	memset(&how, 0, sizeof(how));
-	how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
-	fd = syscall(SYS_openat2, st->root_fd, norm, &how, sizeof(how));
-	if (fd < 0 && (errno == ENOSYS || errno == EPERM)) {
-		st->root_fd = -1; /* not available here (old kernel, seccomp): stop trying */
-		return -2;
-	}
-	return (int)fd;
-}
-
-/*
- * The fs_read gate with openat2: normalise, check the read prefixes, open
- * beneath the root.  *@fd is the open file, -1 (errno set) when the open
- * failed, or -2 when the caller must use store_resolve() instead.
- * Returns -1 when the key was refused (isError set on @call).
- */
-static int fast_read_key(struct store *st, struct mcp_call *call, const char *key, char **norm, int *fd)
-{
-	struct sw_error err = SW_ERROR_INIT;
-
-	*fd = -2;
-	if (st->root_fd < 0)
-		return 0;
-	if (sw_path_normalize(norm, key, strlen(key), 0, &err) < 0) {
-		mcp_call_error(call, "refused key '%s': %s", key, err.msg);
-		return -1;
-	}
-	if (!allowed(&st->read, *norm)) {
-		struct sw_buf b = SW_BUF_INIT;
-
-		describe_prefixes(&b, &st->read);
-		mcp_call_error(call, "refused key '%s': not under a readable prefix (%s)", key, b.ptr);
-		sw_buf_release(&b);
-		return -1;
-	}
-	*fd = open_beneath(st, *norm);
-	if (*fd == -2) {
-		free(*norm);
-		*norm = NULL;
-	}
-	return 0;
-}
-
 /* ---- fs_read ---- */
 
 static const char read_input[] =
@@ -355,8 +312,9 @@ static int fs_read(struct mcp_call *call, const cJSON *args, void *data, struct 
 	const char *key = cJSON_GetObjectItemCaseSensitive(args, "path")->valuestring;
 	long long offset = arg_int(args, "offset", -1), limit = arg_int(args, "limit", MCP_STORE_MAX_READ);
 	long long tail = arg_int(args, "tail_lines", 0);
-	char *abs = NULL, *norm = NULL;
+	char *norm = NULL;
 	struct sw_buf content = SW_BUF_INIT;
+	struct sw_error e = SW_ERROR_INIT;
 	struct stat sb;
 	off_t start = 0, end;
 	size_t len, skipped = 0;
@@ -371,24 +329,12 @@ static int fs_read(struct mcp_call *call, const cJSON *args, void *data, struct 
 	}
 	if (limit < 1 || limit > MCP_STORE_MAX_READ)
 		limit = MCP_STORE_MAX_READ;
-	if (fast_read_key(st, call, key, &norm, &fd) < 0)
-		goto out;
-	if (fd == -2) {
-		if (store_resolve(st, call, key, ACC_READ, &abs, &norm) < 0)
-			goto out;
-		fd = open(abs, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	}
-	if (fd < 0 && errno == EXDEV) {
-		mcp_call_error(call, "refused key '%s': path '%s' leaves the root through a symbolic link", key, norm);
+	if (store_key(st, key, ACC_READ, &norm, &e) < 0) {
+		mcp_call_error(call, "%s", e.msg);
 		goto out;
 	}
-	if (fd < 0) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			mcp_call_error(call, "no such file '%s'", norm);
-		else
-			mcp_call_error(call, "cannot open '%s': %s", norm, strerror(errno));
+	if (store_open(st, call, key, norm, O_RDONLY | O_NOCTTY | O_NONBLOCK, &fd) < 0)
 		goto out;
-	}
 	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
 		mcp_call_error(call, S_ISDIR(sb.st_mode) ? "'%s' is a directory (use fs_list)"
 							 : "'%s' is not a regular file", norm);
@@ -425,7 +371,6 @@ out:
 	if (fd >= 0)
 		close(fd);
 	sw_buf_release(&content);
-	free(abs);
 	free(norm);
 	return 0;
 }
@@ -453,36 +398,57 @@ static int fs_write(struct mcp_call *call, const cJSON *args, void *data, struct
 	const cJSON *ap = cJSON_GetObjectItemCaseSensitive(args, "append");
 	int append = cJSON_IsTrue(ap);
 	size_t tlen = strlen(text);
-	char *abs = NULL, *norm = NULL, *dir = NULL;
+	char *norm = NULL, *dir = NULL;
+	const char *name;
 	struct sw_buf all = SW_BUF_INIT;
 	struct sw_error e = SW_ERROR_INIT;
-	int dfd = -1;
+	struct stat sb;
+	int dfd = -1, fd = -1;
 	cJSON *res;
 
 	SW_UNUSED(err);
-	if (store_resolve(st, call, key, ACC_WRITE, &abs, &norm) < 0)
-		goto out;
-	if (sw_is_dir(abs)) {
-		mcp_call_error(call, "'%s' is a directory", norm);
+	if (store_key(st, key, ACC_WRITE, &norm, &e) < 0) {
+		mcp_call_error(call, "%s", e.msg);
 		goto out;
 	}
 	if (tlen > MCP_STORE_MAX_WRITE) {
 		mcp_call_error(call, "content of %zu bytes is over the %u-byte limit", tlen, MCP_STORE_MAX_WRITE);
 		goto out;
 	}
-	dir = sw_dirname(abs);
-	if (sw_mkdir_p(dir, &e) < 0) {
-		mcp_call_error(call, "cannot create the folder of '%s': %s", norm, e.msg);
+	/* From here on everything goes through the folder's descriptor, never its name again. */
+	name = sw_basename(norm);
+	dir = name == norm ? sw_xstrdup("") : sw_xstrndup(norm, (size_t)(name - norm - 1));
+	if (sw_fs_mkdir_beneath(&dfd, st->root_fd, dir, &e) < 0) {
+		if (e.code == SW_EINVAL)
+			mcp_call_error(call, "refused key '%s': %s", key, e.msg);
+		else
+			mcp_call_error(call, "cannot create the folder of '%s': %s", norm, e.msg);
 		goto out;
+	}
+	if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			mcp_call_error(call, "'%s' is a directory", norm);
+			goto out;
+		}
+		if (!S_ISREG(sb.st_mode)) {
+			mcp_call_error(call, "refused key '%s': '%s' is %s", key, norm,
+				       S_ISLNK(sb.st_mode) ? "a symbolic link (links are not followed here)"
+							   : "not a regular file");
+			goto out;
+		}
 	}
 	if (append) {
 		/* Serialise appenders across processes; the directory is the lock. */
-		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0 || flock(dfd, LOCK_EX) < 0) {
+		if (flock(dfd, LOCK_EX) < 0) {
 			mcp_call_error(call, "cannot lock the folder of '%s': %s", norm, strerror(errno));
 			goto out;
 		}
-		if (sw_read_file(&all, abs, MCP_STORE_MAX_WRITE, &e) < 0 && e.code != SW_ENOTFOUND) {
+		fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0 && errno != ENOENT) {
+			mcp_call_error(call, "cannot append to '%s': %s", norm, strerror(errno));
+			goto out;
+		}
+		if (fd >= 0 && sw_fs_read_fd(&all, fd, MCP_STORE_MAX_WRITE, norm, &e) < 0) {
 			mcp_call_error(call, "cannot append to '%s': %s", norm,
 				       e.code == SW_ETOOBIG ? "the file is over the size limit" : e.msg);
 			goto out;
@@ -494,7 +460,7 @@ static int fs_write(struct mcp_call *call, const cJSON *args, void *data, struct
 		}
 	}
 	sw_buf_add(&all, text, tlen);
-	if (sw_write_atomic(abs, all.ptr, all.len, &e) < 0) {
+	if (sw_fs_write_atomic_at(dfd, name, all.ptr, all.len, &e) < 0) {
 		mcp_call_error(call, "cannot write '%s': %s", norm, e.msg);
 		goto out;
 	}
@@ -509,10 +475,11 @@ static int fs_write(struct mcp_call *call, const cJSON *args, void *data, struct
 		       append ? "to" : "into", norm, all.len);
 	mcp_call_structured_take(call, res);
 out:
+	if (fd >= 0)
+		close(fd);
 	if (dfd >= 0)
 		close(dfd); /* releases the flock */
 	sw_buf_release(&all);
-	free(abs);
 	free(norm);
 	free(dir);
 	return 0;
@@ -564,35 +531,36 @@ static void entries_release(struct entries *es)
 	es->nr = es->alloc = 0;
 }
 
-/* Our own temporary files (sw_write_atomic) are not store contents. */
-static int is_temp(const char *name)
-{
-	return name[0] == '.' && strstr(name, ".tmp.");
-}
-
-static void walk(struct store *st, const char *abs, const char *key, int recursive, int depth,
+/*
+ * Adds the entries of the folder open on @dfd (borrowed) whose key is
+ * @key.  Entries are looked at with fstatat(AT_SYMLINK_NOFOLLOW) and
+ * sub-folders opened with O_NOFOLLOW from @dfd: links are listed, never
+ * followed, and a folder swapped for a link is skipped.  Our own
+ * temporary files are not store contents.
+ */
+static void walk(struct store *st, int dfd, const char *key, int recursive, int depth,
 		 int files_only, struct entries *es, size_t cap)
 {
-	DIR *d = opendir(abs);
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
 	struct dirent *de;
 
-	if (!d)
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
 		return;
+	}
 	while ((de = readdir(d)) && (!cap || es->nr < cap)) {
 		struct stat sb;
-		char *child_abs, *child_key;
+		char *child_key;
 		const char *type;
 		int dir_ok, visible;
 
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || is_temp(de->d_name))
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") || sw_fs_is_temp_name(de->d_name, NULL, NULL))
 			continue;
-		child_abs = sw_path_join(abs, de->d_name);
+		if (fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
 		child_key = *key ? sw_path_join(key, de->d_name) : sw_xstrdup(de->d_name);
-		if (lstat(child_abs, &sb) < 0) {
-			free(child_abs);
-			free(child_key);
-			continue;
-		}
 		type = S_ISREG(sb.st_mode) ? "file" : S_ISDIR(sb.st_mode) ? "dir" : S_ISLNK(sb.st_mode) ? "link" : "other";
 		dir_ok = S_ISDIR(sb.st_mode) && (allowed(&st->read, child_key) || above(&st->read, child_key));
 		visible = allowed(&st->read, child_key) || dir_ok;
@@ -603,10 +571,14 @@ static void walk(struct store *st, const char *abs, const char *key, int recursi
 			es->v[es->nr].size = S_ISREG(sb.st_mode) ? (long long)sb.st_size : -1;
 			es->nr++;
 		}
-		/* Links are listed, never followed: a link to a folder outside stays outside. */
-		if (recursive && dir_ok && depth < LIST_DEPTH)
-			walk(st, child_abs, child_key, recursive, depth + 1, files_only, es, cap);
-		free(child_abs);
+		if (recursive && dir_ok && depth < LIST_DEPTH) {
+			int sub = openat(fd, de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub >= 0) {
+				walk(st, sub, child_key, recursive, depth + 1, files_only, es, cap);
+				close(sub);
+			}
+		}
 		free(child_key);
 	}
 	closedir(d);
@@ -620,23 +592,24 @@ static int fs_list(struct mcp_call *call, const cJSON *args, void *data, struct 
 	int recursive = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(args, "recursive"));
 	long long limit = arg_int(args, "limit", MCP_STORE_LIST_PAGE);
 	const char *key = cJSON_IsString(p) ? p->valuestring : "";
-	char *abs = NULL, *norm = NULL;
+	char *norm = NULL;
 	struct entries es = { NULL, 0, 0 };
 	struct sw_buf text = SW_BUF_INIT;
+	struct sw_error e = SW_ERROR_INIT;
 	size_t i, first = 0, n = 0;
 	cJSON *res, *arr;
+	int dfd = -1;
 
 	SW_UNUSED(err);
 	if (limit < 1 || limit > 1000)
 		limit = MCP_STORE_LIST_PAGE;
-	if (store_resolve(st, call, key, ACC_LIST, &abs, &norm) < 0)
-		goto out;
-	if (!sw_is_dir(abs)) {
-		mcp_call_error(call, sw_path_exists(abs) ? "'%s' is not a folder" : "no such folder '%s'",
-			       norm[0] ? norm : ".");
+	if (store_key(st, key, ACC_LIST, &norm, &e) < 0) {
+		mcp_call_error(call, "%s", e.msg);
 		goto out;
 	}
-	walk(st, abs, norm, recursive, 0, 0, &es, 0);
+	if (store_open(st, call, key, norm, O_RDONLY | O_DIRECTORY, &dfd) < 0)
+		goto out;
+	walk(st, dfd, norm, recursive, 0, 0, &es, 0);
 	SW_QSORT(es.v, es.nr, entry_cmp);
 	/* The cursor is the last key of the previous page: stable while files come and go. */
 	if (cJSON_IsString(cur) && cur->valuestring[0])
@@ -646,13 +619,13 @@ static int fs_list(struct mcp_call *call, const cJSON *args, void *data, struct 
 	cJSON_AddStringToObject(res, "path", norm);
 	arr = cJSON_AddArrayToObject(res, "entries");
 	for (i = first; i < es.nr && n < (size_t)limit; i++, n++) {
-		cJSON *e = cJSON_CreateObject();
+		cJSON *ent = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(e, "path", es.v[i].key);
-		cJSON_AddStringToObject(e, "type", es.v[i].type);
+		cJSON_AddStringToObject(ent, "path", es.v[i].key);
+		cJSON_AddStringToObject(ent, "type", es.v[i].type);
 		if (es.v[i].size >= 0)
-			cJSON_AddNumberToObject(e, "size", (double)es.v[i].size);
-		cJSON_AddItemToArray(arr, e);
+			cJSON_AddNumberToObject(ent, "size", (double)es.v[i].size);
+		cJSON_AddItemToArray(arr, ent);
 		if (es.v[i].size >= 0)
 			sw_buf_addf(&text, "%s\t%s\t%lld\n", es.v[i].type, es.v[i].key, es.v[i].size);
 		else
@@ -667,9 +640,10 @@ static int fs_list(struct mcp_call *call, const cJSON *args, void *data, struct 
 	mcp_call_text(call, text.ptr, text.len);
 	mcp_call_structured_take(call, res);
 out:
+	if (dfd >= 0)
+		close(dfd);
 	entries_release(&es);
 	sw_buf_release(&text);
-	free(abs);
 	free(norm);
 	return 0;
 }
@@ -685,7 +659,7 @@ static int list_resources(void *data, cJSON *out, struct sw_error *err)
 	size_t i;
 
 	SW_UNUSED(err);
-	walk(st, st->root, "", 1, 0, 1, &es, RESOURCE_CAP);
+	walk(st, st->root_fd, "", 1, 0, 1, &es, RESOURCE_CAP);
 	SW_QSORT(es.v, es.nr, entry_cmp);
 	for (i = 0; i < es.nr; i++) {
 		cJSON *r = cJSON_CreateObject();
@@ -720,19 +694,29 @@ static int read_resource(void *data, const char *uri, cJSON *out, struct sw_erro
 {
 	struct store *st = data;
 	const char *key;
-	char *abs = NULL, *norm = NULL;
+	char *norm = NULL;
 	struct sw_buf text = SW_BUF_INIT;
+	struct sw_error e = SW_ERROR_INIT;
 	cJSON *c;
-	int rc = 0;
+	int fd = -1, rc = 0;
 
 	if (!sw_skip_prefix(uri, URI_PREFIX, &key))
 		return SW_ENOTFOUND;
-	if (store_resolve(st, NULL, key, ACC_READ, &abs, &norm) < 0)
-		return sw_error_set(err, SW_EINVAL, "resource '%s' is outside the readable prefixes", uri);
-	if ((rc = sw_read_file(&text, abs, MCP_STORE_MAX_READ, err)) < 0) {
+	if ((rc = store_key(st, key, ACC_READ, &norm, &e)) < 0) {
+		rc = sw_error_set(err, SW_EINVAL, "resource '%s' is outside the readable prefixes: %s", uri, e.msg);
+		goto out;
+	}
+	if ((rc = sw_fs_open_beneath(&fd, st->root_fd, norm, O_RDONLY | O_NOCTTY | O_NONBLOCK, &e)) < 0) {
+		rc = sw_error_set(err, rc == SW_EINVAL ? SW_EINVAL : rc == SW_ENOTFOUND ? SW_ENOTFOUND : SW_EIO,
+				  "resource '%s': %s", uri, e.msg);
+		goto out;
+	}
+	if ((rc = sw_fs_read_fd(&text, fd, MCP_STORE_MAX_READ, norm, &e)) < 0) {
 		if (rc == SW_ETOOBIG)
 			rc = sw_error_set(err, SW_EINVAL, "resource '%s' is over %u bytes: read it with fs_read",
 					  uri, MCP_STORE_MAX_READ);
+		else
+			rc = sw_error_set(err, rc, "resource '%s': %s", uri, e.msg);
 		goto out;
 	}
 	if (utf8_valid_len((const unsigned char *)text.ptr, text.len) != text.len ||
@@ -746,8 +730,9 @@ static int read_resource(void *data, const char *uri, cJSON *out, struct sw_erro
 	cJSON_AddStringToObject(c, "text", text.ptr);
 	cJSON_AddItemToArray(out, c);
 out:
+	if (fd >= 0)
+		close(fd);
 	sw_buf_release(&text);
-	free(abs);
 	free(norm);
 	return rc;
 }
@@ -814,6 +799,10 @@ int mcp_store_toolset_new(struct mcp_toolset **out, const struct mcp_store_opts 
 	}
 	st->root = sw_path_absolute(o->root);
 	st->root_fd = open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (st->root_fd < 0) {
+		rc = sw_error_errno(err, SW_EIO, "cannot open store root '%s'", o->root);
+		goto fail;
+	}
 	if (o->read && o->read->nr) {
 		if ((rc = add_prefixes(&st->read, o->read, err)) < 0)
 			goto fail;

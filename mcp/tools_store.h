@@ -3,12 +3,15 @@
  * tools_store.h - the "store" tool set: fs_read, fs_write and fs_list over
  * one root directory (a flock's shared store, or any folder).
  *
- * Keys are relative paths.  Each is normalised (sw_path_normalize) and
- * resolved under the root (sw_path_resolve_under), so "..", absolute
- * paths and symbolic links that lead out are refused; then it must lie
- * under one of the read prefixes (reads and listings) or write prefixes
- * (writes).  A refused key is an isError result whose text says which rule
- * it broke, so a model can correct itself; nothing outside is touched.
+ * Keys are relative paths.  Each is normalised (sw_path_normalize), so
+ * ".." and absolute paths are refused, and must lie under one of the read
+ * prefixes (reads and listings) or write prefixes (writes).  It is then
+ * opened beneath the root without following any symbolic link
+ * (sw_fs_open_beneath), so a key whose way goes through a link is
+ * refused even when the link stays inside the root: the prefix that was
+ * checked is always the folder that is read or written.  A refused key is
+ * an isError result whose text says which rule it broke, so a model can
+ * correct itself; nothing outside is touched.
  *
  * Prefixes are directory prefixes: "output/" (or "output") admits
  * "output" and everything below it; "" admits the whole root.

@@ -14,6 +14,7 @@
 #include "specs-engine/spec.h"
 #include "base/fs.h"
 #include "base/json.h"
+#include "base/fsat.h"
 #include "specs-engine/trace.h"
 #include "specs-engine/waves.h"
 
@@ -89,6 +90,35 @@ int spec_list(struct sw_strvec *out, const char *kiro_dir, struct sw_error *err)
 		free(p);
 	}
 	return rc;
+}
+
+/*
+ * The workspace around spec folder @dir: the nearest folder at or above it
+ * that holds a ".kiro" folder, else @dir itself.  A link in the spec (a
+ * tasks.md kept elsewhere in the project) is written through only when
+ * it stays inside.  Caller frees.
+ */
+static char *workspace_of(const char *dir)
+{
+	char *abs = sw_path_absolute(dir), *cur = sw_xstrdup(abs);
+
+	for (;;) {
+		char *k = sw_path_join(cur, ".kiro"), *up;
+		int found = sw_is_dir(k);
+
+		free(k);
+		if (found) {
+			free(abs);
+			return cur;
+		}
+		if (!strcmp(cur, "/"))
+			break;
+		up = sw_dirname(cur);
+		free(cur);
+		cur = up;
+	}
+	free(cur);
+	return abs;
 }
 
 int spec_resolve(char **dir, const char *kiro_dir, const char *name, struct sw_error *err)
@@ -498,6 +528,7 @@ int spec_set_task_state(const char *dir, const char *id, enum tasks_state st, st
 	char *path = sw_path_join(dir, "tasks.md");
 	struct sw_buf text = SW_BUF_INIT;
 	int fd = -1, rc;
+	char *top = NULL;
 
 	*changes = NULL;
 	*nchanges = 0;
@@ -510,7 +541,9 @@ int spec_set_task_state(const char *dir, const char *id, enum tasks_state st, st
 		sw_error_at(err, path, 0, 0);
 		goto out;
 	}
-	if (*nchanges && (rc = sw_write_atomic(path, text.ptr, text.len, err)) < 0) {
+	/* Through a link that stays in the workspace, beside its target; never out of it. */
+	top = *nchanges ? workspace_of(dir) : NULL;
+	if (*nchanges && (rc = sw_write_atomic_within(path, top, text.ptr, text.len, err)) < 0) {
 		free(*changes);
 		*changes = NULL;
 		*nchanges = 0;
@@ -521,5 +554,6 @@ out:
 	sw_file_unlock(fd, dir);
 	sw_buf_release(&text);
 	free(path);
+	free(top);
 	return rc;
 }

@@ -108,10 +108,14 @@ int spec_source(const struct spec *s, const char *display, const char **text, si
 /*
  * Sets task @id of the spec in @dir to @st and updates the parents'
  * markers (tasks_set_state), under a lock on the folder so concurrent
- * writers serialise, then writes tasks.md with sw_write_atomic().
+ * writers serialise, then writes tasks.md atomically
+ * (sw_write_atomic_within): a tasks.md that is a symbolic link is written
+ * through, beside its target, when the target lies in the workspace (the
+ * nearest folder holding ".kiro" at or above @dir), and refused when it
+ * does not; stale temporary files of earlier, killed writes are removed.
  * *@changes (caller frees) lists what changed.
  * Errors: SW_ENOTFOUND (no tasks.md, no such task), SW_ETIMEOUT (lock),
- * SW_EIO.
+ * SW_EINVAL (tasks.md leads out of the workspace), SW_EIO.
  */
 int spec_set_task_state(const char *dir, const char *id, enum tasks_state st, struct tasks_change **changes,
 			size_t *nchanges, struct sw_error *err);

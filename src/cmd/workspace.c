@@ -14,6 +14,7 @@
 #include "base/buf.h"
 #include "base/fs.h"
 #include "base/json.h"
+#include "base/fsat.h"
 #include "base/log.h"
 #include "kiro/agent.h"
 #include "kiro/hookfile.h"
@@ -196,6 +197,25 @@ out:
 	return rc;
 }
 
+/* Temporary files that interrupted atomic writes (a killed 'spec task') left under .kiro. */
+static void doctor_temps(struct sw_diags *diags, struct sw_ctx *ctx)
+{
+	struct sw_strvec temps = SW_STRVEC_INIT;
+	size_t i;
+
+	if (sw_fs_list_stale_temps(&temps, ctx->kiro_dir, NULL) < 0)
+		return;
+	for (i = 0; i < temps.nr; i++) {
+		char *rel = sw_path_relative(temps.v[i], ctx->root);
+		struct sw_diag *dg = sw_diag_add(diags, SW_SEV_WARNING, "stale-temp", rel, 0, 0,
+						 "temporary file left by an interrupted write");
+
+		sw_diag_set_hint(dg, "nothing reads it: remove it (the next write of that file removes it too)");
+		free(rel);
+	}
+	sw_strvec_clear(&temps);
+}
+
 int cmd_workspace_doctor(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -227,6 +247,7 @@ int cmd_workspace_doctor(int argc, const char **argv, struct sw_ctx *ctx)
 		rc = sw_cmd_fail(&err);
 		goto out;
 	}
+	doctor_temps(&diags, ctx);
 	sw_diags_sort(&diags);
 	for (i = 0; i < diags.nr; i++)
 		notes += diags.v[i].severity == SW_SEV_NOTE;

@@ -11,6 +11,12 @@
 #include "mcp/server.h"
 #include "mcp/tools_store.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct fx {
@@ -33,12 +39,13 @@ static void on_send(void *ctx, cJSON *msg, void *origin, int final)
 	f->finals += final;
 }
 
-static void fx_start(struct fx *f, size_t page_size, const char *write_prefixes)
+/* The fixture with --read @read_prefixes and --write @write_prefixes (comma lists; NULL: defaults). */
+static void fx_start_rw(struct fx *f, size_t page_size, const char *read_prefixes, const char *write_prefixes)
 {
 	struct sw_error err = SW_ERROR_INIT;
 	struct mcp_server_opts o = MCP_SERVER_OPTS_INIT;
 	struct mcp_store_opts so = MCP_STORE_OPTS_INIT;
-	struct sw_strvec w = SW_STRVEC_INIT;
+	struct sw_strvec w = SW_STRVEC_INIT, r = SW_STRVEC_INIT;
 	struct mcp_toolset *set = NULL;
 
 	memset(f, 0, sizeof(*f));
@@ -55,11 +62,21 @@ static void fx_start(struct fx *f, size_t page_size, const char *write_prefixes)
 		sw_strvec_split(&w, write_prefixes, ',');
 		so.write = &w;
 	}
+	if (read_prefixes) {
+		sw_strvec_split(&r, read_prefixes, ',');
+		so.read = &r;
+	}
 	assert_sw_ok(mcp_store_toolset_new(&set, &so, &err), &err);
 	assert_sw_ok(mcp_server_add_toolset(f->srv, set, &err), &err);
 	sw_strvec_clear(&w);
+	sw_strvec_clear(&r);
 	f->sent = cJSON_CreateArray();
 	assert_sw_ok(mcp_session_new(&f->s, f->srv, on_send, f), &err);
+}
+
+static void fx_start(struct fx *f, size_t page_size, const char *write_prefixes)
+{
+	fx_start_rw(f, page_size, NULL, write_prefixes);
 }
 
 static void fx_stop(struct fx *f)
@@ -330,6 +347,219 @@ static void mcp_server__store_refuses_hostile_keys(void **state)
 	assert_int_equal(access("/tmp/escape.txt", F_OK), -1);
 	sw_buf_release(&b);
 	sw_buf_release(&content);
+	sw_test_rmtree(outside);
+	free(outside);
+	fx_stop(&f);
+}
+
+/* "@root/@rel" (caller frees). */
+static char *at(const char *root, const char *rel)
+{
+	return sw_path_join(root, rel);
+}
+
+static void link_at(const char *root, const char *rel, const char *target)
+{
+	char *p = at(root, rel);
+
+	if (symlink(target, p) < 0)
+		fail_msg("symlink %s: %s", p, strerror(errno));
+	free(p);
+}
+
+static int exists_at(const char *root, const char *rel)
+{
+	char *p = at(root, rel);
+	int yes = sw_path_exists(p);
+
+	free(p);
+	return yes;
+}
+
+/* Number of entries (besides . and ..) in folder @dir. */
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* Fails when any file under @dir (links not followed) is a temporary file of an atomic write. */
+static void assert_no_temp_files(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		char *p;
+		struct stat sb;
+
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		p = at(dir, de->d_name);
+		if (strstr(de->d_name, ".tmp."))
+			fail_msg("temporary file left behind: %s", p);
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+			assert_no_temp_files(p);
+		free(p);
+	}
+	closedir(d);
+}
+
+/*
+ * --read public --write output: links inside the root that lead to another
+ * folder (private/, protected/) do not widen the scopes for any tool.
+ */
+static void mcp_server__store_links_do_not_widen_scopes(void **state)
+{
+	static const char *const reads[] = {
+		"public/link_dir/secret.txt", "public/link_file", "public/link_dir",
+	};
+	struct fx f;
+	const cJSON *res, *ents, *r;
+	char *list_text, *p;
+	int i;
+
+	SW_UNUSED(state);
+	fx_start_rw(&f, 0, "public", "output");
+	sw_test_write(f.root, "public/ok.txt", "public data\n");
+	sw_test_write(f.root, "private/secret.txt", "private data\n");
+	sw_test_write(f.root, "protected/keep.txt", "keep\n");
+	link_at(f.root, "public/link_dir", "../private");
+	link_at(f.root, "public/link_file", "../private/secret.txt");
+	link_at(f.root, "output/wlink", "../protected");
+	link_at(f.root, "output/flink", "../protected/keep.txt");
+
+	res = call(&f, "fs_read", "{\"path\":\"public/ok.txt\"}");
+	assert_false(is_error(res));
+	assert_string_equal(text0(res), "public data\n");
+	for (i = 0; i < (int)SW_ARRAY_SIZE(reads); i++) {
+		struct sw_buf a = SW_BUF_INIT;
+
+		sw_buf_addf(&a, "{\"path\":\"%s\"}", reads[i]);
+		res = call(&f, "fs_read", a.ptr);
+		if (!is_error(res) || strstr(text0(res), "private data"))
+			fail_msg("fs_read '%s' went through a link: %s", reads[i], text0(res));
+		assert_non_null(strstr(text0(res), "symbolic link"));
+		sw_buf_reset(&a);
+		sw_buf_addf(&a, "{\"uri\":\"store:///%s\"}", reads[i]);
+		r = rpc(&f, "resources/read", a.ptr);
+		if (!err_code(r))
+			fail_msg("resources/read '%s' went through a link: %s", reads[i], cJSON_PrintUnformatted(r));
+		sw_buf_release(&a);
+	}
+	res = call(&f, "fs_list", "{\"path\":\"public/link_dir\"}");
+	assert_true(is_error(res));
+	assert_null(strstr(text0(res), "secret"));
+	/* the links are listed as links, and nothing behind them */
+	res = call(&f, "fs_list", "{\"path\":\"public\",\"recursive\":true}");
+	assert_false(is_error(res));
+	ents = sc(res, "entries");
+	list_text = cJSON_PrintUnformatted(ents);
+	assert_null(strstr(list_text, "secret"));
+	assert_non_null(strstr(list_text, "{\"path\":\"public/link_dir\",\"type\":\"link\"}"));
+	free(list_text);
+	res = result(rpc(&f, "resources/list", NULL));
+	list_text = cJSON_PrintUnformatted(res);
+	assert_null(strstr(list_text, "secret"));
+	assert_null(strstr(list_text, "link_"));
+	free(list_text);
+
+	/* writes neither go through a link to a folder nor replace a link */
+	res = call(&f, "fs_write", "{\"path\":\"output/wlink/p.txt\",\"content\":\"pwned\"}");
+	assert_true(is_error(res));
+	assert_non_null(strstr(text0(res), "symbolic link"));
+	res = call(&f, "fs_write", "{\"path\":\"output/wlink/deeper/p.txt\",\"content\":\"pwned\"}");
+	assert_true(is_error(res));
+	res = call(&f, "fs_write", "{\"path\":\"output/flink\",\"content\":\"pwned\",\"append\":true}");
+	assert_true(is_error(res));
+	res = call(&f, "fs_write", "{\"path\":\"output/flink\",\"content\":\"pwned\"}");
+	assert_true(is_error(res));
+	assert_false(exists_at(f.root, "protected/p.txt"));
+	assert_false(exists_at(f.root, "protected/deeper"));
+	p = at(f.root, "protected");
+	assert_int_equal(count_entries(p), 1);
+	free(p);
+	{
+		struct sw_buf b = SW_BUF_INIT;
+		struct sw_error err = SW_ERROR_INIT;
+
+		p = at(f.root, "protected/keep.txt");
+		assert_sw_ok(sw_read_file(&b, p, 100, &err), &err);
+		assert_string_equal(b.ptr, "keep\n");
+		sw_buf_release(&b);
+		free(p);
+	}
+	p = at(f.root, "output/flink");
+	{
+		struct stat sb;
+
+		assert_int_equal(lstat(p, &sb), 0);
+		assert_true(S_ISLNK(sb.st_mode));
+	}
+	free(p);
+	assert_no_temp_files(f.root);
+	fx_stop(&f);
+}
+
+/*
+ * While another process swaps output/d between a folder and a link to a
+ * folder outside the root as fast as it can, many writes to
+ * output/d/... either land inside the root or are refused; none lands
+ * outside and no temporary file is left anywhere.
+ */
+static void mcp_server__store_write_races_with_link_swaps(void **state)
+{
+	struct fx f;
+	char *outside = sw_test_tmpdir(), *d, *spare;
+	pid_t pid;
+	int i, ok = 0, refused = 0, status;
+
+	SW_UNUSED(state);
+	fx_start(&f, 0, NULL);
+	d = at(f.root, "output/d");
+	spare = at(f.root, "output/spare");
+	assert_int_equal(mkdir(d, 0755), 0);
+	assert_int_equal(symlink(outside, spare), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		long n;
+
+		/* Bounded: the parent kills it after its writes; a failing parent's exit kills it too. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (n = 0; n < 2000000L; n++) {
+			if (renameat2(AT_FDCWD, d, AT_FDCWD, spare, RENAME_EXCHANGE) < 0)
+				_exit(1);
+			usleep(20); /* each state lasts a little: writes see both */
+		}
+		_exit(0);
+	}
+	for (i = 0; i < 1500; i++) {
+		const cJSON *res = call(&f, "fs_write", i % 2 ? "{\"path\":\"output/d/f.txt\",\"content\":\"x\"}"
+							      : "{\"path\":\"output/d/sub/g.txt\",\"content\":\"y\",\"append\":true}");
+
+		if (is_error(res))
+			refused++;
+		else
+			ok++;
+	}
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status)); /* still swapping when stopped: the race ran the whole time */
+	print_message("%d writes inside the root, %d refused while output/d was a link\n", ok, refused);
+	if (count_entries(outside))
+		fail_msg("a write landed outside the root in %s", outside);
+	assert_no_temp_files(f.root);
+	free(d);
+	free(spare);
 	sw_test_rmtree(outside);
 	free(outside);
 	fx_stop(&f);
@@ -636,6 +866,8 @@ int main(void)
 		cmocka_unit_test(mcp_server__tools_list_paginates),
 		cmocka_unit_test(mcp_server__tool_call_errors),
 		cmocka_unit_test(mcp_server__store_refuses_hostile_keys),
+		cmocka_unit_test(mcp_server__store_links_do_not_widen_scopes),
+		cmocka_unit_test(mcp_server__store_write_races_with_link_swaps),
 		cmocka_unit_test(mcp_server__store_read_offset_limit_tail),
 		cmocka_unit_test(mcp_server__store_write_and_append),
 		cmocka_unit_test(mcp_server__store_list_paginates_and_filters),
