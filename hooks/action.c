@@ -316,6 +316,7 @@ int hooks_action_start(struct hooks_action **out, uv_loop_t *loop, const struct 
 	po.capture_stdout = po.capture_stderr = 1;
 	po.max_output = o->max_output ? o->max_output : HOOKS_ACTION_MAX_OUTPUT;
 	po.timeout_ms = (uint64_t)kiro_hook_timeout_ms(o->hook);
+	po.die_with_parent = 1; /* a watcher killed outright must not leave its hooks running */
 	po.on_exit = on_exit_cb;
 	po.data = a;
 	a->start_ns = uv_hrtime();

@@ -76,6 +76,7 @@ static void deliver(struct hooks_debounce *d, struct pend *p)
 	item.path = p->path;
 	item.events = p->events;
 	item.first_ms = p->first_ms;
+	item.last_ms = p->deadline - d->delay;
 	if (!p->existed && !p->exists) {
 		d->cancelled++;
 	} else {
@@ -157,6 +158,14 @@ void hooks_debounce_push(struct hooks_debounce *d, const struct hooks_event *ev)
 size_t hooks_debounce_pending(const struct hooks_debounce *d)
 {
 	return d->map.nr;
+}
+
+void hooks_debounce_each(const struct hooks_debounce *d, hooks_debounce_pending_cb fn, void *data)
+{
+	const struct pend *p;
+
+	for (p = d->head; p && !d->closing; p = p->next)
+		fn(p->path, p->deadline - d->delay, data);
 }
 
 uint64_t hooks_debounce_cancelled(const struct hooks_debounce *d)

@@ -44,6 +44,7 @@ struct hooks_debounce_item {
 	enum hooks_event_kind kind; /* CREATED, EDITED or DELETED */
 	unsigned events;            /* raw events coalesced into this item */
 	uint64_t first_ms;          /* loop time of the first event of the burst */
+	uint64_t last_ms;           /* loop time of its latest event */
 };
 
 typedef void (*hooks_debounce_cb)(const struct hooks_debounce_item *item, void *data);
@@ -57,6 +58,10 @@ void hooks_debounce_new(struct hooks_debounce **out, uv_loop_t *loop, uint64_t d
 void hooks_debounce_push(struct hooks_debounce *d, const struct hooks_event *ev);
 /* Paths waiting for their quiet period to end. */
 size_t hooks_debounce_pending(const struct hooks_debounce *d);
+/* Called by hooks_debounce_each() with a pending path and the loop time of its latest event. */
+typedef void (*hooks_debounce_pending_cb)(const char *path, uint64_t last_ms, void *data);
+/* Calls @fn for every pending path, in deadline order; @fn must not push, flush or free. */
+void hooks_debounce_each(const struct hooks_debounce *d, hooks_debounce_pending_cb fn, void *data);
 /* Delivers every pending item now, in order. */
 void hooks_debounce_flush(struct hooks_debounce *d);
 /* Items never delivered because the burst cancelled out. */

@@ -25,6 +25,7 @@
 #define HASH_MAX_BYTES (16u << 20) /* larger files are fingerprinted by size, mtime and inode */
 #define FOLLOWUP_WINDOW_MS 60000
 #define RUN_END_SLACK_MS 5 /* events read in the loop turn after the exit still count as the run's */
+#define OWN_WRITE_MS 1000  /* a change last touched this close to a run's end is the run's own */
 
 struct hstate {
 	struct hooks_runner *r;
@@ -37,7 +38,7 @@ struct hstate {
 	struct sw_strvec run_files;
 	int run_followup;
 	struct sw_strvec queue;        /* files waiting for the next run, in arrival order */
-	struct sw_strmap queued;       /* the same files, for dedupe */
+	struct sw_strmap queued;       /* the same files -> loop time of their latest event + 1 */
 	int queue_followup;            /* something in the queue arrived during a run */
 	struct sw_strmap seen;         /* path -> content hash it last ran on (as a pointer) */
 	uint64_t *followup_ms;         /* start times of recent follow-up runs */
@@ -208,6 +209,69 @@ static void report_run(struct hstate *hs, const struct hooks_action *a, const st
 	r->on_run(&rep, r->data);
 }
 
+/*
+ * 1 if the change of @path last touched at loop time @last_ms is the
+ * just-ended run's own write: a file the hook has run on before (as the
+ * loop guard counts them; new files may be another writer's burst),
+ * touched during the run, and no earlier than OWN_WRITE_MS (or the debounce
+ * period, if longer) before its end.  Inotify does not say who wrote a
+ * file; a write made shortly before the command exits is the common shape
+ * of a hook rewriting its input, and the margin absorbs the time the exit
+ * takes to reach us on a loaded machine.  An older change during a long
+ * run (a save made meanwhile) stays queued.
+ */
+static int own_write(const struct hstate *hs, const char *path, uint64_t last_ms)
+{
+	uint64_t window = (uint64_t)hs->r->debounce_ms > OWN_WRITE_MS ? (uint64_t)hs->r->debounce_ms : OWN_WRITE_MS;
+
+	return last_ms >= hs->run_start_ms && last_ms + window >= hs->run_end_ms &&
+	       sw_strmap_get(&hs->seen, path) != NULL;
+}
+
+/* Records @path's content now as what the hook has seen. */
+static void take_as_seen(struct hstate *hs, const char *path)
+{
+	uintptr_t h = content_hash(hs->r, path);
+
+	if (h)
+		sw_strmap_put(&hs->seen, path, (void *)h);
+	else
+		sw_strmap_remove(&hs->seen, path);
+}
+
+/* A path still settling: if the run wrote it, its change is dropped as unchanged once it settles. */
+static void take_pending_as_seen(const char *path, uint64_t last_ms, void *data)
+{
+	struct hstate *hs = data;
+
+	if (own_write(hs, path, last_ms))
+		take_as_seen(hs, path);
+}
+
+/* Takes the run's own writes out of the queue of changes that settled during the run. */
+static void unqueue_own_writes(struct hstate *hs)
+{
+	struct sw_strvec keep = SW_STRVEC_INIT;
+	size_t i;
+
+	for (i = 0; i < hs->queue.nr; i++) {
+		const char *path = hs->queue.v[i];
+		uintptr_t last = (uintptr_t)sw_strmap_get(&hs->queued, path);
+
+		if (last && own_write(hs, path, (uint64_t)(last - 1))) {
+			take_as_seen(hs, path);
+			sw_strmap_remove(&hs->queued, path);
+			hs->unchanged++;
+		} else {
+			sw_strvec_push(&keep, path);
+		}
+	}
+	sw_strvec_clear(&hs->queue);
+	hs->queue = keep;
+	if (!hs->queue.nr)
+		hs->queue_followup = 0;
+}
+
 static void on_done(struct hooks_action *a, void *data)
 {
 	struct hstate *hs = data;
@@ -215,6 +279,12 @@ static void on_done(struct hooks_action *a, void *data)
 
 	hs->run = NULL; /* idle again before anyone looks (the report writes the status) */
 	hs->run_end_ms = uv_now(r->loop);
+	if (!r->closing && hs->hook) {
+		/* The kernel queued the run's last writes before its exit reached us: read them now. */
+		hooks_watch_drain(r->w);
+		hooks_debounce_each(hs->deb, take_pending_as_seen, hs);
+		unqueue_own_writes(hs);
+	}
 	report_run(hs, a, NULL);
 	hooks_action_free(a);
 	sw_strvec_clear(&hs->run_files);
@@ -335,10 +405,8 @@ static void on_item(const struct hooks_debounce_item *item, void *data)
 			return;
 		}
 	}
-	if (!sw_strmap_get(&hs->queued, item->path)) {
-		sw_strmap_put(&hs->queued, item->path, (void *)1);
+	if (!sw_strmap_put(&hs->queued, item->path, (void *)(uintptr_t)(item->last_ms + 1)))
 		sw_strvec_push(&hs->queue, item->path);
-	}
 	/*
 	 * A file the hook has run on before, changed again while it ran: what a
 	 * self-triggering hook looks like.  New files arriving during a run (a

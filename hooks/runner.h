@@ -18,6 +18,18 @@
  *   file with the hash the hook last ran on is dropped.  So a hook that
  *   rewrites its files with the same bytes (formatters on formatted code,
  *   generators, touch) does not trigger itself again.
+ * - A run's own writes do not re-run it: when the command exits, the
+ *   watcher's queued events are read at once, and each file the hook has
+ *   run on before that changed during the run, last touched within the
+ *   run's final second (or debounce period, if longer), is recorded with
+ *   its content as the run left it, and that change is dropped.  So a hook
+ *   that normalises or appends to its own input runs once per outside
+ *   save; another save (other content) runs it again.  Inotify cannot tell
+ *   who wrote a file: an earlier change during a long run may be a save
+ *   made meanwhile, and is queued as above rather than lost (a save in a
+ *   run's final second is taken as the run's); new files may be another
+ *   writer's burst, and run the hook as usual.  A hook that writes its
+ *   files and then keeps running for longer is left to the loop guard.
  * - Loop guard: a run is a follow-up when it starts because files the hook
  *   had already run on changed again while it was running (or in the
  *   moment its command exited).  Inotify cannot tell who wrote a file, so a

@@ -916,6 +916,14 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	after_read(w);
 }
 
+void hooks_watch_drain(struct hooks_watch *w)
+{
+	if (!w || w->closing)
+		return;
+	read_events(w);
+	after_read(w);
+}
+
 /* ---- lifecycle ---- */
 
 static void release(struct hooks_watch *w)

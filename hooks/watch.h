@@ -116,6 +116,12 @@ int hooks_watch_start(struct hooks_watch **out, uv_loop_t *loop, const struct ho
  */
 int hooks_watch_rescan(struct hooks_watch *w, struct sw_error *err);
 
+/*
+ * Reads and reports, now, every event the kernel has queued so far, as a
+ * readable poll would on a later loop turn.  A caller that has just seen a
+ * writer exit uses it to know every change that writer made.
+ */
+void hooks_watch_drain(struct hooks_watch *w);
 /* Replaces the extra ignore rules (hot reload); .gitignore rules are kept. */
 void hooks_watch_set_ignore(struct hooks_watch *w, const char *const *ignore);
 

@@ -1,25 +1,56 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * glob.c - wildmatch-style matcher with brace alternatives, and gitignore
- * rule sets.  Braces are handled by trying each alternative in turn (the
- * pattern is rewritten without allocation per alternative up to a fixed
- * depth), so the core matcher only knows '*', '?', classes and '**'.
+ * glob.c - glob matcher with brace alternatives, and gitignore rule sets.
+ *
+ * Matching is bounded.  Braces are expanded first, one alternative at a
+ * time (at most GLOB_MAX_BRACE_DEPTH groups deep, and at most
+ * GLOB_MAX_ALTERNATIVES expanded patterns per match: past that the match
+ * gives up and reports no match).  Each expanded pattern is compiled into a
+ * short token program ('*', '?', class, literal, and the two whole-component
+ * forms of "**") that is run as a nondeterministic automaton over the path:
+ * one set of live token positions, advanced one path byte at a time.  That
+ * costs O(len(path) * len(pattern)) whatever the pattern, where a
+ * backtracking matcher is exponential in the number of stars.
  */
 #include "compat.h"
 #include "glob.h"
 
-#define GLOB_MAX_DEPTH 64 /* recursion bound for pathological patterns */
+#define GLOB_MAX_BRACE_DEPTH 16   /* nesting of expansions; deeper braces are literal */
+#define GLOB_MAX_ALTERNATIVES 4096 /* expanded patterns tried per match */
 
-static int match_class(const char **pp, unsigned char c)
+/* Past the ']' of the class opening at @p, or NULL when it is unterminated. */
+static const char *class_end(const char *p)
 {
-	const char *p = *pp + 1; /* past '[' */
+	p++; /* past '[' */
+	if (*p == '!' || *p == '^')
+		p++;
+	if (*p == ']') /* a leading ']' is literal */
+		p++;
+	while (*p && *p != ']') {
+		if (*p == '\\' && p[1])
+			p++;
+		if (p[1] == '-' && p[2] && p[2] != ']') {
+			if (p[2] == '\\' && p[3])
+				p++;
+			p += 3;
+		} else {
+			p++;
+		}
+	}
+	return *p == ']' ? p + 1 : NULL;
+}
+
+/* 1 if @c is a member of the (terminated) class opening at @p. */
+static int class_has(const char *p, unsigned char c)
+{
 	int negate = 0, ok = 0;
 
+	p++; /* past '[' */
 	if (*p == '!' || *p == '^') {
 		negate = 1;
 		p++;
 	}
-	if (*p == ']') { /* a leading ']' is literal */
+	if (*p == ']') {
 		ok |= c == ']';
 		p++;
 	}
@@ -39,124 +70,234 @@ static int match_class(const char **pp, unsigned char c)
 			p++;
 		}
 	}
-	if (*p != ']')
-		return -1; /* unterminated: caller treats '[' literally */
-	*pp = p + 1;
 	return ok ^ negate;
 }
 
-static int wild(const char *p, const char *s, const char *pstart, int depth)
-{
-	if (depth > GLOB_MAX_DEPTH)
-		return 0;
-	for (; *p; p++, s++) {
-		switch (*p) {
-		case '?':
-			if (!*s || *s == '/')
-				return 0;
-			break;
-		case '[': {
-			const char *q = p;
-			int r;
+enum glob_op {
+	GLOB_LIT,     /* one byte, @ch */
+	GLOB_ANY,     /* '?': one byte but '/' */
+	GLOB_CLASS,   /* "[...]": one byte of the class at @cls, never '/' */
+	GLOB_STAR,    /* '*' (and "**" not a whole component): any run without '/' */
+	GLOB_DIR,     /* "**" + "/": zero or more directories; at a component start */
+	GLOB_DIR_MID, /* inside GLOB_DIR (the token before), mid-component */
+	GLOB_ALL,     /* a final "/" + "**" or a lone "**": everything */
+};
 
-			if (!*s || *s == '/')
-				return 0;
-			r = match_class(&q, (unsigned char)*s);
-			if (r < 0) {
-				if (*s != '[')
-					return 0;
+struct glob_tok {
+	unsigned char op; /* enum glob_op */
+	unsigned char ch; /* GLOB_LIT */
+	const char *cls;  /* GLOB_CLASS: its '[' in the pattern */
+};
+
+/*
+ * Compiles @p (no braces left to expand) into @t, which has room for
+ * strlen(@p) + 1 tokens; returns the count.  "**" is whole-component when
+ * it is exactly two stars, at the start or after '/', and before '/' or
+ * the end; any other run of stars is one '*'.
+ */
+static size_t glob_compile(struct glob_tok *t, const char *p)
+{
+	const char *q = p;
+	size_t n = 0;
+
+	while (*q) {
+		struct glob_tok tok = { GLOB_LIT, (unsigned char)*q, NULL };
+
+		switch (*q) {
+		case '*': {
+			size_t run = strspn(q, "*");
+
+			if (run == 2 && (q == p || q[-1] == '/') && (q[2] == '/' || !q[2])) {
+				if (!q[2]) {
+					tok.op = GLOB_ALL;
+					q += 2;
+					break;
+				}
+				t[n++] = (struct glob_tok){ GLOB_DIR, 0, NULL };
+				tok.op = GLOB_DIR_MID;
+				q += 3;
 				break;
 			}
-			if (!r)
-				return 0;
-			p = q - 1;
+			tok.op = GLOB_STAR;
+			q += run;
+			break;
+		}
+		case '?':
+			tok.op = GLOB_ANY;
+			q++;
+			break;
+		case '[': {
+			const char *end = class_end(q);
+
+			if (end) {
+				tok.op = GLOB_CLASS;
+				tok.cls = q;
+				q = end;
+			} else {
+				q++; /* unterminated: a literal '[' */
+			}
 			break;
 		}
 		case '\\':
-			if (p[1])
-				p++;
-			if (*s != *p)
-				return 0;
+			if (q[1])
+				q++;
+			tok.ch = (unsigned char)*q++;
 			break;
-		case '*':
-			if (p[1] == '*' && (p == pstart || p[-1] == '/') && (p[2] == '/' || p[2] == '\0')) {
-				const char *rest = p + 2;
-
-				if (!*rest)
-					return 1;
-				rest++; /* past '/': zero or more directories */
-				for (;;) {
-					if (wild(rest, s, pstart, depth + 1))
-						return 1;
-					s = strchr(s, '/');
-					if (!s)
-						return 0;
-					s++;
-				}
-			}
-			while (p[1] == '*')
-				p++;
-			for (;;) {
-				if (wild(p + 1, s, pstart, depth + 1))
-					return 1;
-				if (!*s || *s == '/')
-					return 0;
-				s++;
-			}
 		default:
-			if (*s != *p)
-				return 0;
+			q++;
 		}
+		t[n++] = tok;
 	}
-	return *s == '\0';
+	return n;
 }
 
-/* Finds the first top-level "{…,…}" in @p; returns 1 and its bounds. */
+/* Adds to @set the positions reachable from its members without consuming a byte. */
+static void glob_closure(const struct glob_tok *t, size_t n, unsigned char *set)
+{
+	size_t i;
+
+	/* Empty moves only go forward, so one ascending pass reaches them all. */
+	for (i = 0; i < n; i++) {
+		if (!set[i])
+			continue;
+		if (t[i].op == GLOB_STAR || t[i].op == GLOB_ALL)
+			set[i + 1] = 1;
+		else if (t[i].op == GLOB_DIR)
+			set[i + 2] = 1;
+	}
+}
+
+/* Runs the token program @t (@n tokens) over @s. */
+static int glob_run(const struct glob_tok *t, size_t n, const char *s)
+{
+	unsigned char small[2 * 64];
+	unsigned char *buf = n < 64 ? small : sw_xmalloc(2 * (n + 1));
+	unsigned char *cur = buf, *nxt = buf + n + 1, *swap;
+	int hit = 0;
+
+	memset(cur, 0, n + 1);
+	cur[0] = 1;
+	glob_closure(t, n, cur);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		int live = 0;
+		size_t i;
+
+		memset(nxt, 0, n + 1);
+		for (i = 0; i < n; i++) {
+			if (!cur[i])
+				continue;
+			switch ((enum glob_op)t[i].op) {
+			case GLOB_LIT:
+				nxt[i + 1] |= c == t[i].ch;
+				break;
+			case GLOB_ANY:
+				nxt[i + 1] |= c != '/';
+				break;
+			case GLOB_CLASS:
+				nxt[i + 1] |= c != '/' && class_has(t[i].cls, c);
+				break;
+			case GLOB_STAR:
+				nxt[i] |= c != '/';
+				break;
+			case GLOB_DIR:
+				nxt[c == '/' ? i : i + 1] = 1;
+				break;
+			case GLOB_DIR_MID:
+				nxt[c == '/' ? i - 1 : i] = 1;
+				break;
+			case GLOB_ALL:
+				hit = 1; /* the rest of the path matches */
+				goto out;
+			}
+		}
+		glob_closure(t, n, nxt);
+		for (i = 0; i <= n && !live; i++)
+			live = nxt[i];
+		if (!live)
+			goto out;
+		swap = cur, cur = nxt, nxt = swap;
+	}
+	hit = cur[n];
+out:
+	if (buf != small)
+		free(buf);
+	return hit;
+}
+
+static int glob_match_plain(const char *pattern, const char *path)
+{
+	struct glob_tok small[64];
+	size_t len = strlen(pattern);
+	struct glob_tok *t = len < SW_ARRAY_SIZE(small) ? small : sw_xmalloc((len + 1) * sizeof(*t));
+	int hit = glob_run(t, glob_compile(t, pattern), path);
+
+	if (t != small)
+		free(t);
+	return hit;
+}
+
+/*
+ * Finds the first "{…,…}" group of @p: the leftmost '{' whose matching '}'
+ * exists and which holds a ',' of its own (not one of a nested group).  One
+ * pass with a stack of open braces, so a run of unmatched '{' stays linear.
+ */
 static int find_brace(const char *p, const char **open, const char **close)
 {
+	struct open_brace {
+		const char *at;
+		int comma;
+	} small[32], *stack = small;
+	size_t top = 0, alloc = SW_ARRAY_SIZE(small);
 	const char *q;
+	int found = 0;
 
 	for (q = p; *q; q++) {
 		if (*q == '\\' && q[1]) {
 			q++;
-			continue;
-		}
-		if (*q == '{') {
-			int depth = 0, comma = 0;
-			const char *r;
-
-			for (r = q; *r; r++) {
-				if (*r == '\\' && r[1]) {
-					r++;
-					continue;
+		} else if (*q == '{') {
+			if (top == alloc) {
+				alloc *= 2;
+				if (stack == small) {
+					stack = sw_xmalloc(alloc * sizeof(*stack));
+					memcpy(stack, small, sizeof(small));
+				} else {
+					stack = sw_xrealloc(stack, alloc * sizeof(*stack));
 				}
-				if (*r == '{')
-					depth++;
-				else if (*r == '}' && --depth == 0)
-					break;
-				else if (*r == ',' && depth == 1)
-					comma = 1;
 			}
-			if (*r == '}' && comma) {
-				*open = q;
-				*close = r;
-				return 1;
+			stack[top].at = q;
+			stack[top++].comma = 0;
+		} else if (*q == ',' && top) {
+			stack[top - 1].comma = 1;
+		} else if (*q == '}' && top) {
+			top--;
+			if (stack[top].comma && (!found || stack[top].at < *open)) {
+				*open = stack[top].at;
+				*close = q;
+				found = 1;
 			}
 		}
 	}
-	return 0;
+	if (stack != small)
+		free(stack);
+	return found;
 }
 
-static int match_braces(const char *pattern, const char *path, int depth)
+/* Tries each alternative of the first group in turn; @budget counts the patterns left to try. */
+static int match_braces(const char *pattern, const char *path, int depth, size_t *budget)
 {
 	const char *open, *close, *alt;
 	struct sw_buf b = SW_BUF_INIT;
 	int hit = 0;
 
-	if (depth > 16 || !find_brace(pattern, &open, &close))
-		return wild(pattern, path, pattern, 0);
+	if (depth > GLOB_MAX_BRACE_DEPTH || !find_brace(pattern, &open, &close)) {
+		if (!*budget)
+			return 0; /* too many alternatives: give up rather than spin */
+		--*budget;
+		return glob_match_plain(pattern, path);
+	}
 	alt = open + 1;
-	while (!hit && alt <= close) {
+	while (!hit && *budget && alt <= close) {
 		const char *end = alt;
 		int d = 0;
 
@@ -175,7 +316,7 @@ static int match_braces(const char *pattern, const char *path, int depth)
 		sw_buf_add(&b, pattern, (size_t)(open - pattern));
 		sw_buf_add(&b, alt, (size_t)(end - alt));
 		sw_buf_adds(&b, close + 1);
-		hit = match_braces(b.ptr, path, depth + 1);
+		hit = match_braces(b.ptr, path, depth + 1, budget);
 		alt = end + 1;
 	}
 	sw_buf_release(&b);
@@ -184,6 +325,8 @@ static int match_braces(const char *pattern, const char *path, int depth)
 
 int sw_glob_match(const char *pattern, const char *path, int flags)
 {
+	size_t budget = GLOB_MAX_ALTERNATIVES;
+
 	while (pattern[0] == '.' && pattern[1] == '/')
 		pattern += 2;
 	while (path[0] == '.' && path[1] == '/')
@@ -191,9 +334,9 @@ int sw_glob_match(const char *pattern, const char *path, int flags)
 	if ((flags & SW_GLOB_ANY_DEPTH) && !strchr(pattern, '/')) {
 		const char *base = strrchr(path, '/');
 
-		return match_braces(pattern, base ? base + 1 : path, 0);
+		return match_braces(pattern, base ? base + 1 : path, 0, &budget);
 	}
-	return match_braces(pattern, path, 0);
+	return match_braces(pattern, path, 0, &budget);
 }
 
 int sw_glob_has_magic(const char *pattern)

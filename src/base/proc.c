@@ -11,9 +11,19 @@
 #include "compat.h"
 #include "proc.h"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <unistd.h>
 
 #define DRAIN_MS 500
+
+/*
+ * The die_with_parent guard (see proc.h), run as /bin/sh -c GUARD sw-guard
+ * argv...: a background reader of the lifeline on fd 3 kills the group
+ * (kill 0) on EOF and leaves on a line; the shell drops fd 3 and becomes
+ * argv.
+ */
+#define GUARD "{ read -r _ <&3 || kill -KILL 0; } & exec 3<&-; exec \"$@\""
 
 struct proc_priv {
 	uv_loop_t *loop;
@@ -26,6 +36,7 @@ struct proc_priv {
 	int notified;          /* on_exit delivered */
 	int killing;           /* SIGTERM sent, waiting for grace */
 	int requested;         /* termination asked by sw_proc_terminate, not the timeout */
+	int lifeline;          /* write end of the die_with_parent pipe, or -1 */
 	struct sw_proc_opts o;
 	struct sw_proc *self;
 };
@@ -34,6 +45,18 @@ struct write_req {
 	uv_write_t req;
 	char *data;
 };
+
+/* Lets the guard go: with @quiet it leaves the group alone, else it kills the group. */
+static void lifeline_release(struct proc_priv *pp, int quiet)
+{
+	if (pp->lifeline < 0)
+		return;
+	if (quiet && write(pp->lifeline, "\n", 1) < 0) {
+		/* The guard is gone already (killed with its group): nothing to tell. */
+	}
+	close(pp->lifeline);
+	pp->lifeline = -1;
+}
 
 static void maybe_release(struct proc_priv *pp)
 {
@@ -150,6 +173,7 @@ static void on_child_exit(uv_process_t *h, int64_t status, int sig)
 	p->exit_status = (int)status;
 	p->term_signal = sig;
 	close_handle(pp, (uv_handle_t *)h, &pp->child_open);
+	lifeline_release(pp, !pp->killing);
 	/* Whatever is left of the group (grandchildren) goes too when we were killing it. */
 	if (pp->killing)
 		kill(-p->pid, SIGKILL);
@@ -174,7 +198,9 @@ int sw_proc_start(struct sw_proc **out, uv_loop_t *loop, const struct sw_proc_op
 	struct proc_priv *pp = sw_xcalloc(1, sizeof(*pp));
 	struct sw_proc *p = sw_xcalloc(1, sizeof(*p));
 	uv_process_options_t po;
-	uv_stdio_container_t stdio[3];
+	uv_stdio_container_t stdio[4];
+	const char **guard_argv = NULL;
+	int lifeline[2] = { -1, -1 };
 	int r, rc = 0;
 	int want_in, want_out, want_err;
 
@@ -188,6 +214,7 @@ int sw_proc_start(struct sw_proc **out, uv_loop_t *loop, const struct sw_proc_op
 	pp->self = p;
 	pp->loop = loop;
 	pp->o = *o;
+	pp->lifeline = -1;
 	want_in = o->keep_stdin || o->stdin_data;
 	want_out = o->capture_stdout || o->on_stdout;
 	want_err = o->capture_stderr || o->on_stderr;
@@ -202,6 +229,30 @@ int sw_proc_start(struct sw_proc **out, uv_loop_t *loop, const struct sw_proc_op
 	po.flags = UV_PROCESS_DETACHED; /* setsid(): own process group, killable as a whole */
 	po.stdio_count = 3;
 	po.stdio = stdio;
+	if (o->die_with_parent) {
+		size_t n = 0, i;
+
+		if (pipe2(lifeline, O_CLOEXEC) < 0) {
+			rc = sw_error_errno(err, SW_EIO, "cannot run '%s': cannot create a pipe", o->argv[0]);
+			free(pp);
+			free(p);
+			return rc;
+		}
+		while (o->argv[n])
+			n++;
+		guard_argv = sw_xcalloc(n + 5, sizeof(*guard_argv));
+		guard_argv[0] = "/bin/sh";
+		guard_argv[1] = "-c";
+		guard_argv[2] = GUARD;
+		guard_argv[3] = "sw-guard";
+		for (i = 0; i < n; i++)
+			guard_argv[4 + i] = o->argv[i];
+		po.file = guard_argv[0];
+		po.args = (char **)guard_argv;
+		stdio[3].flags = UV_INHERIT_FD;
+		stdio[3].data.fd = lifeline[0];
+		po.stdio_count = 4;
+	}
 
 	if (want_in) {
 		uv_pipe_init(loop, &pp->in, 0);
@@ -234,6 +285,10 @@ int sw_proc_start(struct sw_proc **out, uv_loop_t *loop, const struct sw_proc_op
 
 	pp->child.data = pp;
 	r = uv_spawn(loop, &pp->child, &po);
+	free(guard_argv);
+	if (lifeline[0] >= 0)
+		close(lifeline[0]); /* only the child holds the read end */
+	pp->lifeline = lifeline[1];
 	if (r < 0) {
 		rc = sw_error_set(err, r == UV_ENOENT ? SW_ENOTFOUND : SW_EIO, "cannot run '%s': %s",
 				  o->argv[0], uv_strerror(r));
@@ -245,6 +300,7 @@ int sw_proc_start(struct sw_proc **out, uv_loop_t *loop, const struct sw_proc_op
 		close_handle(pp, (uv_handle_t *)&pp->err, &pp->err_open);
 		close_handle(pp, (uv_handle_t *)&pp->timer, &pp->timer_open);
 		close_handle(pp, (uv_handle_t *)&pp->child, &pp->child_open);
+		lifeline_release(pp, 0);
 		return rc;
 	}
 	open_handle(pp, (uv_handle_t *)&pp->child, &pp->child_open);
@@ -358,6 +414,7 @@ void sw_proc_free(struct sw_proc *p)
 	pp->freed = 1;
 	if (!p->exited && p->pid > 0)
 		kill(-p->pid, SIGKILL);
+	lifeline_release(pp, 0);
 	close_handle(pp, (uv_handle_t *)&pp->in, &pp->in_open);
 	close_handle(pp, (uv_handle_t *)&pp->out, &pp->out_open);
 	close_handle(pp, (uv_handle_t *)&pp->err, &pp->err_open);

@@ -20,6 +20,21 @@
  *
  * Synchronous: sw_proc_run() does 3-5 on a private loop.
  *
+ * With die_with_parent set, the child's whole process group is killed
+ * when this process dies, however it dies (SIGKILL included).  The child
+ * then starts under a small /bin/sh guard (a fixed script; the argv is
+ * passed as its arguments, never as shell text): the guard forks a
+ * watcher of a "lifeline" pipe, whose write end only this process holds,
+ * and execs argv in place, keeping the pid, the group and the exit status.
+ * When this process dies the kernel closes the write end, the watcher
+ * reads EOF and kills its process group.  When the child exits normally,
+ * on_exit's side writes a byte first, and the watcher leaves quietly (so
+ * background processes the child left behind are not touched).  Unlike
+ * PR_SET_PDEATHSIG, which reaches only the direct child and races with an
+ * early death, this reaches grandchildren and needs no check of getppid().
+ * A program missing from PATH then shows as exit status 127, not
+ * SW_ENOTFOUND.
+ *
  * Starting a child sets SIGPIPE to ignored for the whole process: a child
  * that exits before reading what we write to its stdin must not kill us;
  * the write fails with EPIPE instead (and is not an error: the child's exit
@@ -56,9 +71,10 @@ struct sw_proc_opts {
 	sw_proc_data_cb on_stderr; /* stream stderr here instead of capturing */
 	sw_proc_exit_cb on_exit;
 	void *data;               /* passed to the callbacks */
+	int die_with_parent;      /* kill the child's group when this process dies (see above) */
 };
 
-#define SW_PROC_OPTS_INIT { NULL, NULL, NULL, NULL, 0, 0, 0, 0, (1u << 20), 0, 2000, NULL, NULL, NULL, NULL }
+#define SW_PROC_OPTS_INIT { NULL, NULL, NULL, NULL, 0, 0, 0, 0, (1u << 20), 0, 2000, NULL, NULL, NULL, NULL, 0 }
 
 struct sw_proc {
 	pid_t pid;           /* child pid, also its process group id */

@@ -38,6 +38,29 @@ sw_test 'a killed daemon leaves a stale pid file that status sees through' '
 	sw hooks watch >/dev/null && sw hooks stop >/dev/null
 '
 
+# group_alive PGID: a process of the group is still running (zombies do not count).
+group_alive() {
+	ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { n++ } END { exit n ? 0 : 1 }'
+}
+
+# The watcher is killed outright while a hook sleeps past its own timeout:
+# nothing is left to enforce the timeout, so the hook's group must go with it.
+sw_test 'a watcher killed with SIGKILL takes its running hooks with it' '
+	mkdir -p ws/.kiro/hooks ws/.kiro/h && cd ws && echo 0 >a.txt &&
+	printf "echo \$\$ >../hookpid; sleep 25; touch ../marker\n" >.kiro/h/slow.sh &&
+	printf "{\"name\": \"slow\", \"version\": \"1\", \"when\": {\"type\": \"fileEdited\", \"patterns\": [\"*.txt\"]},\n \"then\": {\"type\": \"runCommand\", \"command\": \"sh .kiro/h/slow.sh\", \"timeout\": 5}}\n" \
+		>.kiro/hooks/slow.kiro.hook &&
+	start_watch &&
+	echo 1 >>a.txt &&
+	wait_for "test -s ../hookpid" &&
+	pg=$(ps -o pgid= -p "$(cat ../hookpid)" | tr -d " ") && test -n "$pg" &&
+	wait_for "ps -e -o pgid=,args= | grep -q \"^ *$pg sleep 25\"" &&
+	kill -KILL "$WATCH_PID" && { wait "$WATCH_PID" || :; } &&
+	n=0 && while group_alive "$pg" && [ $n -lt 300 ]; do n=$((n + 1)); sleep 0.05; done &&
+	if group_alive "$pg"; then ps -e -o pid=,pgid=,stat=,args= | awk -v g="$pg" "\$2 == g" >&2; false; fi &&
+	test ! -e ../marker
+'
+
 sw_test 'watch and stop reject bad arguments with usage errors' '
 	mkdir -p ws/.kiro && cd ws &&
 	expect_fail 2 sw hooks watch --debounce -5 2>../err && expect_grep "usage: specwright hooks watch" ../err &&

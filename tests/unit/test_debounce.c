@@ -103,6 +103,61 @@ static void debounce__net_change_per_path(void **state)
 	got_release(&g);
 }
 
+static void collect_pending(const char *path, uint64_t last_ms, void *data)
+{
+	struct sw_strvec *v = data;
+
+	sw_strvec_pushf(v, "%s %llu", path, (unsigned long long)last_ms);
+}
+
+static void on_item_times(const struct hooks_debounce_item *it, void *data)
+{
+	struct sw_strvec *v = data;
+
+	sw_strvec_pushf(v, "%s %llu %llu", it->path, (unsigned long long)it->first_ms,
+			(unsigned long long)it->last_ms);
+}
+
+/* Pending paths are listed in deadline order with the loop time of their latest event. */
+static void debounce__each_lists_pending_paths(void **state)
+{
+	uv_loop_t loop;
+	struct hooks_debounce *d;
+	struct sw_strvec seen = SW_STRVEC_INIT, items = SW_STRVEC_INIT;
+	struct sw_buf want = SW_BUF_INIT;
+	uint64_t t0, t1;
+
+	SW_UNUSED(state);
+	uv_loop_init(&loop);
+	hooks_debounce_new(&d, &loop, 10000, on_item_times, &items);
+	t0 = uv_now(&loop);
+	push(d, HOOKS_EDITED, "a", NULL);
+	push(d, HOOKS_EDITED, "b", NULL);
+	usleep(20000);
+	uv_update_time(&loop);
+	t1 = uv_now(&loop);
+	assert_true(t1 > t0);
+	push(d, HOOKS_EDITED, "a", NULL); /* a moves behind b */
+	hooks_debounce_each(d, collect_pending, &seen);
+	assert_int_equal(seen.nr, 2);
+	sw_buf_addf(&want, "b %llu", (unsigned long long)t0);
+	assert_string_equal(seen.v[0], want.ptr);
+	sw_buf_reset(&want);
+	sw_buf_addf(&want, "a %llu", (unsigned long long)t1);
+	assert_string_equal(seen.v[1], want.ptr);
+	hooks_debounce_flush(d);
+	assert_int_equal(items.nr, 2);
+	sw_buf_reset(&want);
+	sw_buf_addf(&want, "a %llu %llu", (unsigned long long)t0, (unsigned long long)t1);
+	assert_string_equal(items.v[1], want.ptr);
+	hooks_debounce_free(d);
+	sw_test_loop_drain(&loop);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	sw_strvec_clear(&seen);
+	sw_strvec_clear(&items);
+	sw_buf_release(&want);
+}
+
 struct later {
 	struct hooks_debounce *d;
 	int fired;
@@ -316,6 +371,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(debounce__net_change_per_path),
 		cmocka_unit_test(debounce__event_in_quiet_period_restarts_it),
+		cmocka_unit_test(debounce__each_lists_pending_paths),
 		cmocka_unit_test(debounce__flush_delivers_now),
 		cmocka_unit_test(debounce__vim_save_is_one_edit),
 		cmocka_unit_test(debounce__agent_saves_are_one_edit_each),

@@ -2,6 +2,8 @@
 #include "helpers/sw_test.h"
 #include "base/glob.h"
 
+#include <unistd.h>
+
 struct glob_case {
 	const char *pattern;
 	const char *path;
@@ -54,6 +56,25 @@ static const struct glob_case cases[] = {
 	{ "docker-compose.yml", "docker-compose.yml", SW_GLOB_ANY_DEPTH, 1 },
 	{ "**/*.ts,**/*.tsx", "a.ts", 0, 0 }, /* a comma list is one literal pattern */
 	{ "[unterminated", "[unterminated", 0, 1 },
+	{ "*", ".hidden", 0, 1 }, /* no dotfile rule: '*' matches a leading '.' */
+	{ "**/*.md", ".kiro/specs/a.md", 0, 1 },
+	{ "**", "", 0, 1 },
+	{ "abc/**", "abc/", 0, 1 },
+	{ "abc/**", "abc", 0, 0 },
+	{ "a/**/b", "a/xb", 0, 0 },
+	{ "a/**/b", "a//b", 0, 1 },
+	{ "**/b", "x/b/c", 0, 0 },
+	{ "a/***/b", "a/x/y/b", 0, 0 }, /* three stars are one '*' */
+	{ "a/***/b", "a/x/b", 0, 1 },
+	{ "x**/b", "xy/z/b", 0, 0 },
+	{ "{**,x}/b", "y/z/b", 0, 1 }, /* "**" whole once the braces are expanded */
+	{ "*{*,}/b", "y/z/b", 0, 1 },
+	{ "[{a,b}]", "b", 0, 1 },
+	{ "{[a,b}]", "a", 0, 1 }, /* alternatives "[a" and "b": "[a]" is a class */
+	{ "{[a,b}]", "b]", 0, 1 },
+	{ "\\{a,b}", "{a,b}", 0, 1 }, /* an escaped brace is literal */
+	{ "a\\/**/b", "a/x/y/b", 0, 1 },
+	{ "*[!a]", "b/", 0, 0 },
 };
 
 static void glob__table(void **state)
@@ -70,10 +91,91 @@ static void glob__table(void **state)
 	}
 }
 
+/*
+ * Pathological inputs: a backtracking matcher takes seconds to hours on
+ * these (it retries every split of the path between the stars).  The
+ * alarm only trips when matching is exponential; it is a hang guard, not
+ * a timing assertion.
+ */
+#define GLOB_HANG_GUARD 20 /* seconds */
+
+static char *repeat(const char *unit, size_t n, const char *tail)
+{
+	struct sw_buf b = SW_BUF_INIT;
+
+	while (n--)
+		sw_buf_adds(&b, unit);
+	sw_buf_adds(&b, tail);
+	return sw_buf_detach(&b, NULL);
+}
+
 static void glob__pathological_pattern_terminates(void **state)
 {
 	SW_UNUSED(state);
+	alarm(GLOB_HANG_GUARD);
 	assert_int_equal(sw_glob_match("*a*a*a*a*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0), 0);
+	alarm(0);
+}
+
+static void glob__many_stars_are_linear(void **state)
+{
+	char *pat = repeat("*a", 40, "*b"), *path = repeat("a", 200, ""), *hit = repeat("a", 200, "b");
+	char *deep = repeat("a", 200, "/c.b");
+
+	SW_UNUSED(state);
+	alarm(GLOB_HANG_GUARD);
+	assert_int_equal(sw_glob_match("*a*a*a*a*a*a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 0), 0);
+	assert_int_equal(sw_glob_match(pat, path, 0), 0);
+	assert_int_equal(sw_glob_match(pat, path, SW_GLOB_ANY_DEPTH), 0);
+	assert_int_equal(sw_glob_match(pat, hit, 0), 1);
+	assert_int_equal(sw_glob_match(pat, deep, SW_GLOB_ANY_DEPTH), 0);
+	assert_int_equal(sw_glob_match("a**a**a**a**a**a**a**a**a**a**a**b", path, 0), 0);
+	assert_int_equal(sw_glob_match("?*?*?*?*?*?*?*?*?*?*?*?*b", path, 0), 0);
+	assert_int_equal(sw_glob_match("*[ab]*[ab]*[ab]*[ab]*[ab]*[ab]*[ab]*[ab]*[ab]*c", path, 0), 0);
+	alarm(0);
+	free(pat);
+	free(path);
+	free(hit);
+	free(deep);
+}
+
+static void glob__many_double_stars_are_linear(void **state)
+{
+	char *pat = repeat("**/a/", 20, "**/b"), *miss = repeat("a/", 60, "c"), *hit = repeat("a/", 60, "b");
+	char *mixed = repeat("**/*a*/", 15, "**/*b*/**/x.c"), *mixed_miss = repeat("xay/", 50, "x.c");
+
+	SW_UNUSED(state);
+	alarm(GLOB_HANG_GUARD);
+	assert_int_equal(sw_glob_match(pat, miss, 0), 0);
+	assert_int_equal(sw_glob_match(pat, hit, 0), 1);
+	assert_int_equal(sw_glob_match(pat, hit + 2 * 40, 0), 1); /* exactly the 20 'a' directories */
+	assert_int_equal(sw_glob_match(pat, hit + 2 * 41, 0), 0); /* 19 'a' directories: one short */
+	assert_int_equal(sw_glob_match(mixed, mixed_miss, 0), 0);
+	assert_int_equal(sw_glob_match("**/**/**/**/**/**/**/**/**/**/**/**/**/**/**/c", miss, 0), 1);
+	assert_int_equal(sw_glob_match("**/**/**/**/**/**/**/**/**/**/**/**/**/**/**/d", miss, 0), 0);
+	alarm(0);
+	free(pat);
+	free(miss);
+	free(hit);
+	free(mixed);
+	free(mixed_miss);
+}
+
+static void glob__many_braces_are_bounded(void **state)
+{
+	char *pat = repeat("{a,b,c,d}", 30, "x"), *path = repeat("a", 30, "y"), *hit = repeat("ab", 2, "x");
+	char *stars = repeat("{*a,*b}", 12, "c");
+
+	SW_UNUSED(state);
+	alarm(GLOB_HANG_GUARD);
+	assert_int_equal(sw_glob_match(pat, path, 0), 0);
+	assert_int_equal(sw_glob_match(stars, path, 0), 0);
+	assert_int_equal(sw_glob_match("{a,b}{a,b}{a,b}{a,b}x", hit, 0), 1);
+	alarm(0);
+	free(pat);
+	free(path);
+	free(hit);
+	free(stars);
 }
 
 static void glob__magic(void **state)
@@ -117,6 +219,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(glob__table),
 		cmocka_unit_test(glob__pathological_pattern_terminates),
+		cmocka_unit_test(glob__many_stars_are_linear),
+		cmocka_unit_test(glob__many_double_stars_are_linear),
+		cmocka_unit_test(glob__many_braces_are_bounded),
 		cmocka_unit_test(glob__magic),
 		cmocka_unit_test(glob__gitignore_rules),
 	};

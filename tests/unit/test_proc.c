@@ -3,6 +3,7 @@
 #include "base/proc.h"
 
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static void proc__captures_output_and_status(void **state)
@@ -81,6 +82,136 @@ static void proc__timeout_kills_group(void **state)
 			assert_non_null(strstr(buf, ") Z "));
 		}
 	}
+	sw_proc_free(p);
+	sw_buf_release(&pidfile);
+	sw_test_rmtree(dir);
+	free(dir);
+}
+
+/* 1 if @pid is gone, or a zombie waiting for a reaper that is not us. */
+static int proc_gone(long pid)
+{
+	char stat[64], buf[256] = "";
+	FILE *sf;
+
+	if (kill((pid_t)pid, 0) < 0)
+		return 1;
+	snprintf(stat, sizeof(stat), "/proc/%ld/stat", pid);
+	sf = fopen(stat, "r");
+	if (!sf)
+		return 1;
+	if (!fgets(buf, sizeof(buf), sf))
+		buf[0] = '\0';
+	fclose(sf);
+	return strstr(buf, ") Z ") != NULL;
+}
+
+/* Reads "PID PID" from @path, polling up to 20 s for the file to appear. */
+static int read_pids(const char *path, long *a, long *b)
+{
+	int i;
+
+	for (i = 0; i < 400; i++) {
+		FILE *fp = fopen(path, "r");
+
+		if (fp) {
+			int n = fscanf(fp, "%ld %ld", a, b);
+
+			fclose(fp);
+			if (n == 2)
+				return 0;
+		}
+		usleep(50000);
+	}
+	return -1;
+}
+
+/*
+ * die_with_parent: when the process that started the child is killed
+ * outright, the child's whole group goes, grandchildren included.  The
+ * starter is a forked copy of this test, killed with SIGKILL while its
+ * child and grandchild sleep.
+ */
+static void proc__die_with_parent_kills_group(void **state)
+{
+	char *dir = sw_test_tmpdir();
+	struct sw_buf pidfile = SW_BUF_INIT;
+	long child = 0, grandchild = 0;
+	pid_t starter;
+	int i, status;
+
+	SW_UNUSED(state);
+	sw_buf_addf(&pidfile, "%s/pid", dir);
+	starter = fork();
+	assert_true(starter >= 0);
+	if (starter == 0) {
+		struct sw_error err = SW_ERROR_INIT;
+		struct sw_proc_opts o = SW_PROC_OPTS_INIT;
+		char script[512];
+		const char *argv[] = { "sh", "-c", script, NULL };
+		struct sw_proc *p = NULL;
+
+		snprintf(script, sizeof(script), "sleep 30 & echo $$ $! > %s.tmp; mv %s.tmp %s; sleep 30",
+			 pidfile.ptr, pidfile.ptr, pidfile.ptr);
+		o.argv = argv;
+		o.die_with_parent = 1;
+		sw_proc_run(&p, &o, &err);
+		_exit(0);
+	}
+	assert_int_equal(read_pids(pidfile.ptr, &child, &grandchild), 0);
+	assert_true(child > 0 && grandchild > 0);
+	kill(starter, SIGKILL);
+	assert_int_equal(waitpid(starter, &status, 0), starter);
+	/* A bound for a hang, not a measurement: the group goes as soon as the guard reads EOF. */
+	for (i = 0; i < 200 && !(proc_gone(child) && proc_gone(grandchild)); i++)
+		usleep(50000);
+	if (!proc_gone(child) || !proc_gone(grandchild)) {
+		kill((pid_t)child, SIGKILL);
+		kill((pid_t)grandchild, SIGKILL);
+		fail_msg("child %ld or grandchild %ld outlived the process that started them", child, grandchild);
+	}
+	sw_buf_release(&pidfile);
+	sw_test_rmtree(dir);
+	free(dir);
+}
+
+/* A child that exits normally keeps its exact status, and what it left in the background lives on. */
+static void proc__die_with_parent_keeps_status_and_leftovers(void **state)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_proc_opts o = SW_PROC_OPTS_INIT;
+	char *dir = sw_test_tmpdir();
+	char script[512];
+	const char *argv[] = { "sh", "-c", script, NULL };
+	const char *kill_argv[] = { "sh", "-c", "kill -TERM $$; sleep 5", NULL };
+	struct sw_proc *p = NULL;
+	struct sw_buf pidfile = SW_BUF_INIT;
+	long self = 0, bg = 0;
+
+	SW_UNUSED(state);
+	sw_buf_addf(&pidfile, "%s/pid", dir);
+	snprintf(script, sizeof(script), "sleep 30 >/dev/null 2>&1 & echo $$ $! > %s; echo out; exit 4",
+		 pidfile.ptr);
+	o.argv = argv;
+	o.capture_stdout = 1;
+	o.die_with_parent = 1;
+	assert_sw_ok(sw_proc_run(&p, &o, &err), &err);
+	assert_int_equal(p->exit_status, 4);
+	assert_int_equal(p->term_signal, 0);
+	assert_string_equal(p->out.ptr, "out\n");
+	assert_int_equal(read_pids(pidfile.ptr, &self, &bg), 0);
+	assert_int_equal(self, (long)p->pid); /* the guard became the program: same pid */
+	sw_proc_free(p);
+	p = NULL;
+	usleep(300000); /* time for a wrongly released guard to kill the group */
+	assert_false(proc_gone(bg));
+	kill((pid_t)bg, SIGKILL);
+
+	o = (struct sw_proc_opts)SW_PROC_OPTS_INIT;
+	o.argv = kill_argv;
+	o.die_with_parent = 1;
+	assert_sw_ok(sw_proc_run(&p, &o, &err), &err);
+	assert_int_equal(p->term_signal, SIGTERM);
 	sw_proc_free(p);
 	sw_buf_release(&pidfile);
 	sw_test_rmtree(dir);
@@ -180,6 +311,8 @@ int main(void)
 		cmocka_unit_test(proc__captures_output_and_status),
 		cmocka_unit_test(proc__missing_program_is_not_found),
 		cmocka_unit_test(proc__timeout_kills_group),
+		cmocka_unit_test(proc__die_with_parent_kills_group),
+		cmocka_unit_test(proc__die_with_parent_keeps_status_and_leftovers),
 		cmocka_unit_test(proc__output_ceiling_counts_dropped),
 		cmocka_unit_test(proc__async_stream_and_write),
 	};

@@ -216,6 +216,36 @@ static void watch__create_edit_delete(void **state)
 	teardown(&f);
 }
 
+/* A drain reports what the kernel has queued now, without a loop turn. */
+static void watch__drain_reports_queued_events_now(void **state)
+{
+	struct fixture f;
+	const char *want[] = { "created a.txt", NULL };
+	const char *want2[] = { "created a.txt", "edited a.txt", NULL };
+	char *p;
+	FILE *fp;
+
+	SW_UNUSED(state);
+	setup(&f);
+	start(&f, NULL);
+	write_file(&f, "a.txt", "one\n");
+	hooks_watch_drain(f.w);
+	expect_events(&f.c, want);
+	hooks_watch_drain(f.w); /* nothing new queued: nothing reported */
+	expect_events(&f.c, want);
+	p = path_of(&f, "a.txt");
+	fp = fopen(p, "a");
+	assert_non_null(fp);
+	fputs("two\n", fp);
+	fclose(fp);
+	hooks_watch_drain(f.w);
+	expect_events(&f.c, want2);
+	settle(&f);
+	expect_events(&f.c, want2);
+	free(p);
+	teardown(&f);
+}
+
 /* An agent's save: a temporary file renamed over the target is one edit of the target. */
 static void watch__atomic_save_is_one_edit(void **state)
 {
@@ -473,6 +503,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(watch__create_edit_delete),
+		cmocka_unit_test(watch__drain_reports_queued_events_now),
 		cmocka_unit_test(watch__atomic_save_is_one_edit),
 		cmocka_unit_test(watch__vim_save_sequence),
 		cmocka_unit_test(watch__mkdir_p_then_touch),
