@@ -465,6 +465,7 @@ static int start_stdio(struct mcp_conn *conn, struct sw_error *err)
 	o.on_stderr = on_child_stderr;
 	o.on_exit = on_child_exit;
 	o.kill_grace_ms = 1000;
+	o.die_with_parent = 1; /* a server never outlives its client, however the client dies */
 	o.data = conn;
 	rc = jrpc_attach_child(conn->rpc, &o, err);
 	sw_strvec_clear(&env);

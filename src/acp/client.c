@@ -775,6 +775,7 @@ static void m_term_create(struct jrpc *rpc, struct jrpc_request *req, const char
 	po.cwd = cwd ? cwd : c->session_cwd;
 	po.on_stdout = term_output;
 	po.on_stderr = term_output;
+	po.die_with_parent = 1;
 	po.on_exit = term_exited;
 	po.data = t;
 	if (sw_proc_start(&t->proc, c->loop, &po, &err) < 0) {
@@ -1065,6 +1066,7 @@ int acp_client_start(struct acp_client **out, uv_loop_t *loop, const struct acp_
 	po.argv = c->o.argv;
 	po.env = c->o.env;
 	po.cwd = c->o.cwd;
+	po.die_with_parent = 1; /* an agent (and what it started) never outlives us, however we die */
 	po.on_stderr = agent_stderr;
 	po.on_exit = agent_exited;
 	po.data = c;

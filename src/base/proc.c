@@ -193,6 +193,44 @@ static void open_handle(struct proc_priv *pp, uv_handle_t *h, int *flag)
 	pp->handles++;
 }
 
+/* 1 if @prog can be executed: a path (relative to @cwd) or a name found in PATH (of @env, else ours). */
+static int program_exists(const char *prog, const char *cwd, const char *const *env)
+{
+	const char *path = NULL, *s, *e;
+	struct sw_buf b = SW_BUF_INIT;
+	size_t i;
+	int ok = 0;
+
+	if (strchr(prog, '/')) {
+		if (prog[0] != '/' && cwd)
+			sw_buf_addf(&b, "%s/%s", cwd, prog);
+		else
+			sw_buf_adds(&b, prog);
+		ok = access(b.ptr, X_OK) == 0;
+		sw_buf_release(&b);
+		return ok;
+	}
+	for (i = 0; env && env[i]; i++)
+		if (!strncmp(env[i], "PATH=", 5))
+			path = env[i] + 5;
+	if (!env)
+		path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (s = path; !ok; s = e + 1) {
+		e = strchr(s, ':');
+		if (!e)
+			e = s + strlen(s);
+		sw_buf_reset(&b);
+		sw_buf_addf(&b, "%.*s/%s", (int)(e - s), e > s ? s : ".", prog);
+		ok = access(b.ptr, X_OK) == 0;
+		if (!*e)
+			break;
+	}
+	sw_buf_release(&b);
+	return ok;
+}
+
 int sw_proc_start(struct sw_proc **out, uv_loop_t *loop, const struct sw_proc_opts *o, struct sw_error *err)
 {
 	struct proc_priv *pp = sw_xcalloc(1, sizeof(*pp));
@@ -232,6 +270,13 @@ int sw_proc_start(struct sw_proc **out, uv_loop_t *loop, const struct sw_proc_op
 	if (o->die_with_parent) {
 		size_t n = 0, i;
 
+		/* The guard would report a missing program as status 127: say it now, as uv_spawn does. */
+		if (!program_exists(o->argv[0], o->cwd, o->env)) {
+			rc = sw_error_set(err, SW_ENOTFOUND, "cannot run '%s': no such file or directory", o->argv[0]);
+			free(pp);
+			free(p);
+			return rc;
+		}
 		if (pipe2(lifeline, O_CLOEXEC) < 0) {
 			rc = sw_error_errno(err, SW_EIO, "cannot run '%s': cannot create a pipe", o->argv[0]);
 			free(pp);
