@@ -35,7 +35,7 @@
 
 static const char *const run_usage[] = {
 	"specwright run <spec> [<task>...] [--dry-run] [--parallel N | --sequential] [options]",
-	"specwright run list | status [<run>] | log <run> [<task>] | cancel <run>",
+	"specwright run list | status [<run>] | log <run> [<task>] | cancel <run> | resume <run>",
 	"\nCarries out the spec's task plan: each task goes to a fresh ACP agent session\n"
 	"(the built-in agent, --agent NAME, or --agent-cmd 'CMD ARGS'), at most N at once\n"
 	"(default min(4, cores)), in the order of the plan's hierarchy, its Task Dependency\n"
@@ -657,6 +657,56 @@ static int run_cancel_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	return code;
 }
 
+static int run_resume_cmd(int argc, const char **argv, struct sw_ctx *ctx)
+{
+	static const char *const usage[] = {
+		"specwright run resume <run> [--json]",
+		"\nGoes on with a run that was killed, cancelled or ended with failures: the tasks\n"
+		"its journal shows verified are left out, every other one runs again with the run's\n"
+		"options, and the same journal grows.",
+		NULL,
+	};
+	int json = ctx->json, code = 0, rc;
+	struct orch_resume r;
+	struct orch_result res = ORCH_RESULT_INIT;
+	struct sw_diags diags = SW_DIAGS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	struct show sh = { 0, 0 };
+
+	argc = sw_cmd_parse_json(argc, argv, usage, 1, &json);
+	if (argc < 0)
+		return sw_opt_exit(argc);
+	if (!argc)
+		return sw_usage_error(usage, "which run? (see 'specwright run list')");
+	if (sw_cmd_need_workspace(ctx))
+		return 1;
+	if (orch_resume_load(&r, ctx->kiro_dir, argv[0], &err) < 0)
+		return sw_cmd_fail(&err);
+	if (!r.remaining.nr) {
+		if (!json)
+			printf("nothing left in run %s: all %zu tasks were verified\n", argv[0], r.done_before);
+		goto done;
+	}
+	sh.json = json;
+	sh.verbose = sw_log_level() >= SW_LOG_VERBOSE;
+	r.opts.root = ctx->root;
+	r.opts.kiro_dir = ctx->kiro_dir;
+	r.opts.base = ctx->cwd;
+	r.opts.on_event = show_event;
+	r.opts.data = &sh;
+	rc = orch_run(&res, &r.opts, &diags, &err);
+	sw_cmd_print_diags(&diags, ctx->cwd, SW_SEV_WARNING);
+	if (rc < 0)
+		code = sw_cmd_fail(&err);
+	else
+		code = res.failed || res.skipped || res.cancelled || res.cancelled_run ? 1 : 0;
+done:
+	orch_result_release(&res);
+	sw_diags_release(&diags);
+	orch_resume_release(&r);
+	return code;
+}
+
 int cmd_run(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const struct {
@@ -672,9 +722,7 @@ int cmd_run(int argc, const char **argv, struct sw_ctx *ctx)
 		for (i = 0; i < SW_ARRAY_SIZE(verbs); i++)
 			if (!strcmp(argv[1], verbs[i].name))
 				return verbs[i].fn(argc - 1, argv + 1, ctx);
-	if (argc >= 2 && !strcmp(argv[1], "resume")) {
-		sw_errorf("run resume is not in this build yet: start the tasks that are left with 'specwright run SPEC'");
-		return 1;
-	}
+	if (argc >= 2 && !strcmp(argv[1], "resume"))
+		return run_resume_cmd(argc - 1, argv + 1, ctx);
 	return run_plan_cmd(argc, argv, ctx);
 }

@@ -301,6 +301,22 @@ static void commit_task(struct orch *o, size_t t)
 		    o->spec->name, task->id);
 	if (reqs.len)
 		sw_buf_addf(&msg, "Requirements: %s\n", reqs.ptr);
+	sw_buf_addf(&msg, "Run: %s\n", o->res->run_id);
+	/* A run killed after this task's commit and before its journal record: the commit is there. */
+	if (o->opts->resume) {
+		char *head = NULL, hid[VCS_OID_HEX], want[200];
+
+		snprintf(want, sizeof(want), "\nTask: %s\n", task->id);
+		if (vcs_head_message(&head, hid, o->opts->root, NULL) == 0 && strstr(head, want) &&
+		    strstr(head, o->res->run_id)) {
+			cJSON_AddStringToObject(r, "commit", hid);
+			cJSON_AddBoolToObject(r, "recovered", 1);
+			record(o, "commit", r);
+			free(head);
+			goto out;
+		}
+		free(head);
+	}
 	if (vcs_commit_worktree(o->opts->root, exclude, msg.ptr, oid, &err) == 0) {
 		cJSON_AddStringToObject(r, "commit", oid);
 		record(o, "commit", r);
@@ -312,6 +328,7 @@ static void commit_task(struct orch *o, size_t t)
 		cJSON_AddStringToObject(r, "error", err.msg);
 		record(o, "commit-error", r);
 	}
+out:
 	sw_buf_release(&msg);
 	sw_buf_release(&reqs);
 }
@@ -930,6 +947,13 @@ static int make_run_dir(struct orch *o, struct sw_error *err)
 	struct tm tm;
 	int i, rc;
 
+	if (o->opts->resume) {
+		sw_buf_addf(&b, "%s/runs/%s", o->opts->kiro_dir, o->opts->resume);
+		o->run_dir = sw_xstrdup(b.ptr);
+		o->res->run_dir = sw_xstrdup(b.ptr);
+		o->res->run_id = sw_xstrdup(o->opts->resume);
+		goto logs;
+	}
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
 	sw_buf_addf(&b, "%s/runs", o->opts->kiro_dir);
@@ -954,6 +978,7 @@ static int make_run_dir(struct orch *o, struct sw_error *err)
 	o->run_dir = sw_xstrdup(b.ptr);
 	o->res->run_dir = sw_xstrdup(b.ptr);
 	o->res->run_id = sw_xstrdup(sw_basename(b.ptr));
+logs:
 	sw_buf_reset(&b);
 	sw_buf_addf(&b, "%s/logs", o->run_dir);
 	if ((rc = sw_mkdir_p(b.ptr, err)) < 0)
@@ -974,6 +999,39 @@ done:
 	return rc;
 }
 
+static cJSON *opt_strings(const char *const *v)
+{
+	cJSON *a;
+	size_t i;
+
+	if (!v)
+		return cJSON_CreateNull();
+	a = cJSON_CreateArray();
+	for (i = 0; v[i]; i++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+	return a;
+}
+
+/* What a resume needs to run the rest the same way. */
+static cJSON *options_json(const struct orch_opts *oo)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	cJSON_AddItemToObject(j, "agentCmd", opt_strings(oo->agent_argv));
+	set_str(j, "agent", oo->agent);
+	set_str(j, "model", oo->model);
+	cJSON_AddBoolToObject(j, "trustAllTools", oo->trust_all);
+	cJSON_AddItemToObject(j, "trustTools", opt_strings(oo->trust));
+	set_str(j, "verify", oo->verify);
+	cJSON_AddNumberToObject(j, "maxRetries", oo->max_retries);
+	cJSON_AddNumberToObject(j, "taskTimeoutMs", (double)oo->task_timeout_ms);
+	cJSON_AddNumberToObject(j, "verifyTimeoutMs", (double)oo->verify_timeout_ms);
+	cJSON_AddNumberToObject(j, "budgetTokens", (double)oo->budget_tokens);
+	cJSON_AddBoolToObject(j, "commit", oo->commit);
+	cJSON_AddBoolToObject(j, "includeOptional", oo->plan.include_optional);
+	return j;
+}
+
 static void record_plan(struct orch *o)
 {
 	cJSON *r = cJSON_CreateObject(), *tasks = cJSON_CreateArray();
@@ -987,6 +1045,7 @@ static void record_plan(struct orch *o)
 	set_str(r, "verify", o->opts->verify);
 	cJSON_AddNumberToObject(r, "maxRetries", o->opts->max_retries);
 	cJSON_AddNumberToObject(r, "lintErrorsAtStart", (double)o->base_errors);
+	cJSON_AddItemToObject(r, "options", options_json(o->opts));
 	for (i = 0; i < o->plan->n; i++) {
 		const struct plan_task *pt = &o->plan->v[i];
 		cJSON *t;
@@ -1052,7 +1111,40 @@ int orch_run(struct orch_result *res, const struct orch_opts *opts, struct sw_di
 	o.sched = plan_sched_new(o.plan);
 	o.slots = sw_xcalloc(o.plan->n + 1, sizeof(*o.slots));
 	o.told = sw_xcalloc(o.plan->n + 1, 1);
-	record_plan(&o);
+	if (opts->resume) {
+		cJSON *r = cJSON_CreateObject(), *left = cJSON_CreateArray(), *rec;
+
+		/*
+		 * A task the run marked [x] but did not record as done was verified when the
+		 * run died: record it now (with its commit) instead of doing it twice.
+		 */
+		for (i = 0; i < o.plan->n; i++) {
+			const char *tid = plan_task_id(o.plan, i);
+			size_t k;
+
+			if (o.plan->v[i].why != PLAN_DONE)
+				continue;
+			for (k = 0; k < opts->plan.ntasks && strcmp(opts->plan.tasks[k], tid); k++)
+				;
+			if (k == opts->plan.ntasks)
+				continue;
+			o.told[i] = 1;
+			if (opts->commit)
+				commit_task(&o, i);
+			rec = task_rec(&o, i);
+			cJSON_AddBoolToObject(rec, "recovered", 1);
+			record(&o, "done", rec);
+			res->done++;
+		}
+		for (i = 0; i < o.plan->n; i++)
+			if (o.plan->v[i].why == PLAN_RUNS)
+				cJSON_AddItemToArray(left, cJSON_CreateString(plan_task_id(o.plan, i)));
+		cJSON_AddItemToObject(r, "tasks", left);
+		cJSON_AddNumberToObject(r, "pid", (double)getpid());
+		record(&o, "resume", r);
+	} else {
+		record_plan(&o);
+	}
 	for (i = 0; i < o.plan->n; i++)
 		if (o.plan->v[i].why == PLAN_RUNS)
 			set_state(&o, i, TASKS_QUEUED);
@@ -1099,4 +1191,130 @@ void orch_result_release(struct orch_result *res)
 	free(res->run_id);
 	free(res->run_dir);
 	memset(res, 0, sizeof(*res));
+}
+
+/* ---- resume --------------------------------------------------------------------------------- */
+
+static const char *jstr(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double jnum(const cJSON *o, const char *key, double def)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : def;
+}
+
+static void jstrings(struct sw_strvec *out, const cJSON *a)
+{
+	const cJSON *x;
+
+	cJSON_ArrayForEach(x, a)
+		if (cJSON_IsString(x))
+			sw_strvec_push(out, x->valuestring);
+}
+
+int orch_resume_load(struct orch_resume *r, const char *kiro_dir, const char *id, struct sw_error *err)
+{
+	struct sw_buf b = SW_BUF_INIT;
+	const cJSON *rec, *plan = NULL, *opts, *t;
+	struct sw_strvec done = SW_STRVEC_INIT;
+	char *pidfile;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->opts = (struct orch_opts)ORCH_OPTS_INIT;
+	r->remaining = r->agent_argv = r->trust = (struct sw_strvec)SW_STRVEC_INIT;
+	if (!*id || strchr(id, '/') || id[0] == '.')
+		return sw_error_set(err, SW_EINVAL, "'%s' is not a run: expected a folder name under .kiro/runs", id);
+	sw_buf_addf(&b, "%s/runs/%s", kiro_dir, id);
+	if (!sw_is_dir(b.ptr)) {
+		sw_buf_release(&b);
+		return sw_error_set(err, SW_ENOTFOUND, "no run '%s' under .kiro/runs (see 'specwright run list')", id);
+	}
+	pidfile = sw_path_join(b.ptr, "pid");
+	{
+		struct sw_buf pb = SW_BUF_INIT;
+		long pid = 0;
+
+		if (sw_read_file(&pb, pidfile, 64, NULL) == 0)
+			pid = strtol(pb.ptr, NULL, 10);
+		sw_buf_release(&pb);
+		if (pid > 1 && pid != (long)getpid() && (kill((pid_t)pid, 0) == 0 || errno != ESRCH)) {
+			free(pidfile);
+			sw_buf_release(&b);
+			return sw_error_set(err, SW_ECONFLICT, "run '%s' is still going (pid %ld)", id, pid);
+		}
+	}
+	free(pidfile);
+	sw_buf_adds(&b, "/journal.ndjson");
+	rc = journal_read(&r->journal, b.ptr, err);
+	if (rc < 0)
+		goto out;
+	cJSON_ArrayForEach(rec, r->journal) {
+		const char *ev = jstr(rec, "event");
+
+		if (ev && !strcmp(ev, "plan") && !plan)
+			plan = rec;
+		else if (ev && !strcmp(ev, "done") && jstr(rec, "task"))
+			sw_strvec_push(&done, jstr(rec, "task"));
+	}
+	if (!plan || !jstr(plan, "specDir")) {
+		rc = sw_error_set(err, SW_EINVAL, "the journal of run '%s' has no plan record", id);
+		sw_error_at(err, b.ptr, 1, 1);
+		goto out;
+	}
+	cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(plan, "tasks")) {
+		const char *tid = jstr(t, "id");
+
+		if (!tid)
+			continue;
+		if (sw_strvec_contains(&done, tid))
+			r->done_before++;
+		else
+			sw_strvec_push(&r->remaining, tid);
+	}
+	r->spec_dir = sw_xstrdup(jstr(plan, "specDir"));
+	r->run_id = sw_xstrdup(id);
+	opts = cJSON_GetObjectItemCaseSensitive(plan, "options");
+	jstrings(&r->agent_argv, cJSON_GetObjectItemCaseSensitive(opts, "agentCmd"));
+	jstrings(&r->trust, cJSON_GetObjectItemCaseSensitive(opts, "trustTools"));
+	r->opts.spec_dir = r->spec_dir;
+	r->opts.resume = r->run_id;
+	r->opts.plan.tasks = (const char *const *)r->remaining.v;
+	r->opts.plan.ntasks = r->remaining.nr;
+	r->opts.plan.include_optional = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "includeOptional"));
+	r->opts.plan.parallel = (size_t)jnum(plan, "parallel", 0);
+	r->opts.agent_argv = r->agent_argv.nr ? (const char *const *)r->agent_argv.v : NULL;
+	r->opts.agent = jstr(opts, "agent");
+	r->opts.model = jstr(opts, "model");
+	r->opts.trust_all = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "trustAllTools"));
+	r->opts.trust = r->trust.nr ? (const char *const *)r->trust.v : NULL;
+	r->opts.verify = jstr(opts, "verify");
+	r->opts.max_retries = (int)jnum(opts, "maxRetries", 2);
+	r->opts.task_timeout_ms = (uint64_t)jnum(opts, "taskTimeoutMs", 0);
+	r->opts.verify_timeout_ms = (uint64_t)jnum(opts, "verifyTimeoutMs", 0);
+	r->opts.budget_tokens = (long)jnum(opts, "budgetTokens", 0);
+	r->opts.commit = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "commit"));
+out:
+	sw_strvec_clear(&done);
+	sw_buf_release(&b);
+	if (rc < 0)
+		orch_resume_release(r);
+	return rc;
+}
+
+void orch_resume_release(struct orch_resume *r)
+{
+	cJSON_Delete(r->journal);
+	free(r->spec_dir);
+	free(r->run_id);
+	sw_strvec_clear(&r->remaining);
+	sw_strvec_clear(&r->agent_argv);
+	sw_strvec_clear(&r->trust);
+	memset(r, 0, sizeof(*r));
 }

@@ -63,12 +63,13 @@ struct orch_opts {
 	long budget_tokens;              /* stop when the run has used this many tokens; 0: none */
 	int commit;                      /* one commit per verified task (needs a cap of 1), and the
 					    spec's tasks.md at the end */
+	const char *resume;              /* the run id to go on with (orch_resume_load), or NULL */
 	orch_event_cb on_event;
 	void *data;
 };
 
 #define ORCH_OPTS_INIT { NULL, NULL, NULL, NULL, PLAN_OPTS_INIT, NULL, NULL, NULL, 0, NULL, NULL, 2, 0, 0, 0, 0, \
-			 NULL, NULL }
+			 NULL, NULL, NULL }
 
 struct orch_result {
 	char *run_id;        /* folder name under .kiro/runs */
@@ -88,5 +89,33 @@ struct orch_result {
  */
 int orch_run(struct orch_result *res, const struct orch_opts *o, struct sw_diags *diags, struct sw_error *err);
 void orch_result_release(struct orch_result *res);
+
+/*
+ * Going on with a run that was interrupted (killed, cancelled) or ended
+ * with failures: its journal's plan record gives the spec, the options and
+ * the tasks; the tasks the journal shows verified ("done") are left out,
+ * every other one runs again (a task cut short starts over in a new
+ * session).  The same journal grows; its "resume" record says what is left.
+ *
+ * Calling sequence:
+ *   struct orch_resume r;
+ *   orch_resume_load(&r, kiro_dir, "20261207-175330-todo-cli", &err);
+ *   r.opts.root = ...; r.opts.base = ...; r.opts.on_event = ...;
+ *   orch_run(&res, &r.opts, &diags, &err);
+ *   orch_resume_release(&r);
+ * Errors: SW_ENOTFOUND (no such run), SW_EINVAL (a journal that cannot be
+ * read back, or has no plan), SW_ECONFLICT (the run is still going).
+ */
+struct orch_resume {
+	struct orch_opts opts;       /* ready for orch_run(); points into the fields below */
+	cJSON *journal;
+	char *spec_dir, *run_id;
+	struct sw_strvec remaining;  /* task ids that still have to run */
+	struct sw_strvec agent_argv, trust;
+	size_t done_before;          /* tasks the journal shows verified */
+};
+
+int orch_resume_load(struct orch_resume *r, const char *kiro_dir, const char *id, struct sw_error *err);
+void orch_resume_release(struct orch_resume *r);
 
 #endif

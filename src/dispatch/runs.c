@@ -133,6 +133,10 @@ cJSON *runs_summary(const char *id, const char *dir, const cJSON *journal)
 			end = r;
 			continue;
 		}
+		if (!strcmp(ev, "resume")) {
+			end = NULL; /* going on again */
+			continue;
+		}
 		t = *task ? cJSON_GetObjectItemCaseSensitive(tasks, task) : NULL;
 		if (!t)
 			continue;

@@ -599,3 +599,28 @@ out:
 	vcs_spec_free(c);
 	return rc;
 }
+
+int vcs_head_message(char **msg, char oid_hex[VCS_OID_HEX], const char *dir, struct sw_error *err)
+{
+	git_repository *repo = NULL;
+	git_object *obj = NULL;
+	int rc = 0;
+
+	*msg = NULL;
+	oid_hex[0] = '\0';
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "'%s' is not inside a git repository", dir);
+		goto out;
+	}
+	if (git_revparse_single(&obj, repo, "HEAD^{commit}") < 0) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "the repository of '%s' has no commit yet", dir);
+		goto out;
+	}
+	*msg = sw_xstrdup(git_commit_message((git_commit *)obj));
+	git_oid_tostr(oid_hex, VCS_OID_HEX, git_object_id(obj));
+out:
+	git_object_free(obj);
+	git_repository_free(repo);
+	return rc;
+}

@@ -102,6 +102,13 @@ void vcs_spec_free(struct vcs_spec_commit *c);
  * progress; HEAD detached; the branch moved), SW_EINVAL (no identity, an
  * empty message), SW_ERROR (libgit2).
  */
+/*
+ * The message and id of the commit HEAD points at in the repository
+ * holding @dir; *@msg is the caller's.  Errors: SW_ENOTFOUND (no
+ * repository, or no commit yet), SW_ERROR.
+ */
+int vcs_head_message(char **msg, char oid_hex[VCS_OID_HEX], const char *dir, struct sw_error *err);
+
 int vcs_commit_worktree(const char *dir, const char *const *exclude, const char *message,
 			char oid_hex[VCS_OID_HEX], struct sw_error *err);
 
