@@ -31,7 +31,7 @@
 
 extern char **environ;
 
-#define STDERR_TAIL 2048
+#define STDERR_TAIL 8192 /* bytes of a server's stderr kept for messages */
 
 struct tool_rec {
 	struct mcp_tool t;
@@ -108,20 +108,90 @@ static void conn_fail(struct mcp_conn *conn, const char *fmt, ...)
 	conn_changed(conn);
 }
 
-/* The last non-empty line of the child's stderr, for error messages. */
+/* A stack frame ("    at f (x.js:1:2)", '  File "x.py", line 3') or a runtime banner ("Node.js v20"). */
+static int stderr_noise(const char *line, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (i > 0 && (sw_starts_with(line + i, "at ") || sw_starts_with(line + i, "File \"")))
+		return 1;
+	return sw_starts_with(line, "Node.js v");
+}
+
+static int stderr_names_error(const char *line, size_t len)
+{
+	static const char *const words[] = { "Error", "error:", "ERROR", "Exception", "fatal", "FATAL",
+					     "panic", NULL };
+	size_t i, n;
+
+	for (i = 0; words[i]; i++) {
+		n = strlen(words[i]);
+		if (len >= n && memmem(line, len, words[i], n))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The lines of the child's stderr that say why it stopped, for error
+ * messages, as " (stderr: ...)".  Runtimes print the reason first and the
+ * stack and a banner after it (Node.js ends with "Node.js v20..."; Python
+ * ends with the exception), so the last line alone often says nothing: take
+ * the first line that names an error and the lines that continue it (up to
+ * STDERR_HINT_LINES, stopping at a blank line or a stack frame); failing
+ * that, the last non-empty lines that are not noise.  Lines are joined with
+ * "; " (a space after a line that ends with ':').
+ */
+#define STDERR_HINT_LINES 3
 static void stderr_hint(struct mcp_conn *conn, struct sw_buf *out)
 {
-	struct sw_buf t = SW_BUF_INIT;
-	char *nl;
+	const char *t = conn->err_tail.ptr, *end = t + conn->err_tail.len, *p, *nl;
+	const char *pick[STDERR_HINT_LINES];
+	size_t plen[STDERR_HINT_LINES], n = 0, i;
+	int found = 0;
 
-	sw_buf_addbuf(&t, &conn->err_tail);
-	sw_buf_rtrim(&t);
-	if (!t.len)
-		goto out;
-	nl = strrchr(t.ptr, '\n');
-	sw_buf_addf(out, " (stderr: %s)", nl ? nl + 1 : t.ptr);
-out:
-	sw_buf_release(&t);
+	/* A tail cut at its ceiling starts inside a line: drop that part. */
+	if (conn->err_tail.len >= STDERR_TAIL && (nl = memchr(t, '\n', conn->err_tail.len)))
+		t = nl + 1;
+	for (p = t; p < end; p = nl + 1) {
+		size_t len;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		len = (size_t)(nl - p);
+		while (len && (p[len - 1] == '\r' || p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (found) {
+			if (!len || stderr_noise(p, len) || n == STDERR_HINT_LINES)
+				break;
+		} else if (stderr_names_error(p, len)) {
+			found = 1;
+			n = 0;
+		} else if (!len || stderr_noise(p, len)) {
+			continue;
+		} else if (n == STDERR_HINT_LINES) {
+			/* keep the last lines: shift the window */
+			memmove(pick, pick + 1, sizeof(pick[0]) * (STDERR_HINT_LINES - 1));
+			memmove(plen, plen + 1, sizeof(plen[0]) * (STDERR_HINT_LINES - 1));
+			n--;
+		}
+		pick[n] = p;
+		plen[n++] = len;
+		if (nl == end)
+			break;
+	}
+	if (!n)
+		return;
+	sw_buf_adds(out, " (stderr: ");
+	for (i = 0; i < n; i++) {
+		if (i)
+			sw_buf_adds(out, plen[i - 1] && pick[i - 1][plen[i - 1] - 1] == ':' ? " " : "; ");
+		sw_buf_add(out, pick[i], plen[i]);
+	}
+	sw_buf_addch(out, ')');
 }
 
 /* ---- tools ---- */
@@ -1118,7 +1188,8 @@ int mcp_client_attach(struct mcp_client *c, const struct mcp_server_spec *spec, 
 	SW_ALLOC_GROW(c->conns, c->nr_conns + 1, c->alloc_conns);
 	c->conns[c->nr_conns++] = conn;
 
-	sw_buf_addf(&peer, "mcp server '%s'", conn->name);
+	/* jrpc quotes the peer name in its messages ("'github' exited with status 1"). */
+	sw_buf_adds(&peer, conn->name);
 	jo.name = peer.ptr;
 	jo.default_timeout_ms = conn->request_timeout_ms;
 	jo.on_cancel = on_cancel;
