@@ -18,6 +18,7 @@ sw_test 'make install puts every file in PREFIX' '
 '
 
 sw_test 'the man page renders cleanly and names every command' '
+	sw_require_cmd groff
 	install_into "$PWD/prefix" &&
 	groff -man -Tascii -P-cbou -ww prefix/share/man/man1/specwright.1 >page.txt 2>warn.txt &&
 	test ! -s warn.txt && expect_grep "specwright  *-  *spec-driven  *development" page.txt &&
@@ -31,6 +32,7 @@ sw_test 'the man page renders cleanly and names every command' '
 # Every verb of every command group: "GROUP VERB", or VERB in a list the
 # page opens with GROUP ("knowledge add, search, list").
 sw_test 'the man page names every verb of every command group' '
+	sw_require_cmd groff
 	install_into "$PWD/prefix" &&
 	groff -man -Tascii -P-cbou -ww prefix/share/man/man1/specwright.1 >page.txt 2>/dev/null &&
 	prefix/bin/specwright --help | sed -n "/^commands:/,/^$/s/^    \([a-z][a-z0-9-]*\) .*/\1/p" >cmds &&
@@ -78,7 +80,7 @@ sw_test 'bash completion completes commands, verbs and options from the binary' 
 '
 
 sw_test 'zsh completion parses and offers commands and verbs' '
-	command -v zsh >/dev/null || { echo "zsh is not installed (make deps installs it)"; exit 1; }
+	sw_require_cmd zsh
 	install_into "$PWD/prefix" &&
 	zsh -n prefix/share/zsh/site-functions/_specwright &&
 	cat >t.zsh <<-EOF2 &&

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 BIN=$SW_TOP/tests/node_modules/.bin
-[ -x "$BIN/mcp-server-everything" ] || SW_SKIP_REASON="tests/node_modules is absent (make deps)"
+sw_require_file "$BIN/mcp-server-everything" "$BIN/mcp-server-filesystem"
+sw_require_cmd python3
 
 setup() {
 	mkdir -p .kiro/settings fs &&
