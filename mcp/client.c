@@ -27,6 +27,7 @@
 #include "base/sse.h"
 #include "version.h"
 
+#include <ctype.h>
 #include <strings.h>
 
 extern char **environ;
@@ -120,68 +121,94 @@ static int stderr_noise(const char *line, size_t len)
 	return sw_starts_with(line, "Node.js v");
 }
 
-static int stderr_names_error(const char *line, size_t len)
+/*
+ * 2 when @line starts with an error label ("Error: x", "TypeError: x",
+ * "ModuleNotFoundError: x", "error: x", "fatal: x", "panic: x"); 1 when it
+ * only mentions one (a source line echoed above a Node.js error does); else 0.
+ */
+static int stderr_error_rank(const char *line, size_t len)
 {
-	static const char *const words[] = { "Error", "error:", "ERROR", "Exception", "fatal", "FATAL",
-					     "panic", NULL };
-	size_t i, n;
+	static const char *const labels[] = { "Error", "Exception", "error", "ERROR", "fatal", "FATAL",
+					      "panic", NULL };
+	size_t i, n, w = 0;
 
-	for (i = 0; words[i]; i++) {
-		n = strlen(words[i]);
-		if (len >= n && memmem(line, len, words[i], n))
+	while (w < len && (isalnum((unsigned char)line[w]) || line[w] == '_' || line[w] == '.'))
+		w++;
+	for (i = 0; labels[i]; i++) {
+		n = strlen(labels[i]);
+		if (w >= n && w < len && line[w] == ':' && !memcmp(line + w - n, labels[i], n))
+			return 2;
+	}
+	for (i = 0; labels[i]; i++) {
+		n = strlen(labels[i]);
+		if (len >= n && memmem(line, len, labels[i], n))
 			return 1;
 	}
 	return 0;
 }
 
+/* The next line of [*@p, @end) without its newline and trailing blanks; 0 at the end. */
+static int next_line(const char **p, const char *end, const char **line, size_t *len)
+{
+	const char *nl;
+
+	if (*p >= end)
+		return 0;
+	nl = memchr(*p, '\n', (size_t)(end - *p));
+	*line = *p;
+	*len = (size_t)((nl ? nl : end) - *p);
+	*p = nl ? nl + 1 : end;
+	while (*len && ((*line)[*len - 1] == '\r' || (*line)[*len - 1] == ' ' || (*line)[*len - 1] == '\t'))
+		(*len)--;
+	return 1;
+}
+
 /*
  * The lines of the child's stderr that say why it stopped, for error
- * messages, as " (stderr: ...)".  Runtimes print the reason first and the
- * stack and a banner after it (Node.js ends with "Node.js v20..."; Python
- * ends with the exception), so the last line alone often says nothing: take
- * the first line that names an error and the lines that continue it (up to
- * STDERR_HINT_LINES, stopping at a blank line or a stack frame); failing
- * that, the last non-empty lines that are not noise.  Lines are joined with
- * "; " (a space after a line that ends with ':').
+ * messages, as " (stderr: ...)".  Runtimes print the reason and then a
+ * stack and a banner (Node.js ends with "Node.js v20..."), so the last line
+ * alone often says nothing: take the first line that starts with an error
+ * label (else the first that mentions one) and the lines that continue it,
+ * up to STDERR_HINT_LINES, stopping at a blank line or a stack frame;
+ * failing that, the last non-empty lines that are not noise.  Lines are
+ * joined with "; " (a space after a line that ends with ':').
  */
 #define STDERR_HINT_LINES 3
 static void stderr_hint(struct mcp_conn *conn, struct sw_buf *out)
 {
-	const char *t = conn->err_tail.ptr, *end = t + conn->err_tail.len, *p, *nl;
+	const char *t = conn->err_tail.ptr, *end = t + conn->err_tail.len, *p, *line, *start = NULL, *nl;
 	const char *pick[STDERR_HINT_LINES];
-	size_t plen[STDERR_HINT_LINES], n = 0, i;
-	int found = 0;
+	size_t plen[STDERR_HINT_LINES], n = 0, i, len;
+	int best = 0, r;
 
 	/* A tail cut at its ceiling starts inside a line: drop that part. */
 	if (conn->err_tail.len >= STDERR_TAIL && (nl = memchr(t, '\n', conn->err_tail.len)))
 		t = nl + 1;
-	for (p = t; p < end; p = nl + 1) {
-		size_t len;
-
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl)
-			nl = end;
-		len = (size_t)(nl - p);
-		while (len && (p[len - 1] == '\r' || p[len - 1] == ' ' || p[len - 1] == '\t'))
-			len--;
-		if (found) {
-			if (!len || stderr_noise(p, len) || n == STDERR_HINT_LINES)
-				break;
-		} else if (stderr_names_error(p, len)) {
-			found = 1;
-			n = 0;
-		} else if (!len || stderr_noise(p, len)) {
-			continue;
-		} else if (n == STDERR_HINT_LINES) {
-			/* keep the last lines: shift the window */
-			memmove(pick, pick + 1, sizeof(pick[0]) * (STDERR_HINT_LINES - 1));
-			memmove(plen, plen + 1, sizeof(plen[0]) * (STDERR_HINT_LINES - 1));
-			n--;
+	for (p = t; best < 2 && next_line(&p, end, &line, &len);) {
+		if ((r = stderr_error_rank(line, len)) > best) {
+			best = r;
+			start = line;
 		}
-		pick[n] = p;
-		plen[n++] = len;
-		if (nl == end)
-			break;
+	}
+	if (start) {
+		for (p = start; n < STDERR_HINT_LINES && next_line(&p, end, &line, &len); n++) {
+			if (n && (!len || stderr_noise(line, len)))
+				break;
+			pick[n] = line;
+			plen[n] = len;
+		}
+	} else {
+		for (p = t; next_line(&p, end, &line, &len);) {
+			if (!len || stderr_noise(line, len))
+				continue;
+			if (n == STDERR_HINT_LINES) { /* keep the last lines */
+				memmove(pick, pick + 1, sizeof(pick[0]) * (STDERR_HINT_LINES - 1));
+				memmove(plen, plen + 1, sizeof(plen[0]) * (STDERR_HINT_LINES - 1));
+				n--;
+			}
+			pick[n] = line;
+			plen[n++] = len;
+		}
 	}
 	if (!n)
 		return;
