@@ -164,7 +164,7 @@ static void print_tools_settings(const cJSON *ts)
 	}
 }
 
-/* Moves the diagnostics of @all that are about @rel (one agent's file) to @mine. */
+/* Copies the diagnostics of @all that are about @rel (one agent's file) to @mine. */
 static void keep_agent_diags(struct sw_diags *mine, const struct sw_diags *all, const char *rel)
 {
 	size_t i;

@@ -253,8 +253,8 @@ static const char *const kb_known[] = { "type", "source", "name", "description",
 
 /*
  * Warns when the file:// resource @path (at @jpath) names nothing: a plain
- * path that is not a file, or a glob whose folder before the first wildcard
- * does not exist.  Paths resolve as the agent loop resolves them: "~/" from
+ * path that does not exist, or a glob whose folder before the first
+ * wildcard does not exist (the files under it are not walked).  Paths resolve as the agent loop resolves them: "~/" from
  * $HOME, absolute as is, anything else from the workspace root (unknown
  * without a workspace, so not checked then).  Kiro starts such an agent
  * without the file, so this is a warning, not an error.
