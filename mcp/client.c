@@ -27,11 +27,12 @@
 #include "base/sse.h"
 #include "version.h"
 
+#include <ctype.h>
 #include <strings.h>
 
 extern char **environ;
 
-#define STDERR_TAIL 2048
+#define STDERR_TAIL 8192 /* bytes of a server's stderr kept for messages */
 
 struct tool_rec {
 	struct mcp_tool t;
@@ -108,20 +109,116 @@ static void conn_fail(struct mcp_conn *conn, const char *fmt, ...)
 	conn_changed(conn);
 }
 
-/* The last non-empty line of the child's stderr, for error messages. */
+/* A stack frame ("    at f (x.js:1:2)", '  File "x.py", line 3') or a runtime banner ("Node.js v20"). */
+static int stderr_noise(const char *line, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && (line[i] == ' ' || line[i] == '\t'))
+		i++;
+	if (i > 0 && (sw_starts_with(line + i, "at ") || sw_starts_with(line + i, "File \"")))
+		return 1;
+	return sw_starts_with(line, "Node.js v");
+}
+
+/*
+ * 2 when @line starts with an error label ("Error: x", "TypeError: x",
+ * "ModuleNotFoundError: x", "error: x", "fatal: x", "panic: x"); 1 when it
+ * only mentions one (a source line echoed above a Node.js error does); else 0.
+ */
+static int stderr_error_rank(const char *line, size_t len)
+{
+	static const char *const labels[] = { "Error", "Exception", "error", "ERROR", "fatal", "FATAL",
+					      "panic", NULL };
+	size_t i, n, w = 0;
+
+	while (w < len && (isalnum((unsigned char)line[w]) || line[w] == '_' || line[w] == '.'))
+		w++;
+	for (i = 0; labels[i]; i++) {
+		n = strlen(labels[i]);
+		if (w >= n && w < len && line[w] == ':' && !memcmp(line + w - n, labels[i], n))
+			return 2;
+	}
+	for (i = 0; labels[i]; i++) {
+		n = strlen(labels[i]);
+		if (len >= n && memmem(line, len, labels[i], n))
+			return 1;
+	}
+	return 0;
+}
+
+/* The next line of [*@p, @end) without its newline and trailing blanks; 0 at the end. */
+static int next_line(const char **p, const char *end, const char **line, size_t *len)
+{
+	const char *nl;
+
+	if (*p >= end)
+		return 0;
+	nl = memchr(*p, '\n', (size_t)(end - *p));
+	*line = *p;
+	*len = (size_t)((nl ? nl : end) - *p);
+	*p = nl ? nl + 1 : end;
+	while (*len && ((*line)[*len - 1] == '\r' || (*line)[*len - 1] == ' ' || (*line)[*len - 1] == '\t'))
+		(*len)--;
+	return 1;
+}
+
+/*
+ * The lines of the child's stderr that say why it stopped, for error
+ * messages, as " (stderr: ...)".  Runtimes print the reason and then a
+ * stack and a banner (Node.js ends with "Node.js v20..."), so the last line
+ * alone often says nothing: take the first line that starts with an error
+ * label (else the first that mentions one) and the lines that continue it,
+ * up to STDERR_HINT_LINES, stopping at a blank line or a stack frame;
+ * failing that, the last non-empty lines that are not noise.  Lines are
+ * joined with "; " (a space after a line that ends with ':').
+ */
+#define STDERR_HINT_LINES 3
 static void stderr_hint(struct mcp_conn *conn, struct sw_buf *out)
 {
-	struct sw_buf t = SW_BUF_INIT;
-	char *nl;
+	const char *t = conn->err_tail.ptr, *end = t + conn->err_tail.len, *p, *line, *start = NULL, *nl;
+	const char *pick[STDERR_HINT_LINES];
+	size_t plen[STDERR_HINT_LINES], n = 0, i, len;
+	int best = 0, r;
 
-	sw_buf_addbuf(&t, &conn->err_tail);
-	sw_buf_rtrim(&t);
-	if (!t.len)
-		goto out;
-	nl = strrchr(t.ptr, '\n');
-	sw_buf_addf(out, " (stderr: %s)", nl ? nl + 1 : t.ptr);
-out:
-	sw_buf_release(&t);
+	/* A tail cut at its ceiling starts inside a line: drop that part. */
+	if (conn->err_tail.len >= STDERR_TAIL && (nl = memchr(t, '\n', conn->err_tail.len)))
+		t = nl + 1;
+	for (p = t; best < 2 && next_line(&p, end, &line, &len);) {
+		if ((r = stderr_error_rank(line, len)) > best) {
+			best = r;
+			start = line;
+		}
+	}
+	if (start) {
+		for (p = start; n < STDERR_HINT_LINES && next_line(&p, end, &line, &len); n++) {
+			if (n && (!len || stderr_noise(line, len)))
+				break;
+			pick[n] = line;
+			plen[n] = len;
+		}
+	} else {
+		for (p = t; next_line(&p, end, &line, &len);) {
+			if (!len || stderr_noise(line, len))
+				continue;
+			if (n == STDERR_HINT_LINES) { /* keep the last lines */
+				memmove(pick, pick + 1, sizeof(pick[0]) * (STDERR_HINT_LINES - 1));
+				memmove(plen, plen + 1, sizeof(plen[0]) * (STDERR_HINT_LINES - 1));
+				n--;
+			}
+			pick[n] = line;
+			plen[n++] = len;
+		}
+	}
+	if (!n)
+		return;
+	sw_buf_adds(out, " (stderr: ");
+	for (i = 0; i < n; i++) {
+		if (i)
+			sw_buf_adds(out, plen[i - 1] && pick[i - 1][plen[i - 1] - 1] == ':' ? " " : "; ");
+		sw_buf_add(out, pick[i], plen[i]);
+	}
+	sw_buf_addch(out, ')');
 }
 
 /* ---- tools ---- */
@@ -1119,7 +1216,8 @@ int mcp_client_attach(struct mcp_client *c, const struct mcp_server_spec *spec, 
 	SW_ALLOC_GROW(c->conns, c->nr_conns + 1, c->alloc_conns);
 	c->conns[c->nr_conns++] = conn;
 
-	sw_buf_addf(&peer, "mcp server '%s'", conn->name);
+	/* jrpc quotes the peer name in its messages ("'github' exited with status 1"). */
+	sw_buf_adds(&peer, conn->name);
 	jo.name = peer.ptr;
 	jo.default_timeout_ms = conn->request_timeout_ms;
 	jo.on_cancel = on_cancel;

@@ -13,6 +13,7 @@
 #include "cmd/commands.h"
 #include "version.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -135,6 +136,19 @@ static int cmd_version(int argc, const char **argv, struct sw_ctx *ctx)
 	return 0;
 }
 
+/*
+ * 1 when standard output is a pipe whose reader has gone (EPIPE now, or a
+ * write that failed earlier: poll() reports POLLERR on such a pipe).
+ */
+static int stdout_reader_gone(int saved_errno)
+{
+	struct pollfd p = { STDOUT_FILENO, POLLOUT, 0 };
+
+	if (saved_errno == EPIPE)
+		return 1;
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
+}
+
 int main(int argc, char **argv)
 {
 	struct sw_ctx ctx = { NULL, 0, NULL, NULL, argv[0] };
@@ -201,9 +215,23 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	rc = c->fn(argc - i, (const char **)argv + i, &ctx);
+	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "specwright: cannot write to standard output: %s\n", strerror(errno));
-		rc = rc ? rc : 1;
+		int e = errno;
+
+		/*
+		 * The reader stopped early ("doctor --json | head").  SIGPIPE is
+		 * ignored above, so this is EPIPE rather than death by signal.  Like
+		 * git, which then dies of SIGPIPE without a word, say nothing; unlike
+		 * it, keep the command's own exit status (0 when it succeeded) rather
+		 * than 141: the reader chose to stop, which is no failure of ours, and
+		 * a "set -o pipefail" pipeline ending in head must not fail for it.
+		 */
+		if (!stdout_reader_gone(e)) {
+			fprintf(stderr, "specwright: cannot write to standard output: %s\n",
+				strerror(e ? e : EIO));
+			rc = rc ? rc : 1;
+		}
 	}
 out:
 	free(ctx.cwd);

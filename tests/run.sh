@@ -5,7 +5,14 @@
 #
 # Environment: SPECWRIGHT (the binary under test), BUILD (build folder),
 # SW_TEST_FILTER (cmocka test name filter), T (integration scripts to run,
-# as a glob such as 't01*').
+# as a glob such as 't01*'), SW_REQUIRE_DEPS (see below).
+#
+# Skips are counted, never passed.  An integration case that skips names a
+# class (tests/integration/lib.sh): "shared" (../shared is absent) is always
+# allowed; any other skip means something 'make deps' installs is missing.
+# Where make deps has run (it leaves tests/.deps-ok) such a skip fails the
+# run, so a suite that silently stopped running its peers cannot pass.
+# SW_REQUIRE_DEPS=1 demands that without the marker, =0 waives it.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -19,6 +26,10 @@ trap 'rm -rf "$results"' EXIT
 
 passed=0 failed=0 skipped=0
 failures=""
+require_deps=${SW_REQUIRE_DEPS:-}
+if [ -z "$require_deps" ]; then
+	if [ -f "$top/tests/.deps-ok" ]; then require_deps=1; else require_deps=0; fi
+fi
 
 for t in "$BUILD"/tests/test_*; do
 	[ -x "$t" ] || continue
@@ -53,6 +64,17 @@ for t in "$top"/tests/integration/${T:-t[0-9]*}.sh; do
 	s=$(grep -c '^skip ' "$out")
 	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
+	fi
+	# A skip that is not "(shared: ...)" is a missing dependency.
+	u=0
+	if [ "$require_deps" = 1 ]; then
+		u=$(grep '^skip ' "$out" | grep -c -v ' (shared: [^()]*)$')
+	fi
+	if [ "$u" -ne 0 ]; then
+		echo "--- $name: $u case(s) skipped for a missing dependency although 'make deps' has run"
+		echo "    (tests/.deps-ok); run 'make deps' again, or remove tests/.deps-ok:"
+		grep '^skip ' "$out" | grep -v ' (shared: [^()]*)$' | sed 's/^/    /'
+		f=$((f + u)); s=$((s - u))
 	fi
 	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 	if [ "$f" -ne 0 ]; then

@@ -7,12 +7,19 @@
 
 #include <limits.h>
 
+/*
+ * Usage lines come first; the first line starting with "\n" begins the
+ * description, and every line after it belongs to the description too
+ * (printed as written: a further leading "\n" makes a new paragraph).
+ */
 static void print_usage_lines(FILE *fp, const char *const *usage)
 {
 	size_t i;
+	int described = 0;
 
 	for (i = 0; usage && usage[i]; i++) {
-		if (usage[i][0] == '\n')
+		described |= usage[i][0] == '\n';
+		if (described)
 			fprintf(fp, "%s\n", usage[i]);
 		else
 			fprintf(fp, "%s %s\n", i ? "   or:" : "usage:", usage[i]);

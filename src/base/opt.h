@@ -68,8 +68,10 @@ enum {
  * Positional arguments are moved to argv[0..n-1] and n is returned.
  * On --help, prints the help to stdout and returns SW_OPT_HELP; on a usage
  * error, prints "specwright: <problem>" and the usage to stderr and returns
- * SW_OPT_USAGE.  @usage is a NULL-terminated list of usage lines, the first
- * of which may be followed by description lines starting with "\n".
+ * SW_OPT_USAGE.  @usage is a NULL-terminated list of usage lines, then
+ * optionally the description: its first line starts with "\n" (the blank
+ * line before it) and the lines after it continue it; a line of the
+ * description that starts with "\n" begins a new paragraph.
  */
 int sw_opt_parse(int argc, const char **argv, const struct sw_opt *opts, const char *const *usage, int flags);
 

@@ -67,6 +67,10 @@ static cJSON *agent_json(const struct kiro_agent *a, int full)
 		cJSON_AddNumberToObject(x, "cache_ttl_seconds", (double)h->cache_ttl_seconds);
 		cJSON_AddItemToArray(arr, x);
 	}
+	if (a->tools_settings)
+		cJSON_AddItemToObject(o, "toolsSettings", cJSON_Duplicate(a->tools_settings, 1));
+	else
+		cJSON_AddNullToObject(o, "toolsSettings");
 	arr = cJSON_AddArrayToObject(o, "mcpServers");
 	for (i = 0; i < a->mcp.nr; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(a->mcp.v[i]->name));
@@ -145,6 +149,38 @@ static void print_list(const char *label, const struct sw_strvec *v)
 	putchar('\n');
 }
 
+/* "toolsSettings   fs_write: {...}", one line per tool, the value compact. */
+static void print_tools_settings(const cJSON *ts)
+{
+	const cJSON *it;
+	int first = 1;
+
+	cJSON_ArrayForEach(it, ts) {
+		char *v = cJSON_PrintUnformatted(it);
+
+		printf("%-16s%s: %s\n", first ? "toolsSettings" : "", it->string, v ? v : "?");
+		free(v);
+		first = 0;
+	}
+}
+
+/* Copies the diagnostics of @all that are about @rel (one agent's file) to @mine. */
+static void keep_agent_diags(struct sw_diags *mine, const struct sw_diags *all, const char *rel)
+{
+	size_t i;
+
+	for (i = 0; i < all->nr; i++) {
+		const struct sw_diag *dg = &all->v[i];
+		struct sw_diag *copy;
+
+		if (!dg->path || strcmp(dg->path, rel))
+			continue;
+		copy = sw_diag_add(mine, dg->severity, dg->code, dg->path, dg->line, dg->col, "%s", dg->msg);
+		if (dg->hint)
+			sw_diag_set_hint(copy, "%s", dg->hint);
+	}
+}
+
 static int cmd_agent_show(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	static const char *const usage[] = {
@@ -153,7 +189,7 @@ static int cmd_agent_show(int argc, const char **argv, struct sw_ctx *ctx)
 		NULL,
 	};
 	struct kiro_agents agents = KIRO_AGENTS_INIT;
-	struct sw_diags diags = SW_DIAGS_INIT;
+	struct sw_diags diags = SW_DIAGS_INIT, mine = SW_DIAGS_INIT;
 	const struct kiro_agent *a;
 	int json = ctx->json, rc;
 	size_t i;
@@ -172,8 +208,13 @@ static int cmd_agent_show(int argc, const char **argv, struct sw_ctx *ctx)
 		rc = 1;
 		goto out;
 	}
+	/* Only this agent's findings: the others' are 'agent validate' business. */
+	keep_agent_diags(&mine, &diags, a->rel);
 	if (json) {
-		sw_cmd_json_print_take(agent_json(a, 1));
+		cJSON *doc = agent_json(a, 1);
+
+		cJSON_AddItemToObject(doc, "diagnostics", sw_cmd_diags_json(&mine));
+		sw_cmd_json_print_take(doc);
 	} else {
 		printf("%-16s%s\n", "name", a->name);
 		printf("%-16s%s (%s, %s)\n", "file", a->rel, a->global ? "global" : "workspace",
@@ -192,10 +233,13 @@ static int cmd_agent_show(int argc, const char **argv, struct sw_ctx *ctx)
 		print_list("tools", &a->tools);
 		print_list("allowedTools", &a->allowed_tools);
 		print_list("excludedTools", &a->excluded_tools);
+		if (a->tools_settings)
+			print_tools_settings(a->tools_settings);
 		for (i = 0; i < a->resources_nr; i++)
-			printf("%-16s%s%s%s\n", i ? "" : "resources", a->resources[i].uri,
+			printf("%-16s%s%s%s%s\n", i ? "" : "resources", a->resources[i].uri,
 			       a->resources[i].kind == KIRO_RESOURCE_KNOWLEDGE_BASE ? " (knowledge base " : "",
-			       a->resources[i].kind == KIRO_RESOURCE_KNOWLEDGE_BASE ? a->resources[i].name : "");
+			       a->resources[i].kind == KIRO_RESOURCE_KNOWLEDGE_BASE ? a->resources[i].name : "",
+			       a->resources[i].kind == KIRO_RESOURCE_KNOWLEDGE_BASE ? ")" : "");
 		for (i = 0; i < a->hooks_nr; i++)
 			printf("%-16s%s%s%s: %s\n", i ? "" : "hooks", kiro_agent_hook_trigger_name(a->hooks[i].trigger),
 			       a->hooks[i].matcher ? " " : "", a->hooks[i].matcher ? a->hooks[i].matcher : "",
@@ -209,11 +253,14 @@ static int cmd_agent_show(int argc, const char **argv, struct sw_ctx *ctx)
 		if (a->welcome_message)
 			printf("%-16s%s\n", "welcome", a->welcome_message);
 	}
-	rc = 0;
+	/* An agent Kiro would refuse (invalid JSON, bad fields) is shown, but is a failure. */
+	rc = mine.errors ? 1 : 0;
+	if (!json)
+		sw_cmd_print_diags(&mine, ctx->root, SW_SEV_WARNING);
 out:
-	sw_cmd_print_diags(&diags, ctx->root, SW_SEV_ERROR);
 	kiro_agents_release(&agents);
 	sw_diags_release(&diags);
+	sw_diags_release(&mine);
 	return rc;
 }
 

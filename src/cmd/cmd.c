@@ -31,6 +31,11 @@ void sw_cmd_suggest(const struct sw_cmd *table, const char *name)
 		fprintf(stderr, "\nThe most similar command is\n\t%s\n", best->name);
 }
 
+int sw_cmd_quiet(void)
+{
+	return sw_log_level() < SW_LOG_NORMAL;
+}
+
 int sw_cmd_wants_help(int argc, const char **argv)
 {
 	int i;

@@ -74,6 +74,13 @@ int sw_cmd_find_workspace(struct sw_ctx *ctx, struct sw_error *err);
  */
 int sw_cmd_need_workspace(struct sw_ctx *ctx);
 
+/*
+ * 1 under the global -q: a verb then prints no progress or confirmation
+ * lines ("created ...", "added ...") in text mode, only errors; data it was
+ * asked for (a listing, --json) is printed all the same.
+ */
+int sw_cmd_quiet(void);
+
 /* 1 if argv[1..] asks for --help/-h (before any "--"): preconditions are then skipped. */
 int sw_cmd_wants_help(int argc, const char **argv);
 

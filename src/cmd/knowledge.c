@@ -281,7 +281,7 @@ static int cmd_kb_add(int argc, const char **argv, struct sw_ctx *ctx)
 		stats_json(&out, &stats, secs);
 		sw_buf_adds(&out, "}\n");
 		fputs(out.ptr, stdout);
-	} else {
+	} else if (!sw_cmd_quiet()) {
 		printf("added knowledge base '%s' (%s): %zu files, %zu chunks, %.1f MB in %.2f s\n", name,
 		       kb_index_type_name(spec.index_type), stats.files_new, stats.chunks_added,
 		       (double)stats.bytes_indexed / 1e6, secs);
@@ -334,7 +334,7 @@ static int update_file(struct kb_db *db, struct sw_ctx *ctx, const char *path, i
 		sw_buf_addf(&b, ",\"knowledge_bases\":%zu,\"seconds\":%.6f}\n", n, now_s() - t0);
 		fputs(b.ptr, stdout);
 		sw_buf_release(&b);
-	} else {
+	} else if (!sw_cmd_quiet()) {
 		printf("re-indexed '%s' in %zu knowledge base%s\n", path, n, n == 1 ? "" : "s");
 	}
 	rc = 0;
@@ -386,7 +386,7 @@ static int cmd_kb_update(int argc, const char **argv, struct sw_ctx *ctx)
 		stats_json(&out, &stats, secs);
 		sw_buf_adds(&out, "}\n");
 		fputs(out.ptr, stdout);
-	} else {
+	} else if (!sw_cmd_quiet()) {
 		printf("updated: %zu new, %zu changed, %zu deleted, %zu unchanged files (%zu chunks added) "
 		       "in %.2f s\n",
 		       stats.files_new, stats.files_changed, stats.files_deleted, stats.files_unchanged,
@@ -626,7 +626,7 @@ static int cmd_kb_remove(int argc, const char **argv, struct sw_ctx *ctx)
 		sw_buf_adds(&b, "}\n");
 		fputs(b.ptr, stdout);
 		sw_buf_release(&b);
-	} else {
+	} else if (!sw_cmd_quiet()) {
 		printf("removed knowledge base '%s'\n", name);
 	}
 	rc = 0;
@@ -674,7 +674,7 @@ static int cmd_kb_clear(int argc, const char **argv, struct sw_ctx *ctx)
 	}
 	if (json)
 		printf("{\"removed\":%d}\n", n);
-	else
+	else if (!sw_cmd_quiet())
 		printf("removed %d knowledge base%s\n", n, n == 1 ? "" : "s");
 	rc = 0;
 out:

@@ -116,8 +116,15 @@ int cmd_mcp_status(int json, struct sw_ctx *ctx, uint64_t timeout_ms)
 		const struct kiro_mcp_server *k = s.cfg.v[i];
 
 		sw_error_clear(&err);
-		if (!k->disabled && attach(&s, k, timeout_ms, &err) < 0)
-			why_attach[i] = sw_xstrdup(err.msg); /* e.g. an unset ${VAR} */
+		if (!k->disabled && attach(&s, k, timeout_ms, &err) < 0) {
+			struct sw_buf why = SW_BUF_INIT;
+
+			/* e.g. an unset ${VAR}: "file:line:col: message", as sw_report() names it */
+			if (err.path[0] && err.line)
+				sw_buf_addf(&why, "%s:%d:%d: ", err.path, err.line, err.col);
+			sw_buf_adds(&why, err.msg);
+			why_attach[i] = sw_buf_detach(&why, NULL);
+		}
 	}
 	mcp_client_wait(s.c, 0);
 	if (json) {
@@ -146,8 +153,8 @@ int cmd_mcp_status(int json, struct sw_ctx *ctx, uint64_t timeout_ms)
 			sw_cmd_json_str(o, "error", why[0] ? why : NULL);
 			cJSON_AddItemToArray(arr, o);
 		} else {
-			printf("%-24s %-9s %-6s %4zu tools%s%s\n", k->name, state, k->command ? "stdio" : "http", tools,
-			       why[0] ? "  " : "", why);
+			printf("%-24s %-9s %-6s %4zu %s%s%s\n", k->name, state, k->command ? "stdio" : "http", tools,
+			       tools == 1 ? "tool" : "tools", why[0] ? (tools == 1 ? "   " : "  ") : "", why);
 		}
 	}
 	if (json) {

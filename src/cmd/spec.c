@@ -174,9 +174,10 @@ static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		} else {
 			if (i == 0)
 				printf("%-32s %-8s %5s %8s %11s %s\n", "NAME", "TYPE", "REQS", "CRITERIA", "TASKS DONE", "LINT");
-			printf("%-32s %-8s %5zu %8zu %5zu/%-5zu %zu errors, %zu warnings\n", s->name, spec_kind_name(s),
-			       s->reqs ? s->reqs->nreqs : 0, s->reqs ? s->reqs->ncrit : 0, counts[TASKS_DONE], total,
-			       s->diags.errors, s->diags.warnings);
+			printf("%-32s %-8s %5zu %8zu %5zu/%-5zu %zu error%s, %zu warning%s\n", s->name,
+			       spec_kind_name(s), s->reqs ? s->reqs->nreqs : 0, s->reqs ? s->reqs->ncrit : 0,
+			       counts[TASKS_DONE], total, s->diags.errors, s->diags.errors == 1 ? "" : "s",
+			       s->diags.warnings, s->diags.warnings == 1 ? "" : "s");
 		}
 		free(rel);
 		spec_free(s);
@@ -217,8 +218,10 @@ static void show_text(const struct spec *s, const char *rel)
 	printf("  files: %s, %s, %s\n", s->req.display ? s->req.display : "(no requirements)",
 	       s->design.display ? s->design.display : "(no design)", s->tasks.display ? s->tasks.display : "(no tasks)");
 	if (s->reqs) {
-		printf("\n%s: %zu requirements, %zu criteria, %zu glossary terms\n", s->bugfix ? "Bug analysis" : "Requirements",
-		       s->reqs->nreqs, s->reqs->ncrit, s->reqs->nterms);
+		printf("\n%s: %zu requirement%s, %zu criteri%s, %zu glossary term%s\n",
+		       s->bugfix ? "Bug analysis" : "Requirements", s->reqs->nreqs, s->reqs->nreqs == 1 ? "" : "s",
+		       s->reqs->ncrit, s->reqs->ncrit == 1 ? "on" : "a", s->reqs->nterms,
+		       s->reqs->nterms == 1 ? "" : "s");
 		for (i = 0; i < s->reqs->nreqs; i++) {
 			const struct req_requirement *r = &s->reqs->reqs[i];
 
@@ -256,8 +259,8 @@ static void show_text(const struct spec *s, const char *rel)
 			       t->id, t->title);
 		}
 	}
-	printf("\nLint: %zu errors, %zu warnings (see 'specwright spec lint %s')\n", s->diags.errors, s->diags.warnings,
-	       s->name);
+	printf("\nLint: %zu error%s, %zu warning%s (see 'specwright spec lint %s')\n", s->diags.errors,
+	       s->diags.errors == 1 ? "" : "s", s->diags.warnings, s->diags.warnings == 1 ? "" : "s", s->name);
 }
 
 static int spec_show_cmd(int argc, const char **argv, struct sw_ctx *ctx)
@@ -336,7 +339,7 @@ static int spec_lint_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	static const char *const usage[] = {
 		"specwright spec lint [--strict] [--json] [<name>|<path>...]",
 		"\nChecks specs: EARS wording of every criterion, numbering, task structure,",
-		"\nreferences between requirements, design and tasks, and the waves graph.",
+		"references between requirements, design and tasks, and the waves graph.",
 		"\nWith no argument, every spec of the workspace.  Exits 1 when there are errors.",
 		NULL,
 	};
@@ -408,7 +411,7 @@ static int spec_trace_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	static const char *const usage[] = {
 		"specwright spec trace [--markdown|--json] <name>",
 		"\nThe traceability matrix: each acceptance criterion with the tasks and",
-		"\ndesign properties that name it, then uncovered criteria and dangling references.",
+		"design properties that name it, then uncovered criteria and dangling references.",
 		NULL,
 	};
 	int json = ctx->json, markdown = 0, rc;
@@ -449,8 +452,8 @@ static int spec_trace_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 			sw_buf_release(&ts);
 			sw_buf_release(&ps);
 		}
-		printf("%s%zu criteria, %zu uncovered, %zu dangling references\n", markdown ? "\n" : "\n", tr->nrows,
-		       tr->uncovered, tr->ndangling);
+		printf("\n%zu criteri%s, %zu uncovered, %zu dangling reference%s\n", tr->nrows,
+		       tr->nrows == 1 ? "on" : "a", tr->uncovered, tr->ndangling, tr->ndangling == 1 ? "" : "s");
 		for (i = 0; i < tr->ndangling; i++) {
 			const struct trace_dangling *d = &tr->dangling[i];
 
@@ -471,7 +474,7 @@ static int spec_next_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	static const char *const usage[] = {
 		"specwright spec next [--required] [--json] <name>",
 		"\nTasks ready to start: not done, not in progress, and unblocked by the",
-		"\nfile's dependency graph (or, without one, by the plan's order).",
+		"file's dependency graph (or, without one, by the plan's order).",
 		NULL,
 	};
 	int json = ctx->json, required = 0, rc;
@@ -515,7 +518,7 @@ static int spec_waves_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	static const char *const usage[] = {
 		"specwright spec waves [--json] <name>",
 		"\nDependency waves computed from the plan's hierarchy, order and explicit",
-		"\ndependencies, next to the file's own '## Task Dependency Graph'.",
+		"dependencies, next to the file's own '## Task Dependency Graph'.",
 		NULL,
 	};
 	int json = ctx->json, rc;
@@ -534,7 +537,7 @@ static int spec_waves_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	if (json) {
 		sw_cmd_json_print_line_take(spec_json_waves(s, plan));
 	} else {
-		printf("computed from the plan (%zu waves):\n", plan->nwaves);
+		printf("computed from the plan (%zu wave%s):\n", plan->nwaves, plan->nwaves == 1 ? "" : "s");
 		for (w = 0; w < plan->nwaves; w++) {
 			struct sw_buf b = SW_BUF_INIT;
 
@@ -549,7 +552,8 @@ static int spec_waves_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		if (td->graph.nwaves) {
 			size_t ndiff = 0;
 
-			printf("from %s (%zu waves):\n", s->tasks.display, td->graph.nwaves);
+			printf("from %s (%zu wave%s):\n", s->tasks.display, td->graph.nwaves,
+			       td->graph.nwaves == 1 ? "" : "s");
 			for (w = 0; w < td->graph.nwaves; w++) {
 				struct sw_buf b = SW_BUF_INIT;
 
@@ -578,7 +582,7 @@ static int spec_task_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	static const char *const usage[] = {
 		"specwright spec task [--json] <name> <id> --status todo|queued|doing|done",
 		"\nSets a task's status in tasks.md and updates its parents' markers the way",
-		"\nKiro does; only the bracket characters change.",
+		"Kiro does; only the bracket characters change.",
 		NULL,
 	};
 	int json = ctx->json, st;
@@ -609,6 +613,8 @@ static int spec_task_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	}
 	if (json) {
 		sw_cmd_json_print_line_take(spec_json_task_changes(sw_basename(dir), argv[1], (enum tasks_state)st, changes, n));
+	} else if (sw_cmd_quiet()) {
+		/* -q: the exit status says it */
 	} else if (!n) {
 		printf("task %s is already %s\n", argv[1], tasks_state_name((enum tasks_state)st));
 	} else {

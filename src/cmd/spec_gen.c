@@ -130,7 +130,7 @@ int spec_gen_commit(const struct sw_ctx *ctx, const char *name, const char *mess
 		goto fail;
 	if (json) {
 		print_commit_json(name, c, oid, msg);
-	} else {
+	} else if (!sw_cmd_quiet()) {
 		nl = strchr(msg, '\n');
 		printf("[%s %.7s] %.*s\n", vcs_spec_branch(c) ? vcs_spec_branch(c) : "detached HEAD", oid,
 		       (int)(nl ? (size_t)(nl - msg) : strlen(msg)), msg);
@@ -490,7 +490,7 @@ static int advance(struct gen_run *r)
 		struct review_phase *ph;
 
 		if (i == REVIEW_PHASES) {
-			if (!r->json)
+			if (!r->json && !sw_cmd_quiet())
 				printf("spec '%s' is complete: %s, %s and %s are approved\n", r->name,
 				       review_doc_file(r->review.phases[0].doc),
 				       review_doc_file(r->review.phases[1].doc),

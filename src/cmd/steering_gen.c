@@ -130,7 +130,7 @@ int cmd_steering_generate(int argc, const char **argv, struct sw_ctx *ctx)
 		cJSON_AddStringToObject(f, "file", disp);
 		cJSON_AddStringToObject(f, "status", r == 1 ? "kept" : "written");
 		cJSON_AddItemToArray(arr, f);
-		if (!json)
+		if (!json && !sw_cmd_quiet())
 			printf("%s %s\n", r == 1 ? "kept   " : "wrote  ", disp);
 		free(disp);
 	}

@@ -148,7 +148,7 @@ int cmd_workspace_init(int argc, const char **argv, struct sw_ctx *ctx)
 		cJSON_AddItemToObject(doc, "kept", sw_cmd_json_strs(kept.v, kept.nr));
 		cJSON_AddItemToObject(doc, "overwritten", sw_cmd_json_strs(replaced.v, replaced.nr));
 		sw_cmd_json_print_take(doc);
-	} else {
+	} else if (!sw_cmd_quiet()) {
 		for (i = 0; i < created.nr; i++)
 			printf("created     %s\n", created.v[i]);
 		for (i = 0; i < replaced.nr; i++)

@@ -12,6 +12,7 @@
 #include "base/compat.h"
 #include "kiro/agent.h"
 #include "base/fs.h"
+#include "base/glob.h"
 #include "base/json.h"
 #include "kiro/frontmatter.h"
 #include "kiro/source.h"
@@ -250,6 +251,44 @@ static void check_allowed_tools(struct ctx *c)
 
 static const char *const kb_known[] = { "type", "source", "name", "description", "indexType", "autoUpdate", NULL };
 
+/*
+ * Warns when the file:// resource @path (at @jpath) names nothing: a plain
+ * path that does not exist, or a glob whose folder before the first
+ * wildcard does not exist (the files under it are not walked).  Paths resolve as the agent loop resolves them: "~/" from
+ * $HOME, absolute as is, anything else from the workspace root (unknown
+ * without a workspace, so not checked then).  Kiro starts such an agent
+ * without the file, so this is a warning, not an error.
+ */
+static void check_resource_exists(struct ctx *c, const char *jpath, const char *path)
+{
+	const char *home = getenv("HOME");
+	char *full = NULL, *slash;
+	int found;
+
+	if (!strncmp(path, "~/", 2))
+		full = home ? sw_path_join(home, path + 2) : NULL;
+	else if (path[0] == '/')
+		full = sw_xstrdup(path);
+	else if (c->root)
+		full = sw_path_join(c->root, path);
+	if (!full)
+		return;
+	if (!sw_glob_has_magic(full)) {
+		found = sw_path_exists(full);
+	} else {
+		while ((slash = strrchr(full, '/')) && sw_glob_has_magic(full))
+			*slash = '\0';
+		found = !*full || sw_is_dir(full);
+	}
+	if (!found) {
+		struct sw_diag *dg = kiro_diag_at(c->d, c->src, SW_SEV_WARNING, "agent-resource-missing", jpath,
+						  0, "%s: resource 'file://%s' matches no file", jpath, path);
+
+		sw_diag_set_hint(dg, "paths resolve from the workspace root (or '~/', or absolute)");
+	}
+	free(full);
+}
+
 static void parse_resources(struct ctx *c)
 {
 	struct sw_error err = SW_ERROR_INIT;
@@ -271,6 +310,7 @@ static void parse_resources(struct ctx *c)
 		if (cJSON_IsString(it)) {
 			if (sw_skip_prefix(it->valuestring, "file://", &rest)) {
 				r.kind = KIRO_RESOURCE_FILE;
+				check_resource_exists(c, p, rest);
 			} else if (sw_skip_prefix(it->valuestring, "skill://", &rest)) {
 				r.kind = KIRO_RESOURCE_SKILL;
 			} else {

@@ -45,6 +45,9 @@ static void server_free(struct kiro_mcp_server *s)
 	sw_strvec_clear(&s->disabled_tools);
 	cJSON_Delete(s->json);
 	free(s->overrides);
+	while (s->refs_nr)
+		free(s->refs[--s->refs_nr].name);
+	free(s->refs);
 	free(s);
 }
 
@@ -144,6 +147,17 @@ void kiro_mcp_merge_from(struct kiro_mcp_config *dst, const struct kiro_mcp_conf
 		strvec_copy(&s->header_values, &o->header_values);
 		strvec_copy(&s->auto_approve, &o->auto_approve);
 		strvec_copy(&s->disabled_tools, &o->disabled_tools);
+		s->refs = NULL;
+		s->refs_nr = s->refs_alloc = 0;
+		{
+			size_t j;
+
+			for (j = 0; j < o->refs_nr; j++) {
+				SW_ALLOC_GROW(s->refs, s->refs_nr + 1, s->refs_alloc);
+				s->refs[s->refs_nr] = o->refs[j];
+				s->refs[s->refs_nr++].name = sw_xstrdup(o->refs[j].name);
+			}
+		}
 		merge(dst, s);
 	}
 }
@@ -167,6 +181,75 @@ static void check_refs(const char *value, const char *jpath, const struct kiro_s
 		}
 		p = q + 1;
 	}
+}
+
+/*
+ * Records where each "${NAME}" of @value (the string at @jpath) is written.
+ * The column is that of the "${" when the text before it needs no JSON
+ * escape (so bytes and columns agree), else that of the string.
+ */
+static void record_refs(struct kiro_mcp_server *s, const char *value, const char *jpath,
+			const struct kiro_source *src)
+{
+	const char *p = value, *q;
+	int line = 0, col = 0;
+
+	while ((p = strstr(p, "${")) && (q = strchr(p + 2, '}'))) {
+		struct kiro_mcp_ref *r;
+		const char *c;
+		int plain = 1;
+
+		if (!line)
+			kiro_source_locate(src, jpath, 0, &line, &col);
+		for (c = value; c < p; c++)
+			plain &= *c >= 0x20 && *c < 0x7f && *c != '"' && *c != '\\';
+		SW_ALLOC_GROW(s->refs, s->refs_nr + 1, s->refs_alloc);
+		r = &s->refs[s->refs_nr++];
+		r->name = sw_xstrndup(p + 2, (size_t)(q - p - 2));
+		r->line = line;
+		/* +1: past the opening quote (not there in YAML front matter) */
+		r->col = plain && !src->fm ? col + 1 + (int)(p - value) : col;
+		p = q + 1;
+	}
+}
+
+/* record_refs() for every value of an entry that ${VAR} may appear in. */
+static void record_entry_refs(struct kiro_mcp_server *s, const char *jpath, const struct kiro_source *src)
+{
+	char *p = NULL, *q = NULL;
+	size_t i;
+
+	if (s->command) {
+		p = sw_json_path_key(jpath, "command");
+		record_refs(s, s->command, p, src);
+		free(p);
+	}
+	if (s->url) {
+		p = sw_json_path_key(jpath, "url");
+		record_refs(s, s->url, p, src);
+		free(p);
+	}
+	p = sw_json_path_key(jpath, "args");
+	for (i = 0; i < s->args.nr; i++) {
+		q = sw_json_path_index(p, i);
+		record_refs(s, s->args.v[i], q, src);
+		free(q);
+	}
+	free(p);
+	p = sw_json_path_key(jpath, "env");
+	for (i = 0; i < s->env_names.nr; i++) {
+		q = sw_json_path_key(p, s->env_names.v[i]);
+		record_refs(s, s->env_values.v[i], q, src);
+		free(q);
+	}
+	free(p);
+	p = sw_json_path_key(jpath, "headers");
+	for (i = 0; i < s->header_names.nr; i++) {
+		q = sw_json_path_key(p, s->header_names.v[i]);
+		record_refs(s, s->header_values.v[i], q, src);
+		free(q);
+	}
+	free(p);
 }
 
 static int string_list(struct sw_strvec *out, const cJSON *obj, const char *key, const char *jpath,
@@ -356,6 +439,7 @@ static struct kiro_mcp_server *parse_entry(const cJSON *e, const char *jpath, en
 		free(p);
 		goto bad;
 	}
+	record_entry_refs(s, jpath, src);
 	return s;
 bad:
 	server_free(s);
@@ -525,33 +609,53 @@ void kiro_mcp_resolved_release(struct kiro_mcp_resolved *r)
 	sw_strvec_clear(&r->headers);
 }
 
-int kiro_mcp_resolve(struct kiro_mcp_resolved *out, const struct kiro_mcp_server *s, kiro_env_fn lookup,
-		     void *ctx, struct sw_error *err)
+/* Remembers the first variable that was not set, to locate the error at its reference. */
+struct unset_lookup {
+	kiro_env_fn lookup;
+	void *ctx;
+	char name[128];
+};
+
+static const char *lookup_noting_unset(const char *name, void *ctx)
 {
+	struct unset_lookup *u = ctx;
+	const char *v = u->lookup(name, u->ctx);
+
+	if (!v && !u->name[0])
+		snprintf(u->name, sizeof(u->name), "%s", name);
+	return v;
+}
+
+int kiro_mcp_resolve(struct kiro_mcp_resolved *out, const struct kiro_mcp_server *s, kiro_env_fn lookup,
+		     void *lookup_ctx, struct sw_error *err)
+{
+	struct unset_lookup u = { lookup ? lookup : env_lookup, lookup_ctx, "" };
+	kiro_env_fn lk = lookup_noting_unset;
+	void *ctx = &u;
 	char *v = NULL;
 	size_t i;
 	int rc = 0;
 
 	if (s->command) {
-		if ((rc = kiro_mcp_expand(&v, s->command, lookup, ctx, err)) < 0)
+		if ((rc = kiro_mcp_expand(&v, s->command, lk, ctx, err)) < 0)
 			goto out;
 		sw_strvec_push_take(&out->argv, v);
 		for (i = 0; i < s->args.nr; i++) {
-			if ((rc = kiro_mcp_expand(&v, s->args.v[i], lookup, ctx, err)) < 0)
+			if ((rc = kiro_mcp_expand(&v, s->args.v[i], lk, ctx, err)) < 0)
 				goto out;
 			sw_strvec_push_take(&out->argv, v);
 		}
 		for (i = 0; i < s->env_names.nr; i++) {
-			if ((rc = kiro_mcp_expand(&v, s->env_values.v[i], lookup, ctx, err)) < 0)
+			if ((rc = kiro_mcp_expand(&v, s->env_values.v[i], lk, ctx, err)) < 0)
 				goto out;
 			sw_strvec_pushf(&out->env, "%s=%s", s->env_names.v[i], v);
 			free(v);
 		}
 	} else {
-		if ((rc = kiro_mcp_expand(&out->url, s->url, lookup, ctx, err)) < 0)
+		if ((rc = kiro_mcp_expand(&out->url, s->url, lk, ctx, err)) < 0)
 			goto out;
 		for (i = 0; i < s->header_names.nr; i++) {
-			if ((rc = kiro_mcp_expand(&v, s->header_values.v[i], lookup, ctx, err)) < 0)
+			if ((rc = kiro_mcp_expand(&v, s->header_values.v[i], lk, ctx, err)) < 0)
 				goto out;
 			sw_strvec_pushf(&out->headers, "%s: %s", s->header_names.v[i], v);
 			free(v);
@@ -559,8 +663,17 @@ int kiro_mcp_resolve(struct kiro_mcp_resolved *out, const struct kiro_mcp_server
 	}
 out:
 	if (rc < 0) {
+		int line = s->line, col = s->col;
+
+		for (i = 0; rc == SW_ENOTFOUND && i < s->refs_nr; i++) {
+			if (!strcmp(s->refs[i].name, u.name)) {
+				line = s->refs[i].line;
+				col = s->refs[i].col;
+				break;
+			}
+		}
 		sw_error_prefix(err, "MCP server '%s'", s->name);
-		sw_error_at(err, s->file, s->line, s->col);
+		sw_error_at(err, s->file, line, col);
 		kiro_mcp_resolved_release(out);
 	}
 	return rc;

@@ -39,6 +39,12 @@ enum kiro_mcp_origin { KIRO_MCP_GLOBAL, KIRO_MCP_WORKSPACE, KIRO_MCP_AGENT };
 
 #define KIRO_MCP_UNSET (-1LL)
 
+/* Where one "${NAME}" reference is written, to report it when NAME is unset. */
+struct kiro_mcp_ref {
+	char *name;    /* the variable */
+	int line, col; /* of the "${" in the entry's file (or of its string) */
+};
+
 struct kiro_mcp_server {
 	char *name;
 	enum kiro_mcp_origin origin;
@@ -60,6 +66,8 @@ struct kiro_mcp_server {
 	cJSON *json;                     /* the entry as written (owned copy) */
 	char *overrides;                 /* file of the entry this one replaced, NULL if none */
 	enum kiro_mcp_origin overrides_origin;
+	struct kiro_mcp_ref *refs;       /* every ${NAME} of command, args, env, url, headers */
+	size_t refs_nr, refs_alloc;
 };
 
 struct kiro_mcp_config {
@@ -127,7 +135,11 @@ struct kiro_mcp_resolved {
 
 #define KIRO_MCP_RESOLVED_INIT { SW_STRVEC_INIT, SW_STRVEC_INIT, NULL, SW_STRVEC_INIT }
 
-/* Fills @out for @s (see kiro_mcp_expand for @lookup and the errors, prefixed with the server name). */
+/*
+ * Fills @out for @s (see kiro_mcp_expand for @lookup and the errors, prefixed
+ * with the server name).  An unset variable is located at its reference,
+ * "file:line:col" of the "${" (else of the server's entry).
+ */
 int kiro_mcp_resolve(struct kiro_mcp_resolved *out, const struct kiro_mcp_server *s, kiro_env_fn lookup,
 		     void *ctx, struct sw_error *err);
 void kiro_mcp_resolved_release(struct kiro_mcp_resolved *r);

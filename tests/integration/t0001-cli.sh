@@ -95,3 +95,52 @@ sw_test 'every verb checks its argument count: usage error, message and usage li
 		[ ! -s out ] || { echo "stdout not empty for: $cmd" >&2; exit 1; }
 	done
 '
+
+sw_test 'help text: description lines are not usage alternatives, and single-spaced' '
+	for v in run watch status stop; do
+		sw hooks $v --help >out && expect_no_grep "^   or:" out || exit 1
+	done &&
+	# blank lines: after the usage, before the options (and one paragraph break in lint)
+	for v in task:2 trace:2 next:2 waves:2 lint:3; do
+		sw spec ${v%:*} --help >out &&
+		test "$(grep -c "^$" out)" -eq ${v#*:} || { echo "spec ${v%:*} --help:"; cat out; exit 1; }
+	done
+'
+
+sw_test '-q silences progress and confirmation lines; data and errors stay' '
+	sw -q init >out 2>err && test ! -s out && test ! -s err &&
+	mkdir -p .kiro/specs/s &&
+	printf "# Tasks\n\n- [ ] 1. One\n" >.kiro/specs/s/tasks.md &&
+	sw -q spec task s 1 --status done >out 2>err && test ! -s out && test ! -s err &&
+	expect_grep "^- \[x\] 1. One" .kiro/specs/s/tasks.md &&
+	mkdir docs && printf "# Doc\n\nhello world\n" >docs/a.md &&
+	sw -q knowledge add --name docs --path docs >out 2>err && test ! -s out && test ! -s err &&
+	sw -q knowledge list >out && expect_grep "docs" out &&
+	sw -q --json spec task s 1 --status todo >out && expect_grep "\"id\"" out &&
+	expect_fail 1 sw -q spec task s 9 --status done 2>err && test -s err
+'
+
+sw_test 'counts are singular for one: "1 error", "1 warning"' '
+	sw init >/dev/null && mkdir -p .kiro/specs/one &&
+	printf "# Requirements Document\n\n## Requirements\n\n### Requirement 1\n\n**User Story:** As a user, I want x, so that y\n\n#### Acceptance Criteria\n\n1. the system does things\n" \
+		>.kiro/specs/one/requirements.md &&
+	expect_fail 1 sw spec lint one 2>err && expect_grep "^1 spec checked: 1 error, 0 warnings" err &&
+	sw spec list >out && expect_grep "^one .* 1 error, 0 warnings$" out &&
+	sw spec show one >out && expect_grep "^Lint: 1 error, 0 warnings" out &&
+	expect_grep "^Requirements: 1 requirement, 1 criterion, 0 glossary terms" out
+'
+
+# A reader that stops early: the write end of a pipe whose read end is closed.
+sw_test 'a closed stdout pipe ends the command quietly (no "Broken pipe")' '
+	sw init >/dev/null &&
+	python3 -c "
+import os, subprocess, sys
+r, w = os.pipe()
+os.close(r)
+p = subprocess.run([os.environ[\"SPECWRIGHT\"], \"doctor\", \"--json\"], stdout=w, stderr=subprocess.PIPE)
+err = p.stderr.decode()
+assert p.returncode == 0, (p.returncode, err)
+assert err == \"\", err
+" &&
+	expect_fail 1 sw doctor --json >/dev/full 2>err && expect_grep "cannot write to standard output" err
+'

@@ -19,6 +19,7 @@ setup_agents() {
 	}
 	EOF2
 	printf "You review.\n" >.kiro/agents/prompts/reviewer.md
+	printf "# Project\n" >README.md
 	printf -- "---\ndescription: Writes docs\nmodel: auto\n---\nYou write docs.\n" >.kiro/agents/docs.md
 	printf "{\"description\": \"global reviewer\"}\n" >"$HOME/.kiro/agents/reviewer.json"
 	printf "{\"description\": \"global helper\"}\n" >"$HOME/.kiro/agents/helper.json"
@@ -64,4 +65,44 @@ sw_test 'agent validate of every agent, and --json' '
 	expect_grep "warning: agent conflict for .reviewer." err &&
 	sw agent validate --json >out &&
 	python3 -c "import json; d=json.load(open(\"out\")); assert d[\"ok\"] and d[\"agents\"]==3 and d[\"warnings\"]==2, d"
+'
+
+sw_test 'agent show: the knowledge base line is balanced, toolsSettings shown' '
+	setup_agents &&
+	cat >.kiro/agents/writer.json <<-EOF2 &&
+	{"tools": ["fs_write"], "toolsSettings": {"fs_write": {"allowedPaths": ["src/**"]}},
+	 "resources": [{"type": "knowledgeBase", "source": "file://./docs", "name": "Docs"}]}
+	EOF2
+	sw agent show writer >out &&
+	expect_grep "^resources  *file://./docs (knowledge base Docs)$" out &&
+	expect_grep "^toolsSettings  *fs_write: {\"allowedPaths\":\[\"src/\*\*\"\]}$" out &&
+	sw agent show reviewer >out && expect_grep "file://./docs (knowledge base Docs)$" out &&
+	sw agent show writer --json >out &&
+	python3 -c "import json; d=json.load(open(\"out\")); assert d[\"toolsSettings\"]=={\"fs_write\":{\"allowedPaths\":[\"src/**\"]}}, d"
+'
+
+sw_test 'agent show: exit 1 for an agent with invalid JSON, only its own errors' '
+	setup_agents &&
+	printf "{\"name\": \"broken\", \"tools\": [\n" >.kiro/agents/broken.json &&
+	printf "{\"tools\": \"read\"}\n" >.kiro/agents/other.json &&
+	expect_fail 1 sw agent show broken >out 2>err &&
+	expect_grep "^\.kiro/agents/broken\.json:[0-9]*:[0-9]*: error: " err &&
+	expect_no_grep "other.json" err &&
+	sw agent show docs >out 2>err && expect_no_grep "broken.json\|other.json" err &&
+	expect_fail 1 sw agent show other 2>err && expect_grep "other.json:1:[0-9]*: error: " err
+'
+
+sw_test 'agent validate warns of file:// resources that match no file' '
+	sw init >/dev/null && mkdir -p .kiro/steering &&
+	cat >.kiro/agents/r.json <<-EOF2 &&
+	{"resources": ["file://README.md", "file://docs/**/*.md", "file://.kiro/steering/*.md",
+	  "file://~/notes.md"]}
+	EOF2
+	sw agent validate >out 2>err &&
+	expect_grep "^1 agent checked: 0 errors, 3 warnings" out &&
+	expect_grep "^\.kiro/agents/r\.json:1:16: warning: \$\.resources\[0\]: resource .file://README.md. matches no file" err &&
+	expect_grep "resource .file://docs/\*\*/\*.md. matches no file" err &&
+	expect_grep "resource .file://~/notes.md. matches no file" err && expect_no_grep "file://.kiro/steering/\*.md. matches" err &&
+	printf "# Readme\n" >README.md && mkdir docs && : >"$HOME/notes.md" &&
+	sw agent validate >out 2>err && expect_grep "^1 agent checked: 0 errors, 0 warnings" out
 '

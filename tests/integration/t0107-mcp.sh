@@ -41,3 +41,37 @@ sw_test 'a bad mcp.json entry is located' '
 	expect_fail 1 sw mcp list >out 2>err &&
 	expect_grep "^\.kiro/settings/mcp.json:2:3: error: MCP server .x. has neither .command. nor .url." err
 '
+
+# Servers that cannot start: why, from their stderr, and where an unset variable is.
+sw_test 'mcp list --status: a failed server shows the error lines of its stderr' '
+	sw_require_cmd python3
+	mkdir -p .kiro/settings &&
+	printf "import no_such_module_here\n" >crash.py &&
+	cat >.kiro/settings/mcp.json <<-EOF2 &&
+	{"mcpServers": {
+	  "py": {"command": "python3", "args": ["$PWD/crash.py"]},
+	  "sh": {"command": "sh", "args": ["-c", "echo starting >&2; echo fatal: cannot bind port 80 >&2; echo bye >&2; exit 3"]}
+	}}
+	EOF2
+	expect_fail 1 sw mcp list --status >out 2>err &&
+	expect_grep "^py  *failed .*exited with status 1 (stderr: ModuleNotFoundError: No module named .no_such_module_here.)$" out &&
+	expect_grep "^sh  *failed .*exited with status 3 (stderr: fatal: cannot bind port 80; bye)$" out &&
+	expect_no_grep "Traceback\|mcp server .[a-z]*.. " out &&
+	expect_fail 1 sw mcp tools py 2>err &&
+	expect_grep "^specwright: MCP server .py. failed to start: .*.py. exited with status 1 (stderr: ModuleNotFoundError" err
+'
+
+sw_test 'an unset ${VAR} is reported at the file:line:col of its reference' '
+	mkdir -p .kiro/settings &&
+	cat >.kiro/settings/mcp.json <<-EOF2 &&
+	{"mcpServers": {
+	  "gh": {"command": "true",
+	    "env": {"A": "x", "TOKEN": "Bearer \${SW_TEST_UNSET_VAR}"}}
+	}}
+	EOF2
+	unset SW_TEST_UNSET_VAR &&
+	expect_fail 1 sw mcp list --status >out 2>err &&
+	expect_grep "^gh  *failed .* \.kiro/settings/mcp\.json:3:40: MCP server .gh.: environment variable .SW_TEST_UNSET_VAR. is not set$" out &&
+	expect_fail 1 sw mcp tools gh 2>err &&
+	expect_grep "^specwright: \.kiro/settings/mcp\.json:3:40: MCP server .gh.: environment variable .SW_TEST_UNSET_VAR. is not set" err
+'

@@ -18,6 +18,7 @@ sw_test 'make install puts every file in PREFIX' '
 '
 
 sw_test 'the man page renders cleanly and names every command' '
+	sw_require_cmd groff
 	install_into "$PWD/prefix" &&
 	groff -man -Tascii -P-cbou -ww prefix/share/man/man1/specwright.1 >page.txt 2>warn.txt &&
 	test ! -s warn.txt && expect_grep "specwright  *-  *spec-driven  *development" page.txt &&
@@ -26,6 +27,33 @@ sw_test 'the man page renders cleanly and names every command' '
 	while read -r c; do
 		grep -qw -- "$c" page.txt || { echo "doc/specwright.1 does not mention command $c"; exit 1; }
 	done <cmds
+'
+
+# Every verb of every command group: "GROUP VERB", or VERB in a list the
+# page opens with GROUP ("knowledge add, search, list").
+sw_test 'the man page names every verb of every command group' '
+	sw_require_cmd groff
+	install_into "$PWD/prefix" &&
+	groff -man -Tascii -P-cbou -ww prefix/share/man/man1/specwright.1 >page.txt 2>/dev/null &&
+	prefix/bin/specwright --help | sed -n "/^commands:/,/^$/s/^    \([a-z][a-z0-9-]*\) .*/\1/p" >cmds &&
+	n=0 &&
+	while read -r c; do
+		prefix/bin/specwright "$c" --help >help 2>&1 || true
+		grep -q "^commands:" help || continue
+		for v in $(sed -n "/^commands:/,/^$/s/^    \([a-z][a-z0-9-]*\) .*/\1/p" help); do
+			n=$((n + 1))
+			grep -qE "(^|[^a-z-])$c $v([^a-z-]|$)" page.txt ||
+			grep -qE "^ *$c [a-z-]+,.*(^|[ ,])$v(,|$| )" page.txt ||
+			{ echo "doc/specwright.1 does not mention $c $v"; exit 1; }
+		done
+	done <cmds &&
+	test "$n" -ge 20
+'
+
+sw_test 'the README command table lists each command once' '
+	sed -n "s/^| \`\([^\`]*\)\`.*/\1/p" "$SW_TOP/README.md" | sort | uniq -d >dups &&
+	test "$(sed -n "s/^| \`\([^\`]*\)\`.*/\1/p" "$SW_TOP/README.md" | wc -l)" -ge 20 &&
+	{ test ! -s dups || { echo "listed twice in README.md:"; cat dups; exit 1; }; }
 '
 
 sw_test 'bash completion completes commands, verbs and options from the binary' '
@@ -52,7 +80,7 @@ sw_test 'bash completion completes commands, verbs and options from the binary' 
 '
 
 sw_test 'zsh completion parses and offers commands and verbs' '
-	command -v zsh >/dev/null || { echo "zsh is not installed (make deps installs it)"; exit 1; }
+	sw_require_cmd zsh
 	install_into "$PWD/prefix" &&
 	zsh -n prefix/share/zsh/site-functions/_specwright &&
 	cat >t.zsh <<-EOF2 &&

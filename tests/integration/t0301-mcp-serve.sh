@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 INSPECTOR=$SW_TOP/tests/node_modules/.bin/mcp-inspector
-[ -x "$INSPECTOR" ] || SW_SKIP_REASON="tests/node_modules is absent (make deps)"
+sw_require_file "$INSPECTOR"
 
 store() {
 	mkdir -p store/output store/store &&

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 BIN=$SW_TOP/tests/node_modules/.bin
-[ -x "$BIN/mcp-server-everything" ] || SW_SKIP_REASON="tests/node_modules is absent (make deps)"
+sw_require_file "$BIN/mcp-server-everything" "$BIN/mcp-server-filesystem"
+sw_require_cmd python3
 
 setup() {
 	mkdir -p .kiro/settings fs &&
@@ -83,4 +84,21 @@ sw_test 'mcp call errors: unknown server, disabled, failed start, unknown tool, 
 	expect_fail 1 sw mcp call everything nosuch 2>err && expect_grep "has no tool .nosuch." err &&
 	expect_fail 2 sw mcp call everything echo "{\"message\":" 2>err && expect_grep "JSON-ARGS:1:" err &&
 	expect_fail 2 sw mcp call everything echo "[1]" 2>err && expect_grep "must be a JSON object" err
+'
+
+sw_test 'a Node.js server that throws: the error line, not the "Node.js v..." banner' '
+	sw_require_cmd node
+	mkdir -p .kiro/settings &&
+	printf "const cfg = require(\"./no-such-config.json\");\n" >crash.js &&
+	printf "throw new Error(\"DATABASE_URL is missing\");\n" >throw.js &&
+	cat >.kiro/settings/mcp.json <<-EOF2 &&
+	{"mcpServers": {
+	  "missing": {"command": "node", "args": ["$PWD/crash.js"]},
+	  "throws": {"command": "node", "args": ["$PWD/throw.js"]}
+	}}
+	EOF2
+	expect_fail 1 sw mcp list --status >out 2>err &&
+	expect_grep "^missing  *failed .*.missing. exited with status 1 (stderr: Error: Cannot find module ..\/no-such-config.json.; Require stack: - .*crash.js)$" out &&
+	expect_grep "^throws  *failed .*.throws. exited with status 1 (stderr: Error: DATABASE_URL is missing)$" out &&
+	expect_no_grep "Node.js v\|mcp server .[a-z]*.. " out
 '

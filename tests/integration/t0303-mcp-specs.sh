@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 
 INSPECTOR=$SW_TOP/tests/node_modules/.bin/mcp-inspector
-[ -x "$INSPECTOR" ] || SW_SKIP_REASON="tests/node_modules is absent (make deps)"
+sw_require_file "$INSPECTOR"
 
 # A workspace with one feature spec (CRLF tasks.md) and one bugfix spec.
 specs_ws() {
@@ -219,7 +219,7 @@ assert [x for x in m if x.get(\"id\") == 3][0][\"result\"] == {}
 '
 
 # The corpus case needs both the inspector and the shared corpus.
-[ -n "$SW_SKIP_REASON" ] || sw_skip_unless_shared
+sw_skip_unless_shared
 
 sw_test 'spec_lint on a corpus workspace counts what spec lint --json counts' '
 	n=0

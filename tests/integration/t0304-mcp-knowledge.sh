@@ -8,7 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 INSPECTOR=$SW_TOP/tests/node_modules/.bin/mcp-inspector
-[ -x "$INSPECTOR" ] || SW_SKIP_REASON="tests/node_modules is absent (make deps)"
+sw_require_file "$INSPECTOR"
 
 # No embedding provider, whatever the caller's environment holds.
 unset OPENAI_API_KEY OPENAI_BASE_URL

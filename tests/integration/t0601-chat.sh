@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$SW_TOP/tests/model-server/lib.sh"
 
-command -v python3 >/dev/null || SW_SKIP_REASON="python3 is absent"
+sw_require_cmd python3
 
 FAKE_ANTHROPIC_KEY=sk-ant-api03-FAKEKEYFORTESTS0123456789abcdef
 FAKE_OPENAI_KEY=sk-proj-FAKEOPENAIKEY0123456789abcdef
@@ -262,7 +262,7 @@ EOF
 
 EVERYTHING=$SW_TOP/tests/node_modules/.bin/mcp-server-everything
 sw_test 'MCP tools from mcp.json reach the model and run' '
-	[ -x "$EVERYTHING" ] || { echo "skipping: no $EVERYTHING"; exit 0; }
+	sw_require_file "$EVERYTHING"
 	workspace
 	printf "{\"mcpServers\":{\"everything\":{\"command\":\"%s\",\"args\":[\"stdio\"]}}}" "$EVERYTHING" > ws/.kiro/settings/mcp.json
 	cat > s.json <<EOF

@@ -8,9 +8,8 @@
 NM=$SW_TOP/tests/node_modules
 EXAMPLE=$NM/@agentclientprotocol/sdk/dist/examples/agent.js
 TOOL_AGENT=$SW_TOP/tests/acp/tool-agent.mjs
-if ! command -v node >/dev/null 2>&1 || [ ! -f "$EXAMPLE" ]; then
-	SW_SKIP_REASON="node or tests/node_modules (make deps) is absent"
-fi
+sw_require_cmd node
+[ -f "$EXAMPLE" ] || sw_skip_all dep "${EXAMPLE#"$SW_TOP"/} is absent (make deps)"
 
 # jq-like reads with node: jget FILE 'd.turn.stopReason'
 jget() { node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); const v=eval(process.argv[2]); console.log(typeof v==="string"?v:JSON.stringify(v))' "$1" "$2"; }

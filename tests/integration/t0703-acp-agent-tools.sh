@@ -10,11 +10,8 @@
 
 NM=$SW_TOP/tests/node_modules
 CLIENT=$SW_TOP/tests/acp/sdk-client.mjs
-if ! command -v node >/dev/null 2>&1 || [ ! -d "$NM/@agentclientprotocol/sdk" ]; then
-	SW_SKIP_REASON="node or tests/node_modules (make deps) is absent"
-elif ! command -v python3 >/dev/null 2>&1; then
-	SW_SKIP_REASON="python3 (the scripted model server) is absent"
-fi
+sw_require_cmd node python3
+[ -d "$NM/@agentclientprotocol/sdk" ] || sw_skip_all dep "tests/node_modules/@agentclientprotocol/sdk is absent (make deps)"
 
 jget() { node -e 'const d=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); const v=eval(process.argv[2]); console.log(typeof v==="string"?v:JSON.stringify(v))' "$1" "$2"; }
 # lget FILE EXPR: EXPR over the array of the client's logged requests (L)

@@ -4,7 +4,7 @@
 # checked with the real git CLI (log, show --stat, fsck, diff --cached).
 . "$(dirname "$0")/lib.sh"
 
-command -v git >/dev/null 2>&1 || SW_SKIP_REASON="git is not installed"
+sw_require_cmd git
 
 # A repository with one commit, an identity, and spec 'auth' on disk.
 setup_repo() {

@@ -50,6 +50,7 @@ static void kiro_agent__every_field(void **state)
 
 	SW_UNUSED(state);
 	sw_test_write(dir, ".kiro/agents/prompts/review.md", "You review code.\n");
+	sw_test_write(dir, "README.md", "# Project\n"); /* its file:// resource exists */
 	a = load_text(dir, ".kiro/agents/reviewer.json", full_agent, &d);
 	sw_test_print_diags(&d);
 	/* the one finding: the unknown field, kept */
@@ -202,6 +203,7 @@ static void kiro_agent__markdown_agent(void **state)
 	struct kiro_agent *a;
 
 	SW_UNUSED(state);
+	sw_test_write(dir, ".kiro/steering/a.md", "# A\n");
 	a = load_text(dir, ".kiro/agents/default.md",
 		      "---\ndescription: Full-stack agent\nmodel: auto\ntools: [\"*\"]\nresources:\n"
 		      "  - file://.kiro/steering/a.md\n  - docs/b.md\nallowedTools:\n  - '*'\n---\n\nYou are an engineer.\n", &d);

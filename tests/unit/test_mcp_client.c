@@ -581,6 +581,7 @@ static void mcp_client__attach_kiro_unset_variable(void **state)
 	assert_non_null(strstr(err.msg, "'GITHUB_TOKEN' is not set"));
 	assert_string_equal(err.path, ".kiro/settings/mcp.json");
 	assert_int_equal(err.line, 2);
+	assert_int_equal(err.col, 44); /* the "${" of the reference, not the entry */
 	sw_error_clear(&err);
 	assert_sw_fails(mcp_client_attach_kiro(f.c, kiro_mcp_find(&cfg, "web"), &ko, &conn, &err), SW_ENOTFOUND,
 			&err);
