@@ -11,9 +11,7 @@
 NM=$SW_TOP/tests/node_modules
 EXAMPLE=$NM/@agentclientprotocol/sdk/dist/examples/agent.js
 DEMO=$SW_TOP/tests/model-server/demo
-if ! command -v python3 >/dev/null 2>&1; then
-	SW_SKIP_REASON="python3 (the scripted model server) is absent"
-fi
+sw_require_cmd python3
 
 model_env() { OPENAI_API_KEY=dummy OPENAI_BASE_URL=$MS_URL/v1; export OPENAI_API_KEY OPENAI_BASE_URL; }
 demo_ws() {
@@ -107,7 +105,7 @@ PY
 '
 
 sw_test 'the ACP SDK example agent as --agent-cmd' '
-	if [ ! -f "$EXAMPLE" ] || ! command -v node >/dev/null; then echo "node or the ACP SDK is absent (make deps)"; exit 1; fi &&
+	sw_require_cmd node && { [ -f "$EXAMPLE" ] || sw_skip dep "the ACP SDK example agent is absent (make deps)"; } &&
 	demo_ws && sw run todo-cli 1.1 --agent-cmd "node $EXAMPLE" --trust-all-tools >out 2>err &&
 	expect_grep "1.1 *done" out && grep -q "^  - \[x\] 1.1 " .kiro/specs/todo-cli/tasks.md
 '

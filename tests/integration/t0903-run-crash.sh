@@ -11,9 +11,7 @@ KILLS=${SW_RUN_KILLS:-100}
 # Debian's interpreter itself: a version manager's shim adds half a second to every start.
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3)
-if [ -z "$PY" ]; then
-	SW_SKIP_REASON="python3 (the scripted ACP agent) is absent"
-fi
+[ -n "$PY" ] || sw_skip_all dep "python3 (the scripted ACP agent) is not installed (make deps)"
 
 sw_test "SIGKILL at $KILLS random points, run resume after each: nothing lost, nothing done twice" '
 	git init -q . && git config user.name Tester && git config user.email t@example.com &&
