@@ -212,7 +212,7 @@ static void describe(struct sw_buf *b, const char *event, const cJSON *r, int ve
 	} else if (!strcmp(event, "cancel")) {
 		sw_buf_addf(b, "cancelling: %s", rec_str(r, "reason"));
 	} else if (!strcmp(event, "budget")) {
-		sw_buf_addf(b, "token budget reached: %.0f of %.0f", rec_num(r, "tokens"), rec_num(r, "budget"));
+		sw_buf_addf(b, "budget reached: %.0f tokens, %.4f USD", rec_num(r, "tokens"), rec_num(r, "costUsd"));
 	} else if (!strcmp(event, "end")) {
 		sw_buf_addf(b, "run %s: %.0f done, %.0f failed, %.0f skipped, %.0f not run, %.0f tokens",
 			    rec_str(r, "status"), rec_num(r, "done"), rec_num(r, "failed"), rec_num(r, "skipped"),
@@ -271,7 +271,8 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 {
 	int json = ctx->json, dry = 0, sequential = 0, optional = 0, trust_all = 0, commit = 0, rc, code = 0;
 	long parallel = 0, retries = 2, timeout = 0, budget = 0;
-	const char *agent = NULL, *agent_cmd = NULL, *model = NULL, *verify = NULL;
+	const char *agent = NULL, *agent_cmd = NULL, *model = NULL, *verify = NULL, *budget_usd = NULL;
+	double usd = 0;
 	struct sw_strvec trust = SW_STRVEC_INIT, trust_split = SW_STRVEC_INIT, agent_argv = SW_STRVEC_INIT;
 	const struct sw_opt opts[] = {
 		SW_OPT_BOOL(0, "dry-run", &dry, "print the plan: waves, conflicts, what is left out"),
@@ -287,6 +288,7 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		SW_OPT_INT(0, "max-retries", &retries, "N", "attempts after a failed one (default 2)"),
 		SW_OPT_INT(0, "task-timeout", &timeout, "S", "seconds one agent turn may take (default 1800)"),
 		SW_OPT_INT(0, "budget-tokens", &budget, "N", "stop the run once agents used N tokens"),
+		SW_OPT_STRING(0, "budget-usd", &budget_usd, "X", "stop the run once agents reported X USD of cost"),
 		SW_OPT_BOOL(0, "commit", &commit, "commit each verified task (with --sequential)"),
 		SW_OPT_JSON(&json),
 		SW_OPT_END,
@@ -317,6 +319,13 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		return sw_usage_error(run_usage, "--task-timeout and --budget-tokens take positive numbers");
 	if (agent && agent_cmd)
 		return sw_usage_error(run_usage, "--agent and --agent-cmd exclude each other");
+	if (budget_usd) {
+		char *end = NULL;
+
+		usd = strtod(budget_usd, &end);
+		if (!*budget_usd || *end || !(usd > 0) || usd > 1e9)
+			return sw_usage_error(run_usage, "--budget-usd: expected a positive amount, got '%s'", budget_usd);
+	}
 	if (commit && !dry && !sequential && parallel != 1)
 		return sw_usage_error(run_usage, "--commit takes one task at a time: add --sequential "
 				      "(tasks running side by side share one working tree)");
@@ -396,6 +405,7 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	oo.max_retries = (int)retries;
 	oo.task_timeout_ms = (uint64_t)timeout * 1000;
 	oo.budget_tokens = budget;
+	oo.budget_usd = usd;
 	oo.commit = commit;
 	oo.on_event = show_event;
 	oo.data = &sh;

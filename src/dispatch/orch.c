@@ -56,6 +56,7 @@ struct slot {
 	struct sw_strvec argv;      /* the agent command */
 	char *packet;
 	long tokens;
+	double cost;
 };
 
 struct orch {
@@ -197,9 +198,16 @@ static void tell_skipped(struct orch *o)
 		if (o->told[i] || o->plan->v[i].why != PLAN_RUNS || plan_sched_state(o->sched, i) != PLAN_SKIPPED)
 			continue;
 		o->told[i] = 1;
-		o->res->skipped++;
 		set_state(o, i, TASKS_TODO);
 		r = task_rec(o, i);
+		if (o->cancelling) {
+			/* not skipped for a failure: the run stops */
+			o->res->cancelled++;
+			cJSON_AddStringToObject(r, "reason", "the run was cancelled");
+			record(o, "not-run", r);
+			continue;
+		}
+		o->res->skipped++;
 		cJSON_AddStringToObject(r, "reason", "a task it depends on failed");
 		record(o, "skipped", r);
 	}
@@ -234,6 +242,7 @@ static void finish_run(struct orch *o)
 	cJSON_AddNumberToObject(r, "skipped", (double)o->res->skipped);
 	cJSON_AddNumberToObject(r, "notRun", (double)o->res->cancelled);
 	cJSON_AddNumberToObject(r, "tokens", (double)o->res->tokens);
+	cJSON_AddNumberToObject(r, "costUsd", o->res->cost);
 	record(o, "end", r);
 	if (o->signals_open) {
 		uv_close((uv_handle_t *)&o->sigint, NULL);
@@ -372,6 +381,7 @@ static void task_succeeded(struct slot *s)
 	cJSON_AddNumberToObject(r, "attempts", s->attempt);
 	cJSON_AddNumberToObject(r, "elapsedMs", (double)(uv_now(&o->loop) - s->start_ms));
 	cJSON_AddNumberToObject(r, "tokens", (double)s->tokens);
+	cJSON_AddNumberToObject(r, "costUsd", s->cost);
 	record(o, "done", r);
 	o->res->done++;
 	end_slot(s, 1);
@@ -495,18 +505,35 @@ static long num_member(const cJSON *o, const char *key)
 	return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (long)v->valuedouble : -1;
 }
 
-/* Usage of the turn that just ended: the prompt result's _meta.usage (the built-in agent's). */
+static double cost_of(const cJSON *u)
+{
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(u, "cost");
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(c, "amount");
+
+	return cJSON_IsNumber(a) && a->valuedouble > 0 ? a->valuedouble : 0;
+}
+
+static void cancel_all(struct orch *o, const char *why);
+
+/*
+ * Usage of the turn that just ended: the prompt result's _meta.usage (the
+ * built-in agent's), else the turn's last usage_update (its cost).
+ */
 static void record_usage(struct slot *s, const struct acp_turn *turn)
 {
 	struct orch *o = s->o;
 	const cJSON *u = cJSON_GetObjectItemCaseSensitive(turn->meta, "usage");
 	long in, out;
+	double cost;
 	cJSON *r;
 
+	if (!cJSON_IsObject(u))
+		u = turn->usage;
 	if (!cJSON_IsObject(u))
 		return;
 	in = num_member(u, "inputTokens");
 	out = num_member(u, "outputTokens");
+	cost = cost_of(u);
 	r = task_rec(o, s->t);
 	cJSON_AddNumberToObject(r, "attempt", s->attempt);
 	cJSON_AddItemToObject(r, "usage", cJSON_Duplicate(u, 1));
@@ -515,14 +542,22 @@ static void record_usage(struct slot *s, const struct acp_turn *turn)
 		s->tokens += in;
 	if (out > 0)
 		s->tokens += out;
+	s->cost += cost;
 	o->res->tokens += (in > 0 ? in : 0) + (out > 0 ? out : 0);
-	if (o->opts->budget_tokens > 0 && o->res->tokens >= o->opts->budget_tokens && !o->cancelling) {
+	o->res->cost += cost;
+	if (o->cancelling)
+		return;
+	if ((o->opts->budget_tokens > 0 && o->res->tokens >= o->opts->budget_tokens) ||
+	    (o->opts->budget_usd > 0 && o->res->cost >= o->opts->budget_usd)) {
 		r = cJSON_CreateObject();
 		cJSON_AddNumberToObject(r, "tokens", (double)o->res->tokens);
-		cJSON_AddNumberToObject(r, "budget", (double)o->opts->budget_tokens);
+		cJSON_AddNumberToObject(r, "costUsd", o->res->cost);
+		if (o->opts->budget_tokens > 0)
+			cJSON_AddNumberToObject(r, "budgetTokens", (double)o->opts->budget_tokens);
+		if (o->opts->budget_usd > 0)
+			cJSON_AddNumberToObject(r, "budgetUsd", o->opts->budget_usd);
 		record(o, "budget", r);
-		o->cancelling = 1;
-		o->res->cancelled_run = 1;
+		cancel_all(o, "the budget is spent");
 	}
 }
 
@@ -1027,6 +1062,7 @@ static cJSON *options_json(const struct orch_opts *oo)
 	cJSON_AddNumberToObject(j, "taskTimeoutMs", (double)oo->task_timeout_ms);
 	cJSON_AddNumberToObject(j, "verifyTimeoutMs", (double)oo->verify_timeout_ms);
 	cJSON_AddNumberToObject(j, "budgetTokens", (double)oo->budget_tokens);
+	cJSON_AddNumberToObject(j, "budgetUsd", oo->budget_usd);
 	cJSON_AddBoolToObject(j, "commit", oo->commit);
 	cJSON_AddBoolToObject(j, "includeOptional", oo->plan.include_optional);
 	return j;
@@ -1299,6 +1335,7 @@ int orch_resume_load(struct orch_resume *r, const char *kiro_dir, const char *id
 	r->opts.task_timeout_ms = (uint64_t)jnum(opts, "taskTimeoutMs", 0);
 	r->opts.verify_timeout_ms = (uint64_t)jnum(opts, "verifyTimeoutMs", 0);
 	r->opts.budget_tokens = (long)jnum(opts, "budgetTokens", 0);
+	r->opts.budget_usd = jnum(opts, "budgetUsd", 0);
 	r->opts.commit = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "commit"));
 out:
 	sw_strvec_clear(&done);

@@ -23,8 +23,8 @@
  *      tasks.md is committed on its own.
  * Status changes go through spec_set_task_state(): locked, byte-preserving,
  * so edits made to tasks.md during the run are kept.  SIGINT or SIGTERM
- * (and `run cancel`) cancel the running turns and end the run; a token
- * budget stops new dispatch and cancels what runs once it is reached.
+ * (and `run cancel`) cancel the running turns and end the run; a token or
+ * cost budget stops new dispatch and cancels what runs once it is reached.
  *
  * Every step is a journal record, also handed to o->on_event as it is
  * written (the command prints it).  The orchestrator prints nothing.
@@ -61,6 +61,7 @@ struct orch_opts {
 	uint64_t task_timeout_ms;        /* one agent turn; 0: 30 minutes */
 	uint64_t verify_timeout_ms;      /* the verify command; 0: 30 minutes */
 	long budget_tokens;              /* stop when the run has used this many tokens; 0: none */
+	double budget_usd;               /* stop when the agents report this much cost; 0: none */
 	int commit;                      /* one commit per verified task (needs a cap of 1), and the
 					    spec's tasks.md at the end */
 	const char *resume;              /* the run id to go on with (orch_resume_load), or NULL */
@@ -68,7 +69,7 @@ struct orch_opts {
 	void *data;
 };
 
-#define ORCH_OPTS_INIT { NULL, NULL, NULL, NULL, PLAN_OPTS_INIT, NULL, NULL, NULL, 0, NULL, NULL, 2, 0, 0, 0, 0, \
+#define ORCH_OPTS_INIT { NULL, NULL, NULL, NULL, PLAN_OPTS_INIT, NULL, NULL, NULL, 0, NULL, NULL, 2, 0, 0, 0, 0, 0, \
 			 NULL, NULL, NULL }
 
 struct orch_result {
@@ -76,10 +77,11 @@ struct orch_result {
 	char *run_dir;
 	size_t done, failed, skipped, cancelled;
 	long tokens;         /* input + output tokens the agents reported */
+	double cost;         /* USD the agents reported */
 	int cancelled_run;   /* the run was cancelled (signal or budget) */
 };
 
-#define ORCH_RESULT_INIT { NULL, NULL, 0, 0, 0, 0, 0, 0 }
+#define ORCH_RESULT_INIT { NULL, NULL, 0, 0, 0, 0, 0, 0, 0 }
 
 /*
  * Carries out the plan.  Returns 0 once the run has ended (look at @res:

@@ -178,3 +178,13 @@ PY
 	git log -1 --format=%s HEAD | grep -q "todo-cli: 6 tasks done" &&
 	test -z "$(git status --porcelain --untracked-files=no)" && ms_check 12
 '
+
+sw_test 'a token budget stops new work and cancels what runs' '
+	demo_ws && script 6 && ms_start script.json && model_env &&
+	expect_fail 1 sw run todo-cli --sequential --budget-tokens 150 --model openai/test-model >out 2>err &&
+	expect_grep "1.1 *done" out && expect_grep "budget reached: 220 tokens" out &&
+	expect_grep "run cancelled: 1 done, 0 failed, 0 skipped, 5 not run" out &&
+	grep -q "^  - \[x\] 1.1 " .kiro/specs/todo-cli/tasks.md &&
+	test "$(grep -c "^ *- \[[-~]\]" .kiro/specs/todo-cli/tasks.md)" -eq 0 &&
+	expect_fail 2 sw run todo-cli --budget-usd abc 2>err && expect_grep "budget-usd" err
+'
