@@ -33,8 +33,20 @@ struct mcp_stdio {
 	struct mcp_session *s;
 	void (*on_end)(void *data);
 	void *data;
+	int sending;                  /* inside stdio_send: the session is on the stack */
+	int end_due;                  /* the connection ended during a send */
 	int ended;
 };
+
+static void stdio_end(struct mcp_stdio *io)
+{
+	io->ended = 1;
+	/* Running calls are detached; their requests died with the connection. */
+	mcp_session_free(io->s);
+	io->s = NULL;
+	if (io->on_end)
+		io->on_end(io->data);
+}
 
 static void stdio_send(void *ctx, cJSON *msg, void *origin, int final)
 {
@@ -42,10 +54,12 @@ static void stdio_send(void *ctx, cJSON *msg, void *origin, int final)
 	struct jrpc_request *req = origin;
 	cJSON *item;
 
+	/* Answering the last request after end of input ends the connection (drain_on_eof). */
+	io->sending++;
 	if (!msg) {
 		if (final && req)
 			jrpc_request_drop(req);
-		return;
+		goto out;
 	}
 	if ((item = cJSON_GetObjectItemCaseSensitive(msg, "method"))) {
 		cJSON *params = cJSON_DetachItemFromObjectCaseSensitive(msg, "params");
@@ -63,6 +77,15 @@ static void stdio_send(void *ctx, cJSON *msg, void *origin, int final)
 				 cJSON_DetachItemFromObjectCaseSensitive(item, "data"), NULL);
 	}
 	cJSON_Delete(msg);
+out:
+	/*
+	 * The connection ended under this send (the last answer after end of
+	 * input, or a failed write): end the session now that the write is
+	 * done.  The session's frames above us touch only the call, never the
+	 * session, once its send returns.
+	 */
+	if (--io->sending == 0 && io->end_due && !io->ended)
+		stdio_end(io);
 }
 
 static void stdio_method(struct jrpc *rpc, struct jrpc_request *req, const char *method,
@@ -82,12 +105,10 @@ static void stdio_closed(struct jrpc *rpc, const struct sw_error *err, void *dat
 	SW_UNUSED(err);
 	if (io->ended)
 		return;
-	io->ended = 1;
-	/* Running calls are detached; their requests die with the connection. */
-	mcp_session_free(io->s);
-	io->s = NULL;
-	if (io->on_end)
-		io->on_end(io->data);
+	if (io->sending)
+		io->end_due = 1;
+	else
+		stdio_end(io);
 }
 
 int mcp_stdio_start(struct mcp_stdio **out, struct mcp_server *srv, uv_loop_t *loop, int in_fd,
@@ -102,6 +123,7 @@ int mcp_stdio_start(struct mcp_stdio **out, struct mcp_server *srv, uv_loop_t *l
 	io->data = data;
 	o.name = "mcp client";
 	o.refuse_nul = 1;
+	o.drain_on_eof = 1; /* a client may write its requests and close stdin: answer them all */
 	o.on_close = stdio_closed;
 	o.data = io;
 	jrpc_new(&io->rpc, loop, &o);

@@ -4,7 +4,8 @@
  *
  * stdio: one session over NDJSON on two file descriptors (base/jrpc.h does
  * the framing, -32700 on bad lines, -32600 on batches and the line
- * ceiling).  It ends when the client closes its end.
+ * ceiling).  When the client closes its end, nothing more is read; every
+ * request read before is still answered, and then the session ends.
  *
  * Streamable HTTP (2025-11-25 transports §Streamable HTTP) on one endpoint:
  *   POST    one JSON-RPC message.  initialize creates a session and the
@@ -47,7 +48,8 @@ struct mcp_http;
 
 /*
  * Serves @srv on @in_fd/@out_fd.  @on_end(@data) runs once the client has
- * hung up (end of input).  Errors: SW_EIO, SW_EINVAL (see jrpc_attach_fds).
+ * hung up (end of input) and every request it sent has been answered, or
+ * the connection failed.  Errors: SW_EIO, SW_EINVAL (see jrpc_attach_fds).
  */
 int mcp_stdio_start(struct mcp_stdio **out, struct mcp_server *srv, uv_loop_t *loop, int in_fd,
 		    int out_fd, void (*on_end)(void *data), void *data, struct sw_error *err);

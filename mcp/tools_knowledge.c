@@ -132,7 +132,7 @@ static void job_work(uv_work_t *w)
 	const struct kb_embedder *e = j->ks->embedder ? kb_embedder_http_get(j->ks->embedder) : NULL;
 	struct kb_db *db = NULL;
 
-	j->rc = kb_open(&db, j->ks->root, 1, &j->err);
+	j->rc = kb_open(&db, j->ks->root, KB_OPEN_READ, &j->err);
 	if (j->rc == SW_ENOTFOUND) {
 		j->no_index = 1;
 		return;

@@ -146,9 +146,12 @@ int agent_session_new(struct agent_session **out, const struct agent_session_opt
 
 		mo.model = o->model;
 		mo.agent_model = s->profile.model;
+		mo.agent_name = s->profile.name;
 		mo.root = s->root;
 		if ((rc = model_config_resolve(&s->cfg, &mo, err)) < 0)
 			goto fail;
+		if (s->cfg->note && s->ev.notice)
+			s->ev.notice(s->ev.data, s->cfg->note);
 	}
 	if ((rc = model_client_new(&s->mc, s->loop, s->cfg, err)) < 0)
 		goto fail;

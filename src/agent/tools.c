@@ -1444,7 +1444,7 @@ static void tool_knowledge(struct agent_session *s, struct agent__call *c)
 	struct kb_db *db = NULL;
 	cJSON *out = NULL;
 
-	if (kb_open(&db, s->root ? s->root : s->cwd, readonly, &err) < 0) {
+	if (kb_open(&db, s->root ? s->root : s->cwd, readonly ? KB_OPEN_READ : KB_OPEN_CREATE, &err) < 0) {
 		fail(c, "%s", err.msg);
 		return;
 	}

@@ -196,6 +196,8 @@ static void req_complete(struct sw_http_req *r, CURLcode cc)
 	} else {
 		rc = sw_error_set(&err, SW_EIO, "request to '%s' failed: %s", where,
 				  r->errbuf[0] ? r->errbuf : curl_easy_strerror(cc));
+		r->resp.unreachable = cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_COULDNT_RESOLVE_PROXY ||
+				      cc == CURLE_COULDNT_CONNECT;
 	}
 	req_finish(r, rc, &err);
 }

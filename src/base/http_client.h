@@ -61,6 +61,7 @@ struct sw_http_response {
 	struct sw_strvec headers; /* "name: value" lines of the final response, raw order */
 	struct sw_buf body;       /* collected body (empty when on_body streams it) */
 	size_t received;          /* body bytes received, streamed or not */
+	int unreachable;          /* SW_EIO because the host did not resolve or refused the connection */
 };
 
 /*
@@ -135,7 +136,7 @@ size_t sw_http_pending(const struct sw_http *h);
  */
 int sw_http_fetch(struct sw_http_response *out, const struct sw_http_opts *o, struct sw_error *err);
 
-#define SW_HTTP_RESPONSE_INIT { 0, SW_STRVEC_INIT, SW_BUF_INIT, 0 }
+#define SW_HTTP_RESPONSE_INIT { 0, SW_STRVEC_INIT, SW_BUF_INIT, 0, 0 }
 void sw_http_response_release(struct sw_http_response *resp);
 
 /* The value of response header @name (case-insensitive, first match, trimmed), or NULL. */

@@ -106,12 +106,14 @@ struct jrpc {
 	void *child_data;
 
 	int busy;                     /* callbacks running; defer release */
+	int eof;                      /* drain_on_eof: input ended, answering what is left */
 	int closed;                   /* no more traffic */
 	int freed;                    /* jrpc_free called */
 };
 
 static void maybe_release(struct jrpc *rpc);
 static void on_timer(uv_timer_t *t);
+static void drained_check(struct jrpc *rpc);
 
 /* ---------- lifetime helpers ---------- */
 
@@ -370,6 +372,38 @@ static void peer_gone(struct jrpc *rpc, const struct sw_error *why)
 		rpc->o.on_close(rpc, why, rpc->o.data);
 }
 
+/*
+ * Input ended with drain_on_eof: nothing more can arrive, so our own calls
+ * can never be answered and fail now; the peer's requests keep the
+ * connection open for writing until the last one is answered or dropped.
+ */
+static void start_drain(struct jrpc *rpc)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	struct pending *p;
+
+	rpc->eof = 1;
+	sw_error_set(&err, SW_EIO, "'%s' closed its end before answering", rpc->name);
+	while ((p = rpc->pending)) {
+		unlink_pending(rpc, p);
+		abandon_pending(rpc, p, SW_EIO, JRPC_CANCEL_CLOSED, &err);
+	}
+	if (rpc->timer_open)
+		uv_timer_stop(&rpc->timer);
+	drained_check(rpc);
+}
+
+/* After end of input: once no request of the peer is left, the connection ends. */
+static void drained_check(struct jrpc *rpc)
+{
+	struct sw_error err = SW_ERROR_INIT;
+
+	if (!rpc->eof || rpc->closed || rpc->reqs)
+		return;
+	sw_error_set(&err, SW_EIO, "'%s' closed the connection", rpc->name);
+	peer_gone(rpc, &err);
+}
+
 /* ---------- reading ---------- */
 
 static void report(struct jrpc *rpc, const struct sw_error *err)
@@ -617,7 +651,7 @@ static void process_input(struct jrpc *rpc)
 
 void jrpc_feed(struct jrpc *rpc, const char *buf, size_t len)
 {
-	if (rpc->closed)
+	if (rpc->closed || rpc->eof)
 		return;
 	enter(rpc);
 	sw_buf_add(&rpc->in, buf, len);
@@ -629,7 +663,7 @@ void jrpc_feed_eof(struct jrpc *rpc)
 {
 	struct sw_error err = SW_ERROR_INIT;
 
-	if (rpc->closed)
+	if (rpc->closed || rpc->eof)
 		return;
 	enter(rpc);
 	if (!rpc->dispatching && !rpc->discarding && rpc->in.len > rpc->off) {
@@ -637,8 +671,12 @@ void jrpc_feed_eof(struct jrpc *rpc)
 		sw_buf_addch(&rpc->in, '\n');
 		process_input(rpc);
 	}
-	sw_error_set(&err, SW_EIO, "'%s' closed the connection", rpc->name);
-	peer_gone(rpc, &err);
+	if (rpc->o.drain_on_eof && !rpc->closed && !rpc->eof) {
+		start_drain(rpc);
+	} else if (!rpc->eof) {
+		sw_error_set(&err, SW_EIO, "'%s' closed the connection", rpc->name);
+		peer_gone(rpc, &err);
+	}
 	leave(rpc);
 }
 
@@ -1072,6 +1110,12 @@ int jrpc_call_take(struct jrpc *rpc, int64_t *id_out, const char *method, cJSON 
 
 	if (!o)
 		o = &def;
+	if (rpc->eof) {
+		/* The peer's end is closed: no answer could ever come. */
+		cJSON_Delete(m);
+		cJSON_Delete(params);
+		return sw_error_set(err, SW_EIO, "'%s' closed its end: cannot call '%s'", rpc->name, method);
+	}
 	/* Registered before sending: a synchronous transport may answer at once. */
 	p = sw_xcalloc(1, sizeof(*p));
 	p->id = rpc->next_id++;
@@ -1216,9 +1260,12 @@ static int finish_request(struct jrpc_request *req, cJSON *msg, struct sw_error 
 		return sw_error_set(err, SW_EIO, "connection to '%s' is closed", rpc->name);
 	}
 	cJSON_AddItemToObject(msg, "id", cJSON_Duplicate(req->id, 1));
+	enter(rpc);
 	rc = send_msg(rpc, msg, err);
 	unlink_request(req);
 	free_request(req);
+	drained_check(rpc);
+	leave(rpc);
 	return rc;
 }
 
@@ -1245,10 +1292,16 @@ int jrpc_reply_error(struct jrpc_request *req, long long code, const char *messa
 
 void jrpc_request_drop(struct jrpc_request *req)
 {
+	struct jrpc *rpc;
+
 	if (!req || req->closing)
 		return;
+	rpc = req->rpc;
+	enter(rpc);
 	unlink_request(req);
 	free_request(req);
+	drained_check(rpc);
+	leave(rpc);
 }
 
 const char *jrpc_request_method(const struct jrpc_request *req)

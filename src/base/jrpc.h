@@ -148,9 +148,10 @@ struct jrpc_opts {
 	jrpc_close_cb on_close;      /* peer gone (may be NULL) */
 	void *data;                  /* passed to the three hooks above */
 	int refuse_nul;              /* answer requests whose strings hold \u0000 with -32602 */
+	int drain_on_eof;            /* at end of input, answer what was read before closing */
 };
 
-#define JRPC_OPTS_INIT { 0, 0, NULL, NULL, NULL, NULL, NULL, 0 }
+#define JRPC_OPTS_INIT { 0, 0, NULL, NULL, NULL, NULL, NULL, 0, 0 }
 
 /* Options of one outgoing request. */
 struct jrpc_call_opts {
@@ -208,7 +209,12 @@ struct sw_proc *jrpc_child(struct jrpc *rpc);
  * callback returns.
  */
 void jrpc_feed(struct jrpc *rpc, const char *buf, size_t len);
-/* End of input: pending calls fail with SW_EIO, on_close runs. */
+/*
+ * End of input: pending calls fail with SW_EIO, on_close runs.  With
+ * opts.drain_on_eof the peer's unanswered requests keep the connection
+ * open for writing: nothing more is read, and on_close runs (and the
+ * transport closes) once the last of them is answered or dropped.
+ */
 void jrpc_feed_eof(struct jrpc *rpc);
 
 /*

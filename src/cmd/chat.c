@@ -322,6 +322,7 @@ int cmd_chat(int argc, const char **argv, struct sw_ctx *ctx)
 	if (argc < 0)
 		return sw_opt_exit(argc);
 	memset(&c, 0, sizeof(c));
+	c.at_line_start = 1;
 	c.quiet = sw_log_level() < 0;
 	c.interactive = !no_interactive && isatty(0);
 	for (i = 0; i < argc; i++)

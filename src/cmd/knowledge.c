@@ -145,16 +145,42 @@ static void warn_skips(const struct kb_stats *s, size_t max_bytes)
 			max_bytes >> 20);
 }
 
+#define NO_KBS_HINT "add one with 'specwright knowledge add --name NAME --path PATH'"
+
 /* Verbs find the workspace only after their options, so --help works anywhere. */
-static int open_db(struct kb_db **db, struct sw_ctx *ctx, int readonly)
+static int open_db(struct kb_db **db, struct sw_ctx *ctx, enum kb_open_mode mode)
 {
 	struct sw_error err = SW_ERROR_INIT;
 
 	if (sw_cmd_need_workspace(ctx))
 		return 1;
-	if (kb_open(db, ctx->root, readonly, &err) < 0)
+	if (kb_open(db, ctx->root, mode, &err) < 0)
 		return sw_cmd_fail(&err);
 	return 0;
+}
+
+/*
+ * For the verbs that only read: a workspace without a database has no
+ * knowledge bases, and reading must not create one.  *@db stays NULL then.
+ */
+static int open_db_read(struct kb_db **db, struct sw_ctx *ctx)
+{
+	struct sw_error err = SW_ERROR_INIT;
+
+	*db = NULL;
+	if (sw_cmd_need_workspace(ctx))
+		return 1;
+	if (kb_open(db, ctx->root, KB_OPEN_READ, &err) == SW_ENOTFOUND)
+		return 0;
+	if (!*db)
+		return sw_cmd_fail(&err);
+	return 0;
+}
+
+/* Where the database of the workspace is (or would be); caller frees. */
+static char *db_path_of(const struct sw_ctx *ctx)
+{
+	return sw_path_join(ctx->root, ".kiro/" KB_DB_NAME);
 }
 
 /* A path typed by the user, relative to the current directory: made absolute. */
@@ -267,7 +293,7 @@ static int cmd_kb_add(int argc, const char **argv, struct sw_ctx *ctx)
 	spec.include = &inc;
 	spec.exclude = &exc;
 	spec.max_files = (size_t)max_files;
-	if ((rc = open_db(&db, ctx, 0)))
+	if ((rc = open_db(&db, ctx, KB_OPEN_CREATE)))
 		goto out;
 	if (run_index(db, ctx, json, &spec, NULL, 0, &stats, &secs, &err) < 0) {
 		rc = sw_cmd_fail(&err);
@@ -370,7 +396,7 @@ static int cmd_kb_update(int argc, const char **argv, struct sw_ctx *ctx)
 		return sw_opt_exit(argc);
 	if (argc == 1)
 		which = which_arg(ctx, argv[0]);
-	if ((rc = open_db(&db, ctx, 1)))
+	if ((rc = open_db(&db, ctx, KB_OPEN_EXISTING)))
 		goto out;
 	if (argc == 1 && (is_file_arg(ctx, argv[0]))) {
 		rc = update_file(db, ctx, argv[0], json);
@@ -465,8 +491,19 @@ static int cmd_kb_search(int argc, const char **argv, struct sw_ctx *ctx)
 	}
 	if (name)
 		which = which_arg(ctx, name);
-	if ((rc = open_db(&db, ctx, 1)))
+	if ((rc = open_db_read(&db, ctx)))
 		goto out;
+	if (!db) {
+		if (json) {
+			sw_buf_adds(&out, "{\"query\":");
+			json_str(&out, text.ptr);
+			sw_buf_adds(&out, ",\"indexed\":false,\"ranking\":\"bm25\",\"results\":[]}\n");
+			fputs(out.ptr, stdout);
+		} else {
+			fprintf(stderr, "specwright: no knowledge bases (" NO_KBS_HINT ")\n");
+		}
+		goto out;
+	}
 	if (kb_embedder_from_env(&emb, NULL, NULL) == 0)
 		q.embedder = kb_embedder_http_get(emb);
 	q.text = text.ptr;
@@ -560,16 +597,19 @@ static int cmd_kb_list(int argc, const char **argv, struct sw_ctx *ctx)
 	argc = sw_cmd_parse_json(argc, argv, usage, 0, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if ((rc = open_db(&db, ctx, 0)))
+	if ((rc = open_db_read(&db, ctx)))
 		goto out;
-	if (kb_list(db, &l, &err) < 0) {
+	if (db && kb_list(db, &l, &err) < 0) {
 		rc = sw_cmd_fail(&err);
 		goto out;
 	}
 	if (json) {
+		char *path = db_path_of(ctx);
+
 		sw_buf_adds(&out, "{\"database\":");
-		json_str(&out, kb_db_path(db));
-		sw_buf_adds(&out, ",\"knowledge_bases\":[");
+		json_str(&out, path);
+		free(path);
+		sw_buf_addf(&out, ",\"indexed\":%s,\"knowledge_bases\":[", db ? "true" : "false");
 		for (i = 0; i < l.nr; i++) {
 			if (i)
 				sw_buf_addch(&out, ',');
@@ -578,7 +618,7 @@ static int cmd_kb_list(int argc, const char **argv, struct sw_ctx *ctx)
 		sw_buf_adds(&out, "]}\n");
 		fputs(out.ptr, stdout);
 	} else if (!l.nr) {
-		printf("no knowledge bases (add one with 'specwright knowledge add --name NAME --path PATH')\n");
+		printf("no knowledge bases (" NO_KBS_HINT ")\n");
 	} else {
 		printf("%-4s %-20s %-5s %7s %8s %9s  %s\n", "ID", "NAME", "TYPE", "FILES", "CHUNKS", "MB", "PATH");
 		for (i = 0; i < l.nr; i++) {
@@ -612,7 +652,7 @@ static int cmd_kb_remove(int argc, const char **argv, struct sw_ctx *ctx)
 	if (!argc)
 		return sw_usage_error(usage, "remove needs a NAME, PATH or ID");
 	which = which_arg(ctx, argv[0]);
-	if ((rc = open_db(&db, ctx, 1)))
+	if ((rc = open_db(&db, ctx, KB_OPEN_EXISTING)))
 		goto out;
 	if (kb_remove(db, which, &name, &err) < 0) {
 		rc = sw_cmd_fail(&err);
@@ -665,7 +705,7 @@ static int cmd_kb_clear(int argc, const char **argv, struct sw_ctx *ctx)
 			return 1;
 		}
 	}
-	if ((rc = open_db(&db, ctx, 0)))
+	if ((rc = open_db(&db, ctx, KB_OPEN_EXISTING)))
 		goto out;
 	n = kb_clear(db, &err);
 	if (n < 0) {
@@ -698,8 +738,25 @@ static int cmd_kb_status(int argc, const char **argv, struct sw_ctx *ctx)
 	argc = sw_cmd_parse_json(argc, argv, usage, 0, &json);
 	if (argc < 0)
 		return sw_opt_exit(argc);
-	if ((rc = open_db(&db, ctx, 0)))
+	if ((rc = open_db_read(&db, ctx)))
 		goto out;
+	if (!db) {
+		char *path = db_path_of(ctx);
+		struct sw_buf b = SW_BUF_INIT;
+
+		if (json) {
+			sw_buf_adds(&b, "{\"database\":");
+			json_str(&b, path);
+			sw_buf_adds(&b, ",\"indexed\":false,\"knowledge_bases\":0,\"files\":0,\"chunks\":0,"
+				    "\"vectors\":0,\"bytes\":0}\n");
+			fputs(b.ptr, stdout);
+		} else {
+			printf("no knowledge bases: '%s' does not exist (" NO_KBS_HINT ")\n", path);
+		}
+		sw_buf_release(&b);
+		free(path);
+		goto out;
+	}
 	if (kb_status_get(db, &s, &err) < 0) {
 		rc = sw_cmd_fail(&err);
 		goto out;
@@ -711,7 +768,7 @@ static int cmd_kb_status(int argc, const char **argv, struct sw_ctx *ctx)
 
 		sw_buf_adds(&b, "{\"database\":");
 		json_str(&b, s.db_path);
-		sw_buf_addf(&b, ",\"database_bytes\":%llu,\"schema_version\":%d,\"sqlite_version\":\"%s\","
+		sw_buf_addf(&b, ",\"indexed\":true,\"database_bytes\":%llu,\"schema_version\":%d,\"sqlite_version\":\"%s\","
 			    "\"knowledge_bases\":%lld,\"files\":%lld,\"chunks\":%lld,\"vectors\":%lld,"
 			    "\"bytes\":%llu,\"embedding_model\":",
 			    (unsigned long long)s.db_bytes, s.schema_version, s.sqlite_version, s.kbs, s.files,

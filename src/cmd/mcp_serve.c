@@ -48,6 +48,20 @@ static void stop_loop(void *data)
 	uv_stop(st->loop);
 }
 
+/*
+ * The stdio client hung up and every answer is queued: the loop ends on its
+ * own once the answers have been written.  uv_stop() here would cut off an
+ * answer still waiting for a slow reader of a full pipe.
+ */
+static void stdio_ended(void *data)
+{
+	struct serve_state *st = data;
+
+	st->stopping = 1;
+	uv_unref((uv_handle_t *)&st->sigint);
+	uv_unref((uv_handle_t *)&st->sigterm);
+}
+
 static void on_signal(uv_signal_t *h, int sig)
 {
 	SW_UNUSED(sig);
@@ -289,7 +303,7 @@ int cmd_mcp_serve(int argc, const char **argv, struct sw_ctx *ctx)
 			host, strchr(host, ':') ? "]" : "", mcp_http_port(h));
 		fflush(stderr);
 	} else {
-		if ((rc = mcp_stdio_start(&io, srv, &loop, STDIN_FILENO, STDOUT_FILENO, stop_loop, &st, &err)) < 0)
+		if ((rc = mcp_stdio_start(&io, srv, &loop, STDIN_FILENO, STDOUT_FILENO, stdio_ended, &st, &err)) < 0)
 			goto fail;
 	}
 	uv_run(&loop, UV_RUN_DEFAULT);

@@ -249,7 +249,7 @@ char *spec_agent_knowledge(const struct sw_ctx *ctx, const char *query)
 	struct sw_error err = SW_ERROR_INIT;
 	size_t i;
 
-	if (!ctx->root || kb_open(&db, ctx->root, 1, NULL) < 0)
+	if (!ctx->root || kb_open(&db, ctx->root, KB_OPEN_READ, NULL) < 0)
 		goto out; /* no knowledge index: nothing to add */
 	q.text = query;
 	q.limit = KB_DEFAULT_LIMIT;

@@ -21,6 +21,7 @@
 #include "kiro/mcpconfig.h"
 #include "kiro/steering.h"
 #include "kiro/workspace.h"
+#include "knowledge/knowledge.h"
 #include "specs-engine/spec.h"
 
 static const char *const init_dirs[] = {
@@ -68,6 +69,8 @@ static const struct {
 	  "- Naming conventions for files, modules and tests.\n"
 	  "- Import rules and architectural boundaries.\n" },
 	{ ".kiro/settings/mcp.json", "{\n  \"mcpServers\": {}\n}\n" },
+	/* Generated files stay out of version control, so "git status" stays clean. */
+	{ ".kiro/.gitignore", "# the knowledge index, rebuilt by 'specwright knowledge update'\n" KB_GITIGNORE_LINE "\n" },
 };
 
 int cmd_workspace_is_template(const char *rel, const char *text, size_t len)

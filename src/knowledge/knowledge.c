@@ -34,6 +34,7 @@
 #define BINARY_PROBE 8192        /* bytes looked at for a NUL */
 #define EMBED_BATCH 64           /* chunks per embeddings request */
 #define RRF_K 60.0               /* reciprocal rank fusion constant */
+#define HEADING_ONLY_WEIGHT 0.5  /* BM25 score kept by a chunk that is a lone heading line */
 #define NAME_MAX_LEN 128
 
 struct kb_db {
@@ -341,11 +342,75 @@ out:
 	return rc;
 }
 
-int kb_open(struct kb_db **out, const char *root, int readonly, struct sw_error *err)
+/*
+ * Writing needs the folder as well as the file: SQLite creates the -wal and
+ * -shm files beside the database, and writers lock knowledge.db.lock.
+ */
+static int check_writable(const char *kiro, const char *path, struct sw_error *err)
+{
+	if (access(kiro, W_OK) == 0 || errno == ENOENT)
+		return 0;
+	SW_UNUSED(path);
+	return sw_error_errno(err, SW_EIO, "cannot write the knowledge database: the folder '%s' is not writable",
+			      kiro);
+}
+
+/* "file:" URI of @path opened immutable: read without the -wal and -shm files a read-only folder cannot hold. */
+static char *immutable_uri(const char *path)
+{
+	struct sw_buf b = SW_BUF_INIT;
+	const unsigned char *p;
+
+	sw_buf_adds(&b, "file:");
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (isalnum(*p) || strchr("/-._~", *p))
+			sw_buf_addch(&b, (char)*p);
+		else
+			sw_buf_addf(&b, "%%%02X", *p);
+	}
+	sw_buf_adds(&b, "?immutable=1");
+	return sw_buf_detach(&b, NULL);
+}
+
+static int open_sqlite(struct kb_db *db, int mode, struct sw_error *err)
+{
+	int rc, flags = mode == KB_OPEN_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+
+	rc = sqlite3_open_v2(db->path, &db->db, flags, NULL);
+	if (rc != SQLITE_OK)
+		return db->db ? db_fail(db, err, rc, "open") : sw_error_set(err, SW_EIO, "cannot open '%s'", db->path);
+	sqlite3_busy_timeout(db->db, 10000);
+	sqlite3_extended_result_codes(db->db, 0);
+	/*
+	 * The first statement that reads the file finds a corrupt or foreign
+	 * one.  WAL mode is persistent, so it is set on a new file only.
+	 */
+	return exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
+			"PRAGMA secure_delete = OFF; PRAGMA cache_size = -65536;"
+			"PRAGMA temp_store = MEMORY", err);
+}
+
+/* Read-only, and the folder cannot hold the WAL index: read the file as it is. */
+static int open_immutable(struct kb_db *db, struct sw_error *err)
+{
+	char *uri = immutable_uri(db->path);
+	int rc;
+
+	sqlite3_close_v2(db->db);
+	db->db = NULL;
+	rc = sqlite3_open_v2(uri, &db->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	if (rc != SQLITE_OK)
+		return db->db ? db_fail(db, err, rc, "open") : sw_error_set(err, SW_EIO, "cannot open '%s'", db->path);
+	sqlite3_extended_result_codes(db->db, 0);
+	return exec(db, "PRAGMA foreign_keys = ON", err);
+}
+
+int kb_open(struct kb_db **out, const char *root, int mode, struct sw_error *err)
 {
 	struct kb_db *db = sw_xcalloc(1, sizeof(*db));
 	char *kiro = NULL;
-	int rc;
+	int rc, created = 0;
 
 	*out = NULL;
 	db->lock_fd = -1;
@@ -353,39 +418,77 @@ int kb_open(struct kb_db **out, const char *root, int readonly, struct sw_error 
 	kiro = sw_path_join(db->root, ".kiro");
 	db->path = sw_path_join(kiro, KB_DB_NAME);
 	if (!sw_is_file(db->path)) {
-		if (readonly) {
+		if (mode != KB_OPEN_CREATE) {
 			rc = sw_error_set(err, SW_ENOTFOUND, "no knowledge bases yet (no '%s')", db->path);
 			goto out;
 		}
-		if ((rc = sw_mkdir_p(kiro, err)) < 0)
-			goto out;
+		created = 1;
 	}
-	rc = sqlite3_open_v2(db->path, &db->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	if (rc != SQLITE_OK) {
-		rc = db->db ? db_fail(db, err, rc, "open")
-			    : sw_error_set(err, SW_EIO, "cannot open '%s'", db->path);
+	if (mode != KB_OPEN_READ && (rc = check_writable(kiro, db->path, err)) < 0)
 		goto out;
+	if (created && (rc = sw_mkdir_p(kiro, err)) < 0)
+		goto out;
+	rc = open_sqlite(db, mode, err);
+	if (rc < 0 && mode == KB_OPEN_READ && access(kiro, W_OK) != 0) {
+		if (err)
+			sw_error_clear(err);
+		rc = open_immutable(db, err);
 	}
-	sqlite3_busy_timeout(db->db, 10000);
-	sqlite3_extended_result_codes(db->db, 0);
-	/*
-	 * The first statement that reads the file finds a corrupt or foreign
-	 * one.  WAL mode is persistent, so it is set on a new file only.
-	 */
-	if ((rc = exec(db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-			   "PRAGMA secure_delete = OFF; PRAGMA cache_size = -65536;"
-			   "PRAGMA temp_store = MEMORY", err)) < 0)
+	if (rc < 0 || (rc = check_schema(db, err)) < 0)
 		goto out;
-	rc = check_schema(db, err);
+	if (created)
+		rc = kb_gitignore_ensure(db->root, err);
 out:
 	free(kiro);
 	if (rc < 0) {
-		sw_error_at(err, db->path, 0, 0);
+		if (err && !err->path[0])
+			sw_error_at(err, db->path, 0, 0);
 		kb_close(db);
 		return rc;
 	}
 	*out = db;
 	return 0;
+}
+
+/* A line of .gitignore that already covers the database: "knowledge.db*" with or without the slash. */
+static int ignores_db(const char *text)
+{
+	const char *line = text, *nl;
+
+	for (; *line; line = nl + 1) {
+		size_t n;
+
+		nl = strchr(line, '\n');
+		n = nl ? (size_t)(nl - line) : strlen(line);
+		while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
+			n--;
+		if ((n == strlen(KB_GITIGNORE_LINE) && !memcmp(line, KB_GITIGNORE_LINE, n)) ||
+		    (n == strlen(KB_GITIGNORE_LINE) - 1 && !memcmp(line, KB_GITIGNORE_LINE + 1, n)))
+			return 1;
+		if (!nl)
+			break;
+	}
+	return 0;
+}
+
+int kb_gitignore_ensure(const char *root, struct sw_error *err)
+{
+	struct sw_buf text = SW_BUF_INIT;
+	char *path = sw_path_join(root, ".kiro/.gitignore");
+	int rc = 0;
+
+	if (sw_is_file(path) && (rc = sw_read_file(&text, path, 1u << 20, err)) < 0)
+		goto out;
+	if (ignores_db(text.ptr))
+		goto out;
+	if (text.len && text.ptr[text.len - 1] != '\n')
+		sw_buf_addch(&text, '\n');
+	sw_buf_adds(&text, "# the knowledge index, rebuilt by 'specwright knowledge update'\n" KB_GITIGNORE_LINE "\n");
+	rc = sw_write_atomic(path, text.ptr, text.len, err);
+out:
+	sw_buf_release(&text);
+	free(path);
+	return rc;
 }
 
 void kb_close(struct kb_db *db)
@@ -1330,6 +1433,13 @@ int kb_remove(struct kb_db *db, const char *which, char **name_out, struct sw_er
 		goto rollback;
 	if ((rc = exec(db, "COMMIT", err)) < 0)
 		goto rollback;
+	/*
+	 * Give the space back: FTS5 keeps deleted rows in its segments until
+	 * they are merged, and SQLite keeps free pages until a VACUUM.
+	 */
+	if ((rc = exec(db, "INSERT INTO chunk_fts(chunk_fts) VALUES('optimize'); VACUUM;"
+			   " PRAGMA wal_checkpoint(TRUNCATE)", err)) < 0)
+		goto out;
 	if (name_out) {
 		*name_out = info.name;
 		info.name = NULL;
@@ -1573,15 +1683,25 @@ static int run_fts(struct kb_db *db, const char *match, long long kb_id, size_t 
 	sqlite3_stmt *st = NULL;
 	int rc, step;
 
+	/*
+	 * A chunk that is only a heading line is short, so BM25 ranks it above
+	 * the sections under it whose text holds the words: its score is
+	 * weighed down.  The inner query ranks; snippets are made only for the
+	 * rows it keeps.
+	 */
 	if ((rc = prepare(db, &st,
-			  "SELECT rowid, path, heading, snippet(chunk_fts, 2, char(1), char(2), '…', ?4), rank"
-			  " FROM chunk_fts WHERE chunk_fts MATCH ?1 AND (?2 = 0 OR kb = ?2)"
-			  " ORDER BY rank LIMIT ?3", err)) < 0)
+			  "SELECT t.rowid, t.path, t.heading, snippet(chunk_fts, 2, char(1), char(2), '…', ?4),"
+			  " r.score FROM (SELECT rowid AS id, rank * (CASE WHEN instr(body, char(10)) = 0 AND"
+			  " substr(body, 1, 1) = '#' THEN ?5 ELSE 1.0 END) AS score FROM chunk_fts"
+			  " WHERE chunk_fts MATCH ?1 AND (?2 = 0 OR kb = ?2) ORDER BY score LIMIT ?3) AS r"
+			  " JOIN chunk_fts AS t ON t.rowid = r.id WHERE t.chunk_fts MATCH ?1 ORDER BY r.score",
+			  err)) < 0)
 		return rc;
 	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, kb_id);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
 	sqlite3_bind_int(st, 4, tokens);
+	sqlite3_bind_double(st, 5, HEADING_ONLY_WEIGHT);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kb_hit *h;
 

@@ -4,8 +4,8 @@
  *
  * Storage.  One SQLite database per workspace, <root>/.kiro/knowledge.db
  * (WAL mode, so searches run while an update writes; the companion files
- * knowledge.db-wal, -shm and .lock sit beside it and are git-ignored as
- * ".kiro/knowledge.db*").  This module is the only user of SQLite in
+ * knowledge.db-wal, -shm and .lock sit beside it and are git-ignored by
+ * "/knowledge.db*" in .kiro/.gitignore).  This module is the only user of SQLite in
  * Specwright.  Tables: schema_version, kb (one row per knowledge base),
  * file (path, size, mtime, content hash per indexed file), chunk (file,
  * start and end line, heading), chunk_fts (FTS5, porter + unicode61, over
@@ -27,7 +27,7 @@
  *
  * Calling sequence:
  *   struct kb_db *db = NULL;
- *   kb_open(&db, root, 0, &err);                     -- creates .kiro/knowledge.db
+ *   kb_open(&db, root, KB_OPEN_CREATE, &err);        -- creates .kiro/knowledge.db
  *   kb_add(db, &spec, &opts, &stats, &err);          -- walk, chunk, index
  *   kb_search(db, &query, &hits, &err);               -- struct kb_hits
  *   kb_index_file(db, "docs/a.md", &opts, &n, &err);  -- one saved file (hooks)
@@ -145,15 +145,34 @@ struct kb_list {
 
 struct kb_db;
 
+/* How kb_open() treats the database. */
+enum kb_open_mode {
+	KB_OPEN_CREATE = 0,   /* read and write; a missing database is created */
+	KB_OPEN_EXISTING = 1, /* read and write; a missing database is SW_ENOTFOUND */
+	KB_OPEN_READ = 2,     /* read only, never creates a file; works in a read-only .kiro */
+};
+
 /*
- * Opens (creating when missing) the knowledge database of the workspace
- * rooted at @root: <root>/.kiro/knowledge.db.  With @readonly set a
- * missing database is SW_ENOTFOUND instead of being created.
- * Errors: SW_EIO; SW_EPROTO when the file is not a usable database
- * (corrupt, or written by a newer schema) — the message names the file and
- * says to remove it to start over.
+ * Opens the knowledge database of the workspace rooted at @root:
+ * <root>/.kiro/knowledge.db, as @mode says.  Creating it also adds
+ * "knowledge.db*" to .kiro/.gitignore (kb_gitignore_ensure), so the
+ * database, its WAL files and its lock never show in "git status".
+ * Errors: SW_ENOTFOUND (no database, unless KB_OPEN_CREATE); SW_EIO
+ * (a read-only .kiro for a writing mode: the message names the folder);
+ * SW_EPROTO when the file is not a usable database (corrupt, or written
+ * by a newer schema) — the message names the file and says to remove it
+ * to start over.
  */
-int kb_open(struct kb_db **out, const char *root, int readonly, struct sw_error *err);
+int kb_open(struct kb_db **out, const char *root, int mode, struct sw_error *err);
+
+/*
+ * Makes sure .kiro/.gitignore under @root ignores the knowledge database
+ * and its companions ("knowledge.db*"): creates the file, or appends the
+ * line, atomically.  Errors: SW_EIO.
+ */
+int kb_gitignore_ensure(const char *root, struct sw_error *err);
+#define KB_GITIGNORE_LINE "/" KB_DB_NAME "*"
+
 void kb_close(struct kb_db *db);
 /* The database file's absolute path (borrowed from @db). */
 const char *kb_db_path(const struct kb_db *db);
@@ -192,7 +211,8 @@ int kb_index_file(struct kb_db *db, const char *path, const struct kb_index_opts
 
 /*
  * Removes the knowledge base whose name, path or id is @which; *@name_out
- * (may be NULL) receives its name (caller frees).  Errors: SW_ENOTFOUND.
+ * (may be NULL) receives its name (caller frees), and gives the space back
+ * (the database file shrinks).  Errors: SW_ENOTFOUND.
  */
 int kb_remove(struct kb_db *db, const char *which, char **name_out, struct sw_error *err);
 

@@ -12,6 +12,7 @@
 #include "base/json.h"
 
 #include <ctype.h>
+#include <strings.h>
 
 #define DEFAULT_ANTHROPIC_URL "https://api.anthropic.com"
 #define DEFAULT_OPENAI_URL "https://api.openai.com/v1"
@@ -137,258 +138,385 @@ static const struct {
 	{ "llamacpp", "http://127.0.0.1:8080/v1" },
 };
 
-static void no_provider(struct sw_error *err)
-{
-	sw_error_set(err, SW_ENOTFOUND,
-		     "no model provider is configured: set ANTHROPIC_API_KEY (Anthropic), "
-		     "OPENAI_API_KEY or OPENAI_BASE_URL (OpenAI or a compatible server such as Ollama), "
-		     "or AWS credentials (AWS_ACCESS_KEY_ID or AWS_PROFILE, for Bedrock); then choose a "
-		     "model with --model provider/model, the agent's \"model\" field, or \"model\" in "
-		     ".kiro/settings/" MODEL_SETTINGS_FILE);
-}
+#define NO_PROVIDER_HELP                                                                            \
+	"set ANTHROPIC_API_KEY (Anthropic), OPENAI_API_KEY or OPENAI_BASE_URL (OpenAI or a compatible " \
+	"server such as Ollama), or AWS credentials (AWS_ACCESS_KEY_ID or AWS_PROFILE, for Bedrock); "  \
+	"then choose a model with --model provider/model, the agent's \"model\" field, or \"model\" in " \
+	".kiro/settings/" MODEL_SETTINGS_FILE
+
+#define KNOWN_PROVIDERS "anthropic, openai, bedrock, ollama, lmstudio, vllm or llamacpp"
 
 static int has_aws(const struct model_config_opts *o)
 {
 	return env_get(o, "AWS_ACCESS_KEY_ID") || env_get(o, "AWS_PROFILE");
 }
 
+/* Everything the steps of model_config_resolve() share. */
+struct resolve {
+	const struct model_config_opts *o;
+	const char *home;
+	struct settings s;
+	const char *spec;          /* the chosen "provider/model" string, or NULL */
+	const char *spec_where;    /* the file of $.model when it came from there */
+	struct sw_buf asked_auto;  /* who asked for "auto" ("agent 'x'", "--model"), empty if nobody */
+	const char *local_url;     /* a local server alias's endpoint */
+};
+
+static int is_auto(const char *m)
+{
+	return m && !strcasecmp(m, "auto");
+}
+
+/* Where @r->spec came from, for messages: "--model nosuch/m". */
+static void describe_spec(struct sw_buf *b, const struct resolve *r, const struct model_config *cfg)
+{
+	if (!strcmp(cfg->source, "--model"))
+		sw_buf_addf(b, "--model %s", r->spec);
+	else if (r->spec_where)
+		sw_buf_addf(b, "\"model\": \"%s\" in '%s'", r->spec, r->spec_where);
+	else if (r->o->agent_name)
+		sw_buf_addf(b, "agent '%s' (\"model\": \"%s\")", r->o->agent_name, r->spec);
+	else
+		sw_buf_addf(b, "the agent's \"model\": \"%s\"", r->spec);
+}
+
+/*
+ * Picks the model string: --model, else the agent's, else the settings'.
+ * "auto" (Kiro's "let the tool choose") passes the choice on to the next
+ * source, ending at the default model of the provider whose credentials
+ * are present; r->asked_auto remembers who asked, for the note.
+ */
+static int choose_spec(struct resolve *r, struct model_config *cfg, struct sw_error *err)
+{
+	const struct model_config_opts *o = r->o;
+	const char *from = NULL;
+	const cJSON *sv;
+
+	if (o->model && *o->model && !is_auto(o->model)) {
+		r->spec = o->model;
+		cfg->source = sw_xstrdup("--model");
+		return 0;
+	}
+	if (is_auto(o->model))
+		sw_buf_adds(&r->asked_auto, "--model");
+	if (!(o->model && *o->model) && o->agent_model && *o->agent_model) {
+		if (!is_auto(o->agent_model)) {
+			r->spec = o->agent_model;
+			cfg->source = sw_xstrdup("the agent's model field");
+			return 0;
+		}
+		if (o->agent_name)
+			sw_buf_addf(&r->asked_auto, "agent '%s'", o->agent_name);
+		else
+			sw_buf_adds(&r->asked_auto, "the agent");
+	}
+	if (!(sv = setting(&r->s, "model", &from)))
+		return 0;
+	if (!cJSON_IsString(sv) || !*sv->valuestring) {
+		sw_error_set(err, SW_EINVAL, "$.model: expected a \"provider/model\" string, found %s",
+			     sw_json_type_name(sv));
+		sw_error_at(err, from, 0, 0);
+		return SW_EINVAL;
+	}
+	if (is_auto(sv->valuestring))
+		return 0;
+	r->spec = sv->valuestring;
+	r->spec_where = from;
+	cfg->source = sw_xstrdup(from);
+	return 0;
+}
+
+/*
+ * Splits "provider/model": sets cfg->provider_name and cfg->model when a
+ * provider is named.  A string without a slash, or whose head holds a ':'
+ * (an ARN), is a bare model id.  Errors: SW_EINVAL (an unknown provider,
+ * or no model after it).
+ */
+static int split_spec(struct resolve *r, struct model_config *cfg, struct sw_error *err)
+{
+	const char *slash = r->spec ? strchr(r->spec, '/') : NULL;
+	struct sw_buf where = SW_BUF_INIT;
+	char *p = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (!slash)
+		goto out;
+	p = sw_xstrndup(r->spec, (size_t)(slash - r->spec));
+	if (strchr(p, ':'))
+		goto out;
+	for (i = 0; p[i]; i++)
+		p[i] = (char)tolower((unsigned char)p[i]);
+	for (i = 0; i < SW_ARRAY_SIZE(local_servers); i++)
+		if (!strcmp(p, local_servers[i].name))
+			r->local_url = local_servers[i].url;
+	describe_spec(&where, r, cfg);
+	if (!r->local_url && strcmp(p, "anthropic") && strcmp(p, "openai") && strcmp(p, "bedrock")) {
+		rc = sw_error_set(err, SW_EINVAL,
+				  "unknown model provider '%s' in %s (expected " KNOWN_PROVIDERS
+				  "; a model id that holds a slash is written with its provider, as in "
+				  "openai/%s)", p, where.ptr, r->spec);
+		goto out;
+	}
+	if (!slash[1]) {
+		rc = sw_error_set(err, SW_EINVAL, "%s names no model after the provider", where.ptr);
+		goto out;
+	}
+	cfg->provider_name = r->local_url ? sw_xstrdup("openai") : p;
+	if (!r->local_url)
+		p = NULL;
+	cfg->model = sw_xstrdup(slash + 1);
+out:
+	if (!rc && r->spec && !cfg->model)
+		cfg->model = sw_xstrdup(r->spec);
+	free(p);
+	sw_buf_release(&where);
+	return rc;
+}
+
+/* No provider named: the one whose credentials are present.  Errors: SW_ENOTFOUND. */
+static int provider_from_env(struct resolve *r, struct model_config *cfg, struct sw_error *err)
+{
+	const struct model_config_opts *o = r->o;
+	struct sw_buf where = SW_BUF_INIT;
+
+	if (env_get(o, "ANTHROPIC_API_KEY"))
+		cfg->provider_name = sw_xstrdup("anthropic");
+	else if (env_get(o, "OPENAI_API_KEY") || env_get(o, "OPENAI_BASE_URL"))
+		cfg->provider_name = sw_xstrdup("openai");
+	else if (has_aws(o))
+		cfg->provider_name = sw_xstrdup("bedrock");
+	if (cfg->provider_name) {
+		if (!cfg->source)
+			cfg->source = sw_xstrdup("environment");
+		return 0;
+	}
+	if (r->spec) {
+		describe_spec(&where, r, cfg);
+		sw_error_set(err, SW_ENOTFOUND, "%s names no provider, and none is configured: " NO_PROVIDER_HELP,
+			     where.ptr);
+	} else if (r->asked_auto.len) {
+		sw_error_set(err, SW_ENOTFOUND,
+			     "%s: model 'auto' stands for the configured default model, and none is "
+			     "configured: " NO_PROVIDER_HELP, r->asked_auto.ptr);
+	} else {
+		sw_error_set(err, SW_ENOTFOUND, "no model provider is configured: " NO_PROVIDER_HELP);
+	}
+	sw_buf_release(&where);
+	return SW_ENOTFOUND;
+}
+
+static int resolve_anthropic(struct resolve *r, struct model_config *cfg, struct sw_error *err)
+{
+	const char *v;
+
+	cfg->provider = MODEL_ANTHROPIC;
+	if (!cfg->model)
+		cfg->model = sw_xstrdup("claude-sonnet-4-5");
+	v = env_get(r->o, "ANTHROPIC_BASE_URL");
+	if (!v)
+		v = provider_setting(&r->s, "anthropic", "baseUrl");
+	cfg->base_url = strip_slash(v ? v : DEFAULT_ANTHROPIC_URL);
+	if ((v = env_get(r->o, "ANTHROPIC_API_KEY")))
+		cfg->api_key = sw_xstrdup(v);
+	else if (!strcmp(cfg->base_url, DEFAULT_ANTHROPIC_URL))
+		return sw_error_set(err, SW_ENOTFOUND, "model '%s/%s' needs ANTHROPIC_API_KEY in the environment",
+				    cfg->provider_name, cfg->model);
+	return 0;
+}
+
+static int resolve_openai(struct resolve *r, struct model_config *cfg, struct sw_error *err)
+{
+	const char *v;
+
+	cfg->provider = MODEL_OPENAI;
+	if (!cfg->model)
+		cfg->model = sw_xstrdup("gpt-4o-mini");
+	v = r->local_url;
+	if (!v)
+		v = env_get(r->o, "OPENAI_BASE_URL");
+	if (!v)
+		v = provider_setting(&r->s, "openai", "baseUrl");
+	cfg->base_url = strip_slash(v ? v : DEFAULT_OPENAI_URL);
+	if ((v = env_get(r->o, "OPENAI_API_KEY")) && !r->local_url)
+		cfg->api_key = sw_xstrdup(v);
+	else if (!strcmp(cfg->base_url, DEFAULT_OPENAI_URL))
+		return sw_error_set(err, SW_ENOTFOUND,
+				    "model '%s/%s' needs OPENAI_API_KEY in the environment "
+				    "(or OPENAI_BASE_URL for a local server)", cfg->provider_name, cfg->model);
+	return 0;
+}
+
+/* Bedrock credentials: the environment's keys, else a profile (named, or "default" if present). */
+static int bedrock_credentials(struct resolve *r, struct model_config *cfg, struct sw_error *err)
+{
+	const struct model_config_opts *o = r->o;
+	const char *profile = env_get(o, "AWS_PROFILE"), *v;
+
+	if (!profile)
+		profile = provider_setting(&r->s, "bedrock", "profile");
+	if ((v = env_get(o, "AWS_ACCESS_KEY_ID")) && !env_get(o, "AWS_PROFILE")) {
+		cfg->aws_access_key = sw_xstrdup(v);
+		if ((v = env_get(o, "AWS_SECRET_ACCESS_KEY")))
+			cfg->aws_secret_key = sw_xstrdup(v);
+		if ((v = env_get(o, "AWS_SESSION_TOKEN")))
+			cfg->aws_session_token = sw_xstrdup(v);
+	} else {
+		struct sw_error perr = SW_ERROR_INIT;
+
+		if (model_aws_profile(cfg, r->home, profile ? profile : "default", &perr) < 0 && profile) {
+			*err = perr;
+			return perr.code;
+		}
+	}
+	if (!cfg->aws_access_key || !cfg->aws_secret_key)
+		return sw_error_set(err, SW_ENOTFOUND,
+				    "model 'bedrock/%s' needs AWS credentials: AWS_ACCESS_KEY_ID and "
+				    "AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials", cfg->model);
+	return 0;
+}
+
+static int resolve_bedrock(struct resolve *r, struct model_config *cfg, struct sw_error *err)
+{
+	const struct model_config_opts *o = r->o;
+	const char *v;
+	int rc;
+
+	cfg->provider = MODEL_BEDROCK;
+	if (!cfg->model)
+		cfg->model = sw_xstrdup("us.anthropic.claude-sonnet-4-20250514-v1:0");
+	if ((rc = bedrock_credentials(r, cfg, err)) < 0)
+		return rc;
+	v = env_get(o, "AWS_REGION");
+	if (!v)
+		v = env_get(o, "AWS_DEFAULT_REGION");
+	if (!v)
+		v = provider_setting(&r->s, "bedrock", "region");
+	if (v) {
+		free(cfg->region);
+		cfg->region = sw_xstrdup(v);
+	}
+	if (!cfg->region)
+		cfg->region = sw_xstrdup("us-east-1");
+	v = env_get(o, "AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
+	if (!v)
+		v = env_get(o, "AWS_ENDPOINT_URL");
+	if (!v)
+		v = provider_setting(&r->s, "bedrock", "baseUrl");
+	if (v) {
+		cfg->base_url = strip_slash(v);
+	} else {
+		struct sw_buf u = SW_BUF_INIT;
+
+		sw_buf_addf(&u, "https://bedrock-runtime.%s.amazonaws.com", cfg->region);
+		cfg->base_url = sw_buf_detach(&u, NULL);
+	}
+	return 0;
+}
+
+/* Context window, reply ceiling, retries, timeouts and streaming from the settings. */
+static int read_limits(struct resolve *r, struct model_config *cfg, struct sw_error *err)
+{
+	const struct settings *s = &r->s;
+	const char *from = NULL;
+	const cJSON *sv;
+	long n;
+	int rc;
+
+	if ((rc = number_setting(&cfg->context_window, s, "contextWindow",
+				 cfg->provider == MODEL_OPENAI ? 128000 : 200000, err)) < 0 ||
+	    (rc = number_setting(&n, s, "maxTokens", 8192, err)) < 0)
+		return rc;
+	cfg->max_tokens = n > 0 && n < 1000000 ? (int)n : 8192;
+	if ((rc = number_setting(&n, s, "retries", 4, err)) < 0)
+		return rc;
+	cfg->retries = n > 20 ? 20 : (int)n;
+	if ((rc = number_setting(&cfg->connect_timeout_ms, s, "connectTimeoutMs", 10000, err)) < 0 ||
+	    (rc = number_setting(&cfg->idle_timeout_ms, s, "idleTimeoutMs", 300000, err)) < 0 ||
+	    (rc = number_setting(&cfg->total_timeout_ms, s, "totalTimeoutMs", 0, err)) < 0 ||
+	    (rc = number_setting(&cfg->retry_base_ms, s, "retryBaseMs", 1000, err)) < 0 ||
+	    (rc = number_setting(&cfg->retry_max_ms, s, "retryMaxMs", 30000, err)) < 0)
+		return rc;
+	sv = setting(s, "stream", &from);
+	cfg->stream = sv ? cJSON_IsTrue(sv) : 1;
+	return 0;
+}
+
+/* Prices: the built-in table, then "prices" entries (workspace over global). */
+static void read_prices(struct resolve *r, struct model_config *cfg)
+{
+	const cJSON *docs[2] = { r->s.global, r->s.ws };
+	struct sw_buf name = SW_BUF_INIT;
+	int d;
+
+	sw_buf_addf(&name, "%s/%s", cfg->provider_name, cfg->model);
+	model_price_lookup(name.ptr, &cfg->price_in, &cfg->price_out, &cfg->price_cache_read,
+			   &cfg->price_cache_write);
+	for (d = 0; d < 2; d++) {
+		const cJSON *prices = cJSON_GetObjectItemCaseSensitive(docs[d], "prices");
+		const cJSON *p = cJSON_GetObjectItemCaseSensitive(prices, name.ptr), *x;
+
+		if (!p)
+			p = cJSON_GetObjectItemCaseSensitive(prices, cfg->model);
+		if (!cJSON_IsObject(p))
+			continue;
+		if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "input")))
+			cfg->price_in = x->valuedouble;
+		if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "output")))
+			cfg->price_out = x->valuedouble;
+		if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "cacheRead")))
+			cfg->price_cache_read = x->valuedouble;
+		if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "cacheWrite")))
+			cfg->price_cache_write = x->valuedouble;
+	}
+	sw_buf_release(&name);
+}
+
 int model_config_resolve(struct model_config **out, const struct model_config_opts *o,
 			 struct sw_error *err)
 {
-	struct settings s = { NULL, NULL, NULL, NULL };
+	struct resolve r = { o, NULL, { NULL, NULL, NULL, NULL }, NULL, NULL, SW_BUF_INIT, NULL };
 	struct model_config *cfg = sw_xcalloc(1, sizeof(*cfg));
-	const char *spec = NULL, *from = NULL, *slash, *home = o->home ? o->home : getenv("HOME");
-	const char *local_url = NULL, *v;
-	char *provider = NULL;
-	const cJSON *sv;
-	long n;
-	int rc = 0;
-	size_t i;
+	int rc;
 
 	*out = NULL;
-	if ((rc = load_settings(&s.global, &s.global_path, home, err)) < 0)
+	r.home = o->home ? o->home : getenv("HOME");
+	if ((rc = load_settings(&r.s.global, &r.s.global_path, r.home, err)) < 0)
 		goto out;
-	if (o->root && home && !strcmp(o->root, home))
-		; /* the home folder's settings are the global ones */
-	else if ((rc = load_settings(&s.ws, &s.ws_path, o->root, err)) < 0)
+	/* The home folder's settings are the global ones. */
+	if (!(o->root && r.home && !strcmp(o->root, r.home)) &&
+	    (rc = load_settings(&r.s.ws, &r.s.ws_path, o->root, err)) < 0)
 		goto out;
-
-	if (o->model && *o->model) {
-		spec = o->model;
-		cfg->source = sw_xstrdup("--model");
-	} else if (o->agent_model && *o->agent_model) {
-		spec = o->agent_model;
-		cfg->source = sw_xstrdup("the agent's model field");
-	} else if ((sv = setting(&s, "model", &from))) {
-		if (!cJSON_IsString(sv) || !*sv->valuestring) {
-			rc = sw_error_set(err, SW_EINVAL, "$.model: expected a \"provider/model\" string, found %s",
-					  sw_json_type_name(sv));
-			sw_error_at(err, from, 0, 0);
-			goto out;
-		}
-		spec = sv->valuestring;
-		cfg->source = sw_xstrdup(from);
-	}
-
-	if (spec && (slash = strchr(spec, '/'))) {
-		char *p = sw_xstrndup(spec, (size_t)(slash - spec));
-
-		for (i = 0; p[i]; i++)
-			p[i] = (char)tolower((unsigned char)p[i]);
-		if (!strcmp(p, "anthropic") || !strcmp(p, "openai") || !strcmp(p, "bedrock")) {
-			provider = p;
-		} else {
-			for (i = 0; i < SW_ARRAY_SIZE(local_servers); i++)
-				if (!strcmp(p, local_servers[i].name))
-					local_url = local_servers[i].url;
-			if (local_url) {
-				free(p);
-				provider = sw_xstrdup("openai");
-			} else {
-				free(p);
-			}
-		}
-		if (provider) {
-			if (!slash[1]) {
-				rc = sw_error_set(err, SW_EINVAL, "model '%s' names no model after the provider", spec);
-				goto out;
-			}
-			cfg->model = sw_xstrdup(slash + 1);
-		}
-	}
-	if (spec && !cfg->model)
-		cfg->model = sw_xstrdup(spec);
-	if (!provider) {
-		/* No provider named: take the one whose credentials are present. */
-		if (env_get(o, "ANTHROPIC_API_KEY"))
-			provider = sw_xstrdup("anthropic");
-		else if (env_get(o, "OPENAI_API_KEY") || env_get(o, "OPENAI_BASE_URL"))
-			provider = sw_xstrdup("openai");
-		else if (has_aws(o))
-			provider = sw_xstrdup("bedrock");
-		else {
-			no_provider(err);
-			rc = SW_ENOTFOUND;
-			goto out;
-		}
-		if (!cfg->source)
-			cfg->source = sw_xstrdup("environment");
-	}
-	cfg->provider_name = provider;
-	provider = NULL;
-
-	if (!strcmp(cfg->provider_name, "anthropic")) {
-		cfg->provider = MODEL_ANTHROPIC;
-		if (!cfg->model)
-			cfg->model = sw_xstrdup("claude-sonnet-4-5");
-		v = env_get(o, "ANTHROPIC_BASE_URL");
-		if (!v)
-			v = provider_setting(&s, "anthropic", "baseUrl");
-		cfg->base_url = strip_slash(v ? v : DEFAULT_ANTHROPIC_URL);
-		if ((v = env_get(o, "ANTHROPIC_API_KEY")))
-			cfg->api_key = sw_xstrdup(v);
-		else if (!strcmp(cfg->base_url, DEFAULT_ANTHROPIC_URL)) {
-			rc = sw_error_set(err, SW_ENOTFOUND,
-					  "model '%s/%s' needs ANTHROPIC_API_KEY in the environment",
-					  cfg->provider_name, cfg->model);
-			goto out;
-		}
-	} else if (!strcmp(cfg->provider_name, "openai")) {
-		cfg->provider = MODEL_OPENAI;
-		if (!cfg->model)
-			cfg->model = sw_xstrdup("gpt-4o-mini");
-		v = local_url;
-		if (!v)
-			v = env_get(o, "OPENAI_BASE_URL");
-		if (!v)
-			v = provider_setting(&s, "openai", "baseUrl");
-		cfg->base_url = strip_slash(v ? v : DEFAULT_OPENAI_URL);
-		if ((v = env_get(o, "OPENAI_API_KEY")) && !local_url)
-			cfg->api_key = sw_xstrdup(v);
-		else if (!strcmp(cfg->base_url, DEFAULT_OPENAI_URL)) {
-			rc = sw_error_set(err, SW_ENOTFOUND,
-					  "model '%s/%s' needs OPENAI_API_KEY in the environment "
-					  "(or OPENAI_BASE_URL for a local server)",
-					  cfg->provider_name, cfg->model);
-			goto out;
-		}
-	} else {
-		const char *profile;
-
-		cfg->provider = MODEL_BEDROCK;
-		if (!cfg->model)
-			cfg->model = sw_xstrdup("us.anthropic.claude-sonnet-4-20250514-v1:0");
-		profile = env_get(o, "AWS_PROFILE");
-		if (!profile)
-			profile = provider_setting(&s, "bedrock", "profile");
-		if ((v = env_get(o, "AWS_ACCESS_KEY_ID")) && !env_get(o, "AWS_PROFILE")) {
-			cfg->aws_access_key = sw_xstrdup(v);
-			if ((v = env_get(o, "AWS_SECRET_ACCESS_KEY")))
-				cfg->aws_secret_key = sw_xstrdup(v);
-			if ((v = env_get(o, "AWS_SESSION_TOKEN")))
-				cfg->aws_session_token = sw_xstrdup(v);
-		} else {
-			struct sw_error perr = SW_ERROR_INIT;
-			struct model_config_opts po = *o;
-
-			SW_UNUSED(po);
-			if (model_aws_profile(cfg, home, profile ? profile : "default", &perr) < 0 && profile) {
-				*err = perr;
-				rc = perr.code;
-				goto out;
-			}
-		}
-		if (!cfg->aws_access_key || !cfg->aws_secret_key) {
-			rc = sw_error_set(err, SW_ENOTFOUND,
-					  "model 'bedrock/%s' needs AWS credentials: AWS_ACCESS_KEY_ID and "
-					  "AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials",
-					  cfg->model);
-			goto out;
-		}
-		v = env_get(o, "AWS_REGION");
-		if (!v)
-			v = env_get(o, "AWS_DEFAULT_REGION");
-		if (!v)
-			v = provider_setting(&s, "bedrock", "region");
-		if (v) {
-			free(cfg->region);
-			cfg->region = sw_xstrdup(v);
-		}
-		if (!cfg->region)
-			cfg->region = sw_xstrdup("us-east-1");
-		v = env_get(o, "AWS_ENDPOINT_URL_BEDROCK_RUNTIME");
-		if (!v)
-			v = env_get(o, "AWS_ENDPOINT_URL");
-		if (!v)
-			v = provider_setting(&s, "bedrock", "baseUrl");
-		if (v) {
-			cfg->base_url = strip_slash(v);
-		} else {
-			struct sw_buf u = SW_BUF_INIT;
-
-			sw_buf_addf(&u, "https://bedrock-runtime.%s.amazonaws.com", cfg->region);
-			cfg->base_url = sw_buf_detach(&u, NULL);
-		}
-	}
-
-	if ((rc = number_setting(&cfg->context_window, &s, "contextWindow",
-				 cfg->provider == MODEL_OPENAI ? 128000 : 200000, err)) < 0 ||
-	    (rc = number_setting(&n, &s, "maxTokens", 8192, err)) < 0)
+	if ((rc = choose_spec(&r, cfg, err)) < 0 || (rc = split_spec(&r, cfg, err)) < 0)
 		goto out;
-	cfg->max_tokens = n > 0 && n < 1000000 ? (int)n : 8192;
-	if ((rc = number_setting(&n, &s, "retries", 4, err)) < 0)
+	if (!cfg->provider_name && (rc = provider_from_env(&r, cfg, err)) < 0)
 		goto out;
-	cfg->retries = n > 20 ? 20 : (int)n;
-	if ((rc = number_setting(&cfg->connect_timeout_ms, &s, "connectTimeoutMs", 10000, err)) < 0 ||
-	    (rc = number_setting(&cfg->idle_timeout_ms, &s, "idleTimeoutMs", 300000, err)) < 0 ||
-	    (rc = number_setting(&cfg->total_timeout_ms, &s, "totalTimeoutMs", 0, err)) < 0 ||
-	    (rc = number_setting(&cfg->retry_base_ms, &s, "retryBaseMs", 1000, err)) < 0 ||
-	    (rc = number_setting(&cfg->retry_max_ms, &s, "retryMaxMs", 30000, err)) < 0)
+	if (!strcmp(cfg->provider_name, "anthropic"))
+		rc = resolve_anthropic(&r, cfg, err);
+	else if (!strcmp(cfg->provider_name, "openai"))
+		rc = resolve_openai(&r, cfg, err);
+	else
+		rc = resolve_bedrock(&r, cfg, err);
+	if (rc < 0 || (rc = read_limits(&r, cfg, err)) < 0)
 		goto out;
-	sv = setting(&s, "stream", &from);
-	cfg->stream = sv ? cJSON_IsTrue(sv) : 1;
+	read_prices(&r, cfg);
+	if (r.asked_auto.len) {
+		struct sw_buf note = SW_BUF_INIT;
 
-	/* Prices: the built-in table, then "prices" entries (workspace over global). */
-	{
-		char *name = NULL;
-		struct sw_buf nb = SW_BUF_INIT;
-		const cJSON *docs[2] = { s.global, s.ws };
-		int d;
-
-		sw_buf_addf(&nb, "%s/%s", cfg->provider_name, cfg->model);
-		name = sw_buf_detach(&nb, NULL);
-		model_price_lookup(name, &cfg->price_in, &cfg->price_out, &cfg->price_cache_read,
-				   &cfg->price_cache_write);
-		for (d = 0; d < 2; d++) {
-			const cJSON *prices = cJSON_GetObjectItemCaseSensitive(docs[d], "prices");
-			const cJSON *p = cJSON_GetObjectItemCaseSensitive(prices, name);
-
-			if (!p)
-				p = cJSON_GetObjectItemCaseSensitive(prices, cfg->model);
-			if (cJSON_IsObject(p)) {
-				const cJSON *x;
-
-				if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "input")))
-					cfg->price_in = x->valuedouble;
-				if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "output")))
-					cfg->price_out = x->valuedouble;
-				if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "cacheRead")))
-					cfg->price_cache_read = x->valuedouble;
-				if (cJSON_IsNumber(x = cJSON_GetObjectItem(p, "cacheWrite")))
-					cfg->price_cache_write = x->valuedouble;
-			}
-		}
-		free(name);
+		sw_buf_addf(&note, "%s: model 'auto' mapped to %s/%s (%s%s)", r.asked_auto.ptr,
+			    cfg->provider_name, cfg->model, r.spec ? "from " : "",
+			    r.spec ? cfg->source : "the provider's default model, chosen by the credentials set");
+		cfg->note = sw_buf_detach(&note, NULL);
 	}
 	*out = cfg;
 	cfg = NULL;
 out:
-	free(provider);
 	model_config_free(cfg);
-	cJSON_Delete(s.ws);
-	cJSON_Delete(s.global);
-	free(s.ws_path);
-	free(s.global_path);
+	sw_buf_release(&r.asked_auto);
+	cJSON_Delete(r.s.ws);
+	cJSON_Delete(r.s.global);
+	free(r.s.ws_path);
+	free(r.s.global_path);
 	return rc;
 }
 
@@ -413,6 +541,7 @@ void model_config_free(struct model_config *cfg)
 	wipe_free(cfg->aws_secret_key);
 	wipe_free(cfg->aws_session_token);
 	free(cfg->source);
+	free(cfg->note);
 	free(cfg);
 }
 

@@ -16,6 +16,8 @@
 #include <math.h>
 
 #define MODEL_MAX_ERROR_BODY (64u << 10)
+#define MODEL_UNREACHABLE_RETRIES 1     /* quick retries when the host is unresolvable or refuses */
+#define MODEL_UNREACHABLE_RETRY_MS 200  /* the wait before one */
 
 struct model_client {
 	uv_loop_t *loop;
@@ -280,20 +282,44 @@ static void on_timer(uv_timer_t *t)
 		call_finish(c, rc, &err);
 }
 
-/* Either schedules another attempt or finishes with @rc. */
-static void retry_or_fail(struct model_call *c, int rc, struct sw_error *err)
+/* Either schedules another attempt (after @delay ms, or the backoff if negative) or finishes with @rc. */
+static void retry_or_fail_after(struct model_call *c, int rc, struct sw_error *err, long delay)
 {
 	const struct model_config *cfg = c->mc->cfg;
-	long delay;
 
 	if (c->streamed || c->attempt > cfg->retries || c->canceled) {
 		call_finish(c, c->canceled ? SW_ECANCELED : rc, err);
 		return;
 	}
-	delay = backoff_ms(c);
+	if (delay < 0)
+		delay = backoff_ms(c);
 	if (c->cb.retry)
 		c->cb.retry(c->cb.data, c->attempt, delay, err);
 	uv_timer_start(&c->timer, on_timer, (uint64_t)delay, 0);
+}
+
+static void retry_or_fail(struct model_call *c, int rc, struct sw_error *err)
+{
+	retry_or_fail_after(c, rc, err, -1);
+}
+
+/*
+ * The host did not resolve or refused the connection: no request reached
+ * it, and backing off for seconds will not bring it up.  One quick retry
+ * covers a local server that is restarting; then the call fails, saying so.
+ */
+static void unreachable_retry_or_fail(struct model_call *c, int rc, struct sw_error *err)
+{
+	size_t n;
+
+	if (c->unreachable++ < MODEL_UNREACHABLE_RETRIES) {
+		retry_or_fail_after(c, rc, err, MODEL_UNREACHABLE_RETRY_MS);
+		return;
+	}
+	n = strlen(err->msg);
+	snprintf(err->msg + n, sizeof(err->msg) - n, " (%d attempt%s: a host that cannot be reached is "
+		 "retried once, after a short wait)", c->attempt, c->attempt == 1 ? "" : "s");
+	call_finish(c, rc, err);
 }
 
 static int on_http_headers(struct sw_http_req *req, struct sw_http_response *resp, void *data,
@@ -344,7 +370,9 @@ static void on_http_done(struct sw_http_req *req, struct sw_http_response *resp,
 	}
 	if (rc < 0) {
 		err = *herr;
-		if (rc == SW_EIO || rc == SW_ETIMEOUT)
+		if (rc == SW_EIO && resp->unreachable)
+			unreachable_retry_or_fail(c, rc, &err);
+		else if (rc == SW_EIO || rc == SW_ETIMEOUT)
 			retry_or_fail(c, rc, &err);
 		else
 			call_finish(c, rc, &err);

@@ -19,7 +19,8 @@
  * "openai/llama3.2" against Ollama).  It comes from --model, else the agent's
  * "model" field, else "model" in .kiro/settings/specwright.json (workspace),
  * else ~/.kiro/settings/specwright.json; a model without a provider prefix
- * takes the provider whose credentials are present.  Keys come only from
+ * takes the provider whose credentials are present, an unknown prefix is an
+ * error, and "auto" stands for the next source down.  Keys come only from
  * the environment (ANTHROPIC_API_KEY, OPENAI_API_KEY, AWS_ACCESS_KEY_ID /
  * AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN or an AWS profile) and are never
  * written anywhere.  Base URLs: ANTHROPIC_BASE_URL, OPENAI_BASE_URL,
@@ -50,6 +51,8 @@
  * Retries: 408, 409, 429, 5xx and 529 answers and connection failures are
  * retried with exponential backoff (honouring retry-after / retry-after-ms)
  * up to cfg->retries times, unless part of the reply was already streamed.
+ * A host that does not resolve or refuses the connection is retried once,
+ * after 200 ms, and the error then says how many attempts were made.
  */
 #ifndef MODEL_MODEL_H
 #define MODEL_MODEL_H
@@ -84,23 +87,29 @@ struct model_config {
 	int stream;               /* use the streaming API */
 	double price_in, price_out, price_cache_read, price_cache_write; /* $ per million tokens */
 	char *source;             /* where the model came from ("--model", "agent", file path, "environment") */
+	char *note;               /* for the user ("agent 'x': model 'auto' mapped to ..."), or NULL */
 };
 
 struct model_config_opts {
 	const char *model;        /* --model value, or NULL */
 	const char *agent_model;  /* the agent's "model" field, or NULL */
+	const char *agent_name;   /* that agent's name, for messages, or NULL */
 	const char *root;         /* workspace root (for .kiro/settings), or NULL */
 	const char *home;         /* home directory; NULL: $HOME */
 	const char *const *env;   /* "K=V" environment to read; NULL: the process's */
 };
 
-#define MODEL_CONFIG_OPTS_INIT { NULL, NULL, NULL, NULL, NULL }
+#define MODEL_CONFIG_OPTS_INIT { NULL, NULL, NULL, NULL, NULL, NULL }
 
 /*
- * Resolves the provider, model, endpoint, credentials and limits.
+ * Resolves the provider, model, endpoint, credentials and limits.  The
+ * model "auto" (from --model or the agent) stands for the configured
+ * default: the settings' "model", else the default model of the provider
+ * whose credentials are present; cfg->note then says what it became.
  * Errors: SW_ENOTFOUND when no provider is configured (the message names
- * the ways to configure one), SW_EINVAL for a malformed model string or
- * settings file (with file:line:col), SW_EIO.
+ * the model asked for and the ways to configure one), SW_EINVAL for an
+ * unknown provider, a malformed model string or settings file (with
+ * file:line:col), SW_EIO.
  */
 int model_config_resolve(struct model_config **out, const struct model_config_opts *o,
 			 struct sw_error *err);

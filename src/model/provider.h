@@ -47,6 +47,7 @@ struct model_call {
 	struct sw_http_req *req;          /* the attempt in flight */
 	uv_timer_t timer;                 /* backoff, deferred completion */
 	int attempt;                      /* attempts started */
+	int unreachable;                  /* attempts that found the host unresolvable or refusing */
 	int streamed;                     /* reply content reached the callbacks */
 	int canceled;
 	int finished;

@@ -187,3 +187,38 @@ sw_test 'usage errors: unknown tool set, bad --http, missing root' '
 	expect_fail 2 sw mcp serve --http nonsense:port 2>err && expect_grep "HOST:PORT" err &&
 	expect_fail 1 sw mcp serve --root /nonexistent/dir </dev/null 2>err && expect_grep "not a folder" err
 '
+
+# Every id answered with a result in FILE, as "1 2 3 ".
+answered() { jq -r 'select(.result) | .id' "$1" | sort -n | tr '\n' ' '; }
+
+sw_test 'stdio: stdin closed right after the requests, every tool set answers all it read' '
+	sw init >/dev/null && store && steering_ws && cp -r ws/.kiro/steering/. .kiro/steering/ &&
+	sw spec new demo >/dev/null 2>&1 || mkdir -p .kiro/specs/demo &&
+	mkdir -p docs && printf "# Widgets\n\nwidgets are assembled from parts\n" > docs/w.md &&
+	sw knowledge add docs docs >/dev/null &&
+	for set in store steering specs knowledge; do
+		case $set in
+		store) call="{\"name\":\"fs_read\",\"arguments\":{\"path\":\"store/output/a.txt\"}}" ;;
+		steering) call="{\"name\":\"steering_read\",\"arguments\":{\"name\":\"tech\"}}" ;;
+		specs) call="{\"name\":\"spec_list\",\"arguments\":{}}" ;;
+		knowledge) call="{\"name\":\"knowledge_search\",\"arguments\":{\"query\":\"widgets\"}}" ;;
+		esac
+		printf "%s\n" "$init" "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}" \
+			"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":$call}" \
+			"{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}" |
+			sw mcp serve --tools $set | cat >out.$set || return 1
+		[ "$(answered out.$set)" = "1 2 3 " ] || { echo "$set answered: $(answered out.$set)"; cat out.$set; return 1; }
+		expect_no_grep "isError" out.$set || return 1
+	done &&
+	expect_grep "widgets are assembled" out.knowledge && expect_grep "alpha" out.store
+'
+
+sw_test 'stdio: a long answer reaches a slow reader in full after stdin closed' '
+	store &&
+	python3 -c "
+import sys
+for i in range(15000): sys.stdout.write(\"line %06d %s\\n\" % (i, \"y\" * 40))" > store/output/big.txt &&
+	printf "%s\n" "$init" "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"fs_read\",\"arguments\":{\"path\":\"output/big.txt\"}}}" |
+		sw mcp serve --root store | { sleep 1; cat; } >out &&
+	[ "$(answered out)" = "1 2 " ] && grep -q "line 014999 y*.n" out
+'

@@ -203,3 +203,80 @@ sw_test 'update FILE re-indexes or drops one file' '
 	printf "x\n" >elsewhere.md && sw knowledge update elsewhere.md >out &&
 	expect_grep "in 0 knowledge bases" out
 '
+
+sw_test 'status, list and search without a database say so and create nothing' '
+	mkdir -p .kiro &&
+	sw knowledge status >out && expect_grep "^no knowledge bases" out &&
+	sw knowledge status --json >out && expect_grep "\"indexed\":false" out && expect_grep "\"knowledge_bases\":0" out &&
+	sw knowledge list >out && expect_grep "^no knowledge bases" out &&
+	sw knowledge list --json >out && expect_grep "\"indexed\":false,\"knowledge_bases\":\[\]" out &&
+	sw knowledge search zebra >out 2>err && expect_grep "no knowledge bases" err &&
+	sw knowledge search zebra --json >out && expect_grep "\"results\":\[\]" out &&
+	test -z "$(ls -A .kiro)"
+'
+
+# .kiro made unwritable even for root (the immutable attribute), else by mode.
+ro_probe=$SW_TMP_ROOT/ro-probe
+mkdir -p "$ro_probe"
+if [ "$(id -u)" != 0 ]; then
+	ro() { chmod a-w "$1"; }; rw() { chmod u+w "$1"; }
+elif chattr +i "$ro_probe" 2>/dev/null && ! touch "$ro_probe/x" 2>/dev/null; then
+	chattr -i "$ro_probe"
+	ro() { chattr +i "$1"; }; rw() { chattr -i "$1" 2>/dev/null; }
+else
+	SW_SKIP_REASON="running as root where chattr +i is unavailable: a folder cannot be made read-only"
+fi
+
+sw_test 'a read-only .kiro: writing verbs name the folder, reading verbs still work' '
+	mkws && sw knowledge add --name docs --path docs >/dev/null &&
+	trap "rw .kiro" EXIT && ro .kiro &&
+	expect_fail 1 sw knowledge update 2>err && expect_grep "the folder .*/\.kiro. is not writable" err &&
+	expect_fail 1 sw knowledge remove docs 2>err && expect_grep "the folder .*/\.kiro. is not writable" err &&
+	expect_fail 1 sw knowledge add --name more --path src 2>err && expect_grep "is not writable" err &&
+	sw knowledge search installer >out && expect_grep "^docs/guide/install.md:5-7" out &&
+	sw knowledge list >out && expect_grep "docs" out &&
+	sw knowledge status >out && expect_grep "knowledge bases: 1" out &&
+	rw .kiro && sw knowledge list >out && expect_grep "docs" out
+'
+SW_SKIP_REASON=
+
+sw_test 'the database, its WAL files and its lock never show in git status' '
+	git init -q . && sw init >/dev/null && mkws &&
+	git add -A && git -c user.name=t -c user.email=t@t commit -qm base &&
+	sw knowledge add --name docs --path docs >/dev/null && sw knowledge search zebra >/dev/null &&
+	printf "more zebra\n" >>docs/api.md && git add -A && git -c user.name=t -c user.email=t@t commit -qm edit &&
+	sw knowledge update >/dev/null && sw knowledge remove docs >/dev/null &&
+	st=$(git status --porcelain) && echo "$st" && test -z "$st" && test -f .kiro/knowledge.db
+'
+
+sw_test 'a workspace that init did not make gets .kiro/.gitignore with the first index' '
+	git init -q . && mkws && printf "/local/\n" >.kiro/.gitignore &&
+	git add -A && git -c user.name=t -c user.email=t@t commit -qm base &&
+	sw knowledge add --name docs --path docs >/dev/null &&
+	st=$(git status --porcelain) && echo "$st" && test "$st" = " M .kiro/.gitignore" &&
+	expect_grep "^/local/$" .kiro/.gitignore && expect_grep "^/knowledge.db\*$" .kiro/.gitignore
+'
+
+sw_test 'remove gives the space back: the database file shrinks' '
+	mkws && mkdir big &&
+	i=0; while [ $i -lt 400 ]; do
+		printf "# Part %s\n\nwords alpha%s beta%s gamma%s delta%s epsilon and more text to index %s\n" $i $i $i $i $i $i >big/p$i.md
+		i=$((i + 1))
+	done &&
+	sw knowledge add --name docs --path docs >/dev/null && sw knowledge add --name big --path big >/dev/null &&
+	before=$(stat -c %s .kiro/knowledge.db) &&
+	sw knowledge remove big >/dev/null && after=$(stat -c %s .kiro/knowledge.db) &&
+	echo "$before -> $after" && test $((after * 2)) -lt "$before" &&
+	sw knowledge search installer >out && expect_grep "install.md" out
+'
+
+sw_test 'a chunk that is only a heading ranks below chunks with text' '
+	mkdir -p .kiro docs &&
+	printf "# Widgets\n\n## Assembly\n\nWidgets are assembled from parts on the main line.\n\n## Storage\n\nKeep them dry.\n" >docs/guide.md &&
+	printf "# Gadgets\n\nGadgets and widgets differ in size.\n" >docs/other.md &&
+	sw knowledge add --name docs --path docs >/dev/null &&
+	sw knowledge search widgets >out && grep "^docs/" out >hits && cat hits &&
+	heading=$(grep -n "^docs/guide.md:1-1 " hits | cut -d: -f1) && body=$(grep -n "^docs/guide.md:3-5 " hits | cut -d: -f1) &&
+	test -n "$heading" && test -n "$body" && test "$body" -lt "$heading" &&
+	test "$(head -n 1 hits | cut -d" " -f1)" != docs/guide.md:1-1
+'

@@ -285,6 +285,36 @@ sw_test 'no provider configured names the ways to configure one' '
 	expect_grep "AWS_ACCESS_KEY_ID" err && expect_grep "specwright.json" err
 '
 
+sw_test 'an unknown provider is an error naming it, not a fallback to another provider' '
+	workspace && cd ws && export OPENAI_API_KEY=$FAKE_OPENAI_KEY OPENAI_BASE_URL=http://127.0.0.1:9/v1 &&
+	expect_fail 1 sw chat --no-interactive --model nosuch/m "hi" >../out 2>../err && cd .. &&
+	expect_grep "unknown model provider .nosuch. in --model nosuch/m (expected anthropic, openai, bedrock" err &&
+	expect_no_grep "request to" err
+'
+
+sw_test 'an agent with model "auto" gets the configured default, or an error naming auto' '
+	workspace && mkdir -p ws/.kiro/agents &&
+	printf "{\"name\":\"autos\",\"model\":\"auto\"}" > ws/.kiro/agents/autos.json &&
+	printf "{\"steps\":[{\"respond\":{\"text\":\"auto works\"}}]}" > s.json &&
+	ms_start s.json && use_provider anthropic && cd ws &&
+	sw chat --no-interactive --agent autos "hi" >../out 2>../err &&
+	expect_fail 1 env -u ANTHROPIC_API_KEY -u ANTHROPIC_BASE_URL -u OPENAI_API_KEY -u OPENAI_BASE_URL \
+		-u AWS_ACCESS_KEY_ID -u AWS_PROFILE "$SPECWRIGHT" chat --no-interactive --agent autos "hi" >../out2 2>../err2 &&
+	cd .. &&
+	ms_check 1 && expect_grep "auto works" out &&
+	expect_grep "agent .autos.: model .auto. mapped to anthropic/claude-sonnet-4-5" err &&
+	expect_grep "agent .autos.: model .auto. stands for the configured default model" err2 &&
+	expect_grep "ANTHROPIC_API_KEY" err2 && expect_no_grep "no model provider is configured" err2
+'
+
+sw_test 'connection refused is retried once, at once, and the error counts the attempts' '
+	workspace && port=$(python3 -c "import socket; s = socket.socket(); s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])") &&
+	cd ws && export ANTHROPIC_API_KEY=$FAKE_ANTHROPIC_KEY ANTHROPIC_BASE_URL=http://127.0.0.1:$port &&
+	expect_fail 1 sw chat --no-interactive --model anthropic/m "hi" >../out 2>../err && cd .. &&
+	test "$(grep -c "retrying in" err)" = 1 && expect_grep "retrying in 200 ms (attempt 2)" err &&
+	expect_grep "(2 attempts" err
+'
+
 sw_test 'an unknown agent exits 4 headless; --require-mcp-startup exits 3' '
 	workspace && cd ws && export ANTHROPIC_API_KEY=$FAKE_ANTHROPIC_KEY &&
 	expect_fail 4 sw chat --no-interactive --agent nosuch "hi" 2>../err &&

@@ -587,6 +587,60 @@ static void jrpc__eof_fails_pending_and_cancels_incoming(void **state)
 	sw_buf_release(&m.out);
 }
 
+/* drain_on_eof: requests read before the end of input are still answered, then the connection ends. */
+static void jrpc__drain_on_eof_answers_what_was_read(void **state)
+{
+	struct mem m = { SW_BUF_INIT, 0, NULL };
+	struct seen s = { 0 };
+	struct jrpc_opts o = JRPC_OPTS_INIT;
+	struct jrpc_call_opts co = JRPC_CALL_OPTS_INIT;
+	struct answer a = { 0 };
+	struct sw_error err = SW_ERROR_INIT;
+	struct jrpc *rpc = NULL;
+	struct jrpc_request *held;
+	cJSON *line;
+
+	SW_UNUSED(state);
+	o.on_close = on_close;
+	o.on_cancel = on_cancel;
+	o.data = &s;
+	o.drain_on_eof = 1;
+	jrpc_new(&rpc, NULL, &o);
+	jrpc_set_transport(rpc, &mem_ops, &m);
+	jrpc_on(rpc, "add", m_add, &s);
+	jrpc_on(rpc, "hold", m_hold, &s);
+	co.on_response = got_answer;
+	co.data = &a;
+	assert_sw_ok(jrpc_call_take(rpc, NULL, "x", NULL, &co, &err), &err);
+	feeds(rpc, "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"hold\"}\n"
+		   "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"add\",\"params\":{\"a\":1,\"b\":2}}");
+	jrpc_feed_eof(rpc);
+	/* Our own call can never be answered now; the held request keeps the connection open. */
+	assert_int_equal(a.calls, 1);
+	assert_int_equal(a.rc, SW_EIO);
+	assert_int_equal(s.closes, 0);
+	assert_false(m.closed);
+	assert_false(jrpc_closed(rpc));
+	assert_int_equal(s.held_cancel, 0);
+	assert_non_null(s.held);
+	assert_int_equal(jrpc_call_take(rpc, NULL, "y", NULL, &co, &err), SW_EIO);
+	feeds(rpc, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"add\",\"params\":{\"a\":1,\"b\":1}}\n");
+	assert_int_equal(out_lines(&m), 2); /* the call "x" and the answer to 6; 7 came after the end */
+	held = s.held;
+	s.held = NULL;
+	assert_sw_ok(jrpc_reply_take(held, cJSON_CreateString("late"), &err), &err);
+	assert_int_equal(out_lines(&m), 3);
+	line = out_line(&m, 2);
+	assert_int_equal((int)cJSON_GetObjectItem(line, "id")->valuedouble, 5);
+	assert_string_equal(cJSON_GetObjectItem(line, "result")->valuestring, "late");
+	cJSON_Delete(line);
+	assert_int_equal(s.closes, 1);
+	assert_true(m.closed);
+	assert_true(jrpc_closed(rpc));
+	jrpc_free(rpc);
+	sw_buf_release(&m.out);
+}
+
 static void free_in_callback(struct jrpc *rpc, const struct jrpc_response *res, void *data)
 {
 	SW_UNUSED(res);
@@ -747,6 +801,7 @@ int main(void)
 		cmocka_unit_test(jrpc__cancel_completes_and_forgets_the_id),
 		cmocka_unit_test(jrpc__timeout_gives_up_and_reports),
 		cmocka_unit_test(jrpc__eof_fails_pending_and_cancels_incoming),
+		cmocka_unit_test(jrpc__drain_on_eof_answers_what_was_read),
 		cmocka_unit_test(jrpc__free_inside_callback),
 		cmocka_unit_test(jrpc__socketpair_round_trip),
 		cmocka_unit_test(jrpc__child_transport),

@@ -9,6 +9,11 @@
 #include "model/model.h"
 #include "base/json.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #define SKIP_WITHOUT_SERVER(m) do { if (!(m)) { skip(); return; } } while (0)
 
 struct collected {
@@ -395,6 +400,123 @@ static void model__config_resolution(void **state)
 	free(dir);
 }
 
+/* An unknown provider is an error naming it; "auto" is mapped to the configured default, or named. */
+static void model__unknown_provider_and_auto(void **state)
+{
+	struct model_config_opts o = MODEL_CONFIG_OPTS_INIT;
+	struct model_config *cfg = NULL;
+	struct sw_error err = SW_ERROR_INIT;
+	const char *none[] = { NULL };
+	const char *both[] = { "ANTHROPIC_API_KEY=sk-ant-x", "OPENAI_BASE_URL=http://127.0.0.1:1/v1", NULL };
+	char *dir = sw_test_tmpdir();
+
+	SW_UNUSED(state);
+	o.home = dir;
+	o.root = dir;
+	o.env = both;
+	o.model = "nosuch/m";
+	assert_int_equal(model_config_resolve(&cfg, &o, &err), SW_EINVAL);
+	assert_null(cfg);
+	assert_non_null(strstr(err.msg, "unknown model provider 'nosuch' in --model nosuch/m"));
+	assert_non_null(strstr(err.msg, "anthropic, openai, bedrock"));
+	o.model = NULL;
+	o.agent_model = "NoSuch/m";
+	o.agent_name = "reviewer";
+	assert_int_equal(model_config_resolve(&cfg, &o, &err), SW_EINVAL);
+	assert_non_null(strstr(err.msg, "unknown model provider 'nosuch' in agent 'reviewer'"));
+	/* A slash after a ':' is part of an id (an ARN), not a provider. */
+	o.agent_model = "arn:aws:bedrock:us-east-1:1:inference-profile/x";
+	assert_sw_ok(model_config_resolve(&cfg, &o, &err), &err);
+	assert_string_equal(cfg->model, "arn:aws:bedrock:us-east-1:1:inference-profile/x");
+	model_config_free(cfg);
+
+	/* "auto" from the agent: the provider whose key is set, with a note. */
+	o.agent_model = "auto";
+	assert_sw_ok(model_config_resolve(&cfg, &o, &err), &err);
+	assert_string_equal(cfg->provider_name, "anthropic");
+	assert_string_equal(cfg->model, "claude-sonnet-4-5");
+	assert_non_null(cfg->note);
+	assert_non_null(strstr(cfg->note, "agent 'reviewer': model 'auto' mapped to anthropic/claude-sonnet-4-5"));
+	model_config_free(cfg);
+	/* ... or the settings' model. */
+	sw_test_write(dir, ".kiro/settings/specwright.json", "{\"model\":\"openai/from-file\"}");
+	assert_sw_ok(model_config_resolve(&cfg, &o, &err), &err);
+	assert_string_equal(cfg->provider_name, "openai");
+	assert_string_equal(cfg->model, "from-file");
+	assert_non_null(strstr(cfg->note, "mapped to openai/from-file (from "));
+	model_config_free(cfg);
+	/* A named model gets no note. */
+	o.agent_model = "anthropic/named";
+	assert_sw_ok(model_config_resolve(&cfg, &o, &err), &err);
+	assert_null(cfg->note);
+	model_config_free(cfg);
+
+	/* Nothing configured: the error names the agent and 'auto', or the model asked for. */
+	sw_test_write(dir, ".kiro/settings/specwright.json", "{}");
+	o.env = none;
+	o.agent_model = "auto";
+	assert_int_equal(model_config_resolve(&cfg, &o, &err), SW_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "agent 'reviewer': model 'auto'"));
+	assert_non_null(strstr(err.msg, "ANTHROPIC_API_KEY"));
+	assert_null(strstr(err.msg, "no model provider is configured"));
+	o.agent_model = "claude-sonnet-4";
+	assert_int_equal(model_config_resolve(&cfg, &o, &err), SW_ENOTFOUND);
+	assert_non_null(strstr(err.msg, "agent 'reviewer' (\"model\": \"claude-sonnet-4\") names no provider"));
+	sw_test_rmtree(dir);
+	free(dir);
+}
+
+/* A port nobody listens on: a loopback port bound and closed again. */
+static int closed_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
+
+	assert_true(fd >= 0);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	port = ntohs(a.sin_port);
+	close(fd);
+	return port;
+}
+
+/* Connection refused is retried once, without the backoff, and the error counts the attempts. */
+static void model__refused_connection_is_retried_once(void **state)
+{
+	struct sw_buf url = SW_BUF_INIT;
+	const char *env[3] = { "ANTHROPIC_API_KEY=k", NULL, NULL };
+	struct model_config *cfg;
+	struct model_response resp;
+	struct model_request req = { NULL, NULL, NULL, 0 };
+	struct model_stream_cb cb = { on_text, NULL, on_tool, on_retry, NULL };
+	struct collected col = { SW_BUF_INIT, SW_BUF_INIT, 0 };
+	struct sw_error err = SW_ERROR_INIT;
+	char *dir = NULL;
+
+	SW_UNUSED(state);
+	sw_buf_addf(&url, "ANTHROPIC_BASE_URL=http://127.0.0.1:%d", closed_port());
+	env[1] = url.ptr;
+	cfg = resolve(env, NULL, "anthropic/m", &dir);
+	assert_int_equal(cfg->retries, 4);
+	req.messages = conversation("hi");
+	cb.data = &col;
+	memset(&resp, 0, sizeof(resp));
+	assert_int_equal(model_complete(&resp, cfg, &req, &cb, &err), SW_EIO);
+	assert_int_equal(col.retries, 1);
+	assert_non_null(strstr(err.msg, "(2 attempts"));
+	cJSON_Delete((cJSON *)req.messages);
+	model_config_free(cfg);
+	sw_test_rmtree(dir);
+	free(dir);
+	sw_buf_release(&url);
+	sw_buf_release(&col.text);
+	sw_buf_release(&col.tools);
+}
+
 static void model__usage_sums_and_formats(void **state)
 {
 	struct model_usage a = { 1000, 200, 50, 0, 0.01, 1 }, b = { 20000, 300, 0, 10, 0.02, 1 }, sum;
@@ -424,6 +546,8 @@ int main(void)
 		cmocka_unit_test(model__retries_429_then_succeeds),
 		cmocka_unit_test(model__truncated_stream_is_an_error),
 		cmocka_unit_test(model__config_resolution),
+		cmocka_unit_test(model__unknown_provider_and_auto),
+		cmocka_unit_test(model__refused_connection_is_retried_once),
 		cmocka_unit_test(model__usage_sums_and_formats),
 	};
 	return sw_run_group("model", tests);
