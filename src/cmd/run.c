@@ -338,7 +338,7 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		spec_free(s);
 		return 1;
 	}
-	po.tasks = argv + 1;
+	po.tasks = argc > 1 ? argv + 1 : NULL;
 	po.ntasks = (size_t)argc - 1;
 	po.include_optional = optional;
 	po.parallel = sequential ? 1 : (size_t)parallel;
@@ -692,11 +692,6 @@ static int run_resume_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		return 1;
 	if (orch_resume_load(&r, ctx->kiro_dir, argv[0], &err) < 0)
 		return sw_cmd_fail(&err);
-	if (!r.remaining.nr) {
-		if (!json)
-			printf("nothing left in run %s: all %zu tasks were verified\n", argv[0], r.done_before);
-		goto done;
-	}
 	sh.json = json;
 	sh.verbose = sw_log_level() >= SW_LOG_VERBOSE;
 	r.opts.root = ctx->root;
@@ -710,7 +705,6 @@ static int run_resume_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		code = sw_cmd_fail(&err);
 	else
 		code = res.failed || res.skipped || res.cancelled || res.cancelled_run ? 1 : 0;
-done:
 	orch_result_release(&res);
 	sw_diags_release(&diags);
 	orch_resume_release(&r);

@@ -232,7 +232,7 @@ static void finish_run(struct orch *o)
 		record(o, "not-run", r);
 		o->res->cancelled++;
 	}
-	if (o->opts->commit && o->res->done)
+	if (o->opts->commit && (o->res->done || o->opts->resume))
 		commit_tasks_file(o);
 	r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "status", o->res->cancelled_run ? "cancelled"
@@ -1136,11 +1136,12 @@ int orch_run(struct orch_result *res, const struct orch_opts *opts, struct sw_di
 	rc = plan_build(&o.plan, o.spec->tasks_doc, o.spec->tasks.display, &opts->plan, diags, err);
 	if (rc < 0)
 		goto out;
-	if (!o.plan->nrun) {
+	if (!o.plan->nrun && !opts->resume) {
 		/* nothing to do is not an error, and needs no agent */
 		goto out;
 	}
-	if ((rc = probe_agent(&o, err)) < 0)
+	/* (a resume with nothing left still ends the run in its journal) */
+	if (o.plan->nrun && (rc = probe_agent(&o, err)) < 0)
 		goto out;
 	if ((rc = make_run_dir(&o, err)) < 0)
 		goto out;

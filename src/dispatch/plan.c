@@ -362,7 +362,7 @@ static int select_tasks(struct build *b, const struct plan_opts *o, struct sw_er
 	size_t i, j;
 	int rc = 0;
 
-	if (o->ntasks) {
+	if (o->tasks) {
 		asked = sw_xcalloc(doc->ntasks + 1, 1);
 		for (i = 0; i < o->ntasks; i++) {
 			size_t t = find_id(b, o->tasks[i]), n, self;

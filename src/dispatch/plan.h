@@ -95,7 +95,8 @@ struct plan {
 };
 
 struct plan_opts {
-	const char *const *tasks;   /* ids asked for (a parent stands for its leaves); NULL: all */
+	const char *const *tasks;   /* ids asked for (a parent stands for its leaves); NULL: all,
+				       an empty list (ntasks 0): none */
 	size_t ntasks;
 	int include_optional;       /* run '*' tasks too */
 	size_t parallel;            /* the cap; 0: plan_default_parallel() */
