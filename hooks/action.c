@@ -32,7 +32,8 @@ struct action_priv {
 static void build_env(struct sw_strvec *env, const struct hooks_action_opts *o)
 {
 	static const char *const ours[] = { "SPECWRIGHT_HOOK=", "SPECWRIGHT_EVENT=", "SPECWRIGHT_FILE=",
-					    "SPECWRIGHT_FILES=", "SPECWRIGHT_WORKSPACE=" };
+					    "SPECWRIGHT_FILES=", "SPECWRIGHT_WORKSPACE=", "SPECWRIGHT_SPEC=",
+					    "SPECWRIGHT_TASK=" };
 	struct sw_buf list = SW_BUF_INIT;
 	char **e;
 	size_t i;
@@ -47,6 +48,10 @@ static void build_env(struct sw_strvec *env, const struct hooks_action_opts *o)
 	}
 	sw_strvec_pushf(env, "SPECWRIGHT_HOOK=%s", o->hook->id);
 	sw_strvec_pushf(env, "SPECWRIGHT_EVENT=%s", o->event);
+	if (o->task) {
+		sw_strvec_pushf(env, "SPECWRIGHT_SPEC=%s", o->spec ? o->spec : "");
+		sw_strvec_pushf(env, "SPECWRIGHT_TASK=%s", o->task);
+	}
 	sw_strvec_pushf(env, "SPECWRIGHT_FILE=%s", o->files && o->files[0] ? o->files[0] : "");
 	/* Whole paths only, and under the kernel's limit for one environment string. */
 	sw_buf_adds(&list, "SPECWRIGHT_FILES=");
@@ -69,6 +74,11 @@ static void build_input(struct sw_buf *b, const struct hooks_action_opts *o)
 	cJSON_AddStringToObject(doc, "hook_event_name", o->event);
 	cJSON_AddStringToObject(doc, "hook", o->hook->id);
 	cJSON_AddStringToObject(doc, "cwd", o->root);
+	if (o->task) {
+		if (o->spec)
+			cJSON_AddStringToObject(doc, "spec", o->spec);
+		cJSON_AddStringToObject(doc, "task", o->task);
+	}
 	if (o->files && o->files[0])
 		cJSON_AddStringToObject(doc, "file", o->files[0]);
 	else
@@ -239,6 +249,8 @@ static int start_agent(struct hooks_action *a, uv_loop_t *loop, const struct hoo
 		return rc;
 	sw_buf_adds(&prompt, o->hook->prompt);
 	sw_buf_addf(&prompt, "\n\n(Hook '%s', event %s", o->hook->id, o->event);
+	if (o->task)
+		sw_buf_addf(&prompt, ", task %s of spec '%s'", o->task, o->spec ? o->spec : "");
 	for (i = 0; o->files && o->files[i]; i++)
 		sw_buf_addf(&prompt, "%s%s", i ? ", " : "; files: ", o->files[i]);
 	sw_buf_adds(&prompt, ")");

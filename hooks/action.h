@@ -12,7 +12,8 @@
  *          trigger, e.g. "fileEdited" or "userTriggered"), SPECWRIGHT_FILE
  *          (the first file, workspace-relative; empty when none),
  *          SPECWRIGHT_FILES (every file, one per line, up to 64 KiB of
- *          whole paths) and SPECWRIGHT_WORKSPACE (the root).  A run can be
+ *          whole paths) and SPECWRIGHT_WORKSPACE (the root); for task
+ *          events also SPECWRIGHT_SPEC and SPECWRIGHT_TASK (the task id).  A run can be
  *          about several files (changes that went quiet together, or that
  *          queued up during the previous run): the JSON on stdin always
  *          lists them all
@@ -64,12 +65,14 @@ struct hooks_action_opts {
 	const char *event;            /* trigger name given to the command */
 	const char *const *files;     /* NULL-terminated workspace-relative paths, or NULL */
 	const char *const *agent_argv; /* askAgent: the ACP agent command; NULL: see above */
+	const char *spec;             /* task events: the spec's name, else NULL */
+	const char *task;             /* task events: the task id, else NULL */
 	size_t max_output;            /* per stream; 0: HOOKS_ACTION_MAX_OUTPUT */
 	hooks_action_done_cb on_done;
 	void *data;
 };
 
-#define HOOKS_ACTION_OPTS_INIT { NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL }
+#define HOOKS_ACTION_OPTS_INIT { NULL, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL }
 
 struct hooks_action {
 	char *hook_id;        /* copied from the hook */

@@ -37,6 +37,8 @@
 #include "dispatch/journal.h"
 #include "dispatch/packet.h"
 #include "git/vcs.h"
+#include "hooks/action.h"
+#include "kiro/hookfile.h"
 #include "specs-engine/spec.h"
 
 #define ORCH_TURN_DEFAULT_MS (30u * 60 * 1000)
@@ -57,6 +59,9 @@ struct slot {
 	char *packet;
 	long tokens;
 	double cost;
+	struct hooks_action *hook;  /* the task hook running now */
+	size_t next_hook;           /* index in o->hooks of the next one to look at */
+	int post;                   /* running the post-task hooks */
 };
 
 struct orch {
@@ -77,6 +82,7 @@ struct orch {
 	int cancelling;
 	int ended;
 	struct sw_error io_err;     /* the first journal or tasks.md failure */
+	struct kiro_hooks hooks;    /* the workspace's hooks (only task events are used) */
 };
 
 /* ---- journal and events ------------------------------------------------------------------ */
@@ -180,6 +186,7 @@ static void slot_free(struct slot *s)
 	if (s->acp)
 		acp_client_shutdown(s->acp, agent_closed, NULL);
 	sw_proc_free(s->proc);
+	hooks_action_free(s->hook);
 	if (s->log)
 		fclose(s->log);
 	sw_strvec_clear(&s->argv);
@@ -370,6 +377,98 @@ static void commit_tasks_file(struct orch *o)
 	sw_buf_release(&msg);
 }
 
+/* ---- Kiro's task hooks ------------------------------------------------------------------ */
+
+static void run_task_hooks(struct slot *s);
+static int start_agent(struct slot *s, const char *prompt, struct sw_error *err);
+static void task_failed(struct slot *s, const char *why);
+
+/* After the pre-task hooks: the agent; after the post-task hooks: the end of the slot. */
+static void task_hooks_done(struct slot *s)
+{
+	struct sw_error err = SW_ERROR_INIT;
+
+	if (s->post) {
+		end_slot(s, 1);
+		return;
+	}
+	if (s->o->cancelling) {
+		task_failed(s, "the run was cancelled");
+		return;
+	}
+	if (start_agent(s, NULL, &err) < 0)
+		task_failed(s, err.msg);
+}
+
+static void task_hook_done(struct hooks_action *a, void *data)
+{
+	struct slot *s = data;
+	struct orch *o = s->o;
+	const struct kiro_hook *h = o->hooks.v[s->next_hook - 1];
+	int ok = !a->timed_out && !a->term_signal && a->exit_status == 0;
+	cJSON *r = task_rec(o, s->t);
+	char why[600];
+
+	cJSON_AddStringToObject(r, "hook", h->id);
+	cJSON_AddStringToObject(r, "trigger", s->post ? "postTaskExecution" : "preTaskExecution");
+	cJSON_AddBoolToObject(r, "ok", ok);
+	if (!a->term_signal)
+		cJSON_AddNumberToObject(r, "exit", a->exit_status);
+	record(o, "hook", r);
+	slog(s, "\n== hook %s (%s): %s\n%.*s%.*s", h->id, s->post ? "postTaskExecution" : "preTaskExecution",
+	     ok ? "ok" : "failed", (int)a->out.len, a->out.ptr, (int)a->errout.len, a->errout.ptr);
+	if (!ok && !s->post) {
+		/* A pre-task hook that fails blocks the task (as Kiro's PreTaskExec can). */
+		snprintf(why, sizeof(why), "blocked by the preTaskExecution hook '%s' (exit status %d)%s%.*s", h->id,
+			 a->exit_status, a->errout.len ? ": " : "", (int)(a->errout.len > 300 ? 300 : a->errout.len),
+			 a->errout.ptr);
+		hooks_action_free(a);
+		s->hook = NULL;
+		task_failed(s, why);
+		return;
+	}
+	hooks_action_free(a);
+	s->hook = NULL;
+	run_task_hooks(s);
+}
+
+/* Starts the next enabled hook of this phase, or goes on when there is none left. */
+static void run_task_hooks(struct slot *s)
+{
+	struct orch *o = s->o;
+	enum kiro_hook_trigger want = s->post ? KIRO_HOOK_POST_TASK : KIRO_HOOK_PRE_TASK;
+	struct sw_error err = SW_ERROR_INIT;
+
+	while (s->next_hook < o->hooks.nr && !o->cancelling) {
+		const struct kiro_hook *h = o->hooks.v[s->next_hook++];
+		struct hooks_action_opts ho = HOOKS_ACTION_OPTS_INIT;
+		cJSON *r;
+
+		if (h->trigger != want || !h->enabled)
+			continue;
+		ho.hook = h;
+		ho.root = o->opts->root;
+		ho.event = s->post ? "postTaskExecution" : "preTaskExecution";
+		ho.spec = o->spec->name;
+		ho.task = plan_task_id(o->plan, s->t);
+		ho.on_done = task_hook_done;
+		ho.data = s;
+		if (hooks_action_start(&s->hook, &o->loop, &ho, &err) == 0)
+			return;
+		r = task_rec(o, s->t);
+		cJSON_AddStringToObject(r, "hook", h->id);
+		cJSON_AddBoolToObject(r, "ok", 0);
+		cJSON_AddStringToObject(r, "error", err.msg);
+		record(o, "hook", r);
+		if (!s->post) {
+			task_failed(s, err.msg);
+			return;
+		}
+		sw_error_clear(&err);
+	}
+	task_hooks_done(s);
+}
+
 static void task_succeeded(struct slot *s)
 {
 	struct orch *o = s->o;
@@ -384,7 +483,14 @@ static void task_succeeded(struct slot *s)
 	cJSON_AddNumberToObject(r, "costUsd", s->cost);
 	record(o, "done", r);
 	o->res->done++;
-	end_slot(s, 1);
+	/* postTaskExecution hooks, then the slot ends */
+	s->post = 1;
+	s->next_hook = 0;
+	if (s->acp) {
+		acp_client_shutdown(s->acp, agent_closed, NULL);
+		s->acp = NULL;
+	}
+	run_task_hooks(s);
 }
 
 static void task_failed(struct slot *s, const char *why)
@@ -849,8 +955,8 @@ static void start_task(struct orch *o, size_t t)
 	cJSON_AddNumberToObject(r, "running", (double)plan_sched_running(o->sched));
 	record(o, "dispatch", r);
 	slog(s, "== task %s, attempt 1\n", plan_task_id(o->plan, t));
-	if (start_agent(s, NULL, &err) < 0)
-		task_failed(s, err.msg);
+	SW_UNUSED(err);
+	run_task_hooks(s); /* preTaskExecution hooks, then the agent */
 }
 
 static void schedule(struct orch *o)
@@ -1140,6 +1246,14 @@ int orch_run(struct orch_result *res, const struct orch_opts *opts, struct sw_di
 		/* nothing to do is not an error, and needs no agent */
 		goto out;
 	}
+	{
+		struct sw_diags hd = SW_DIAGS_INIT;
+		struct sw_error he = SW_ERROR_INIT;
+
+		/* Broken hook files are doctor's to report; the task hooks that load still run. */
+		kiro_hooks_load(&o.hooks, opts->root, &hd, &he);
+		sw_diags_release(&hd);
+	}
 	/* (a resume with nothing left still ends the run in its journal) */
 	if (o.plan->nrun && (rc = probe_agent(&o, err)) < 0)
 		goto out;
@@ -1215,6 +1329,7 @@ out:
 		uv_run(&o.loop, UV_RUN_DEFAULT);
 	journal_close(o.j);
 	plan_sched_free(o.sched);
+	kiro_hooks_release(&o.hooks);
 	plan_free(o.plan);
 	spec_free(o.spec);
 	free(o.slots);

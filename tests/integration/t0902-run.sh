@@ -188,3 +188,21 @@ sw_test 'a token budget stops new work and cancels what runs' '
 	test "$(grep -c "^ *- \[[-~]\]" .kiro/specs/todo-cli/tasks.md)" -eq 0 &&
 	expect_fail 2 sw run todo-cli --budget-usd abc 2>err && expect_grep "budget-usd" err
 '
+
+sw_test 'Kiro task hooks: preTaskExecution runs first and can block a task, postTaskExecution after it' '
+	demo_ws && mkdir -p .kiro/hooks &&
+	printf "{\"name\": \"pre\", \"version\": \"1\", \"when\": {\"type\": \"preTaskExecution\"},\n \"then\": {\"type\": \"runCommand\", \"command\": \"echo pre \$SPECWRIGHT_TASK >>hooks.log; test \$SPECWRIGHT_TASK != 3.2 || { echo no 3.2 today >&2; exit 3; }\"}}\n" >.kiro/hooks/pre.kiro.hook &&
+	printf "{\"name\": \"post\", \"version\": \"1\", \"when\": {\"type\": \"postTaskExecution\"},\n \"then\": {\"type\": \"runCommand\", \"command\": \"cat >>post-input.json; echo post \$SPECWRIGHT_TASK >>hooks.log\"}}\n" >.kiro/hooks/post.kiro.hook &&
+	script 6 && ms_start script.json && model_env &&
+	expect_fail 1 sw run todo-cli --sequential --model openai/test-model >out 2>err &&
+	expect_grep "3.2 *failed: blocked by the preTaskExecution hook .pre. (exit status 3): no 3.2 today" out &&
+	expect_grep "3.3 *done" out && expect_grep "4 *skipped" out &&
+	test "$(sed -n 1,4p hooks.log | tr "\n" " ")" = "pre 1.1 post 1.1 pre 2 post 2 " &&
+	grep -q "^pre 3.2$" hooks.log && ! grep -q "^post 3.2$" hooks.log &&
+	python3 -c "
+import json
+recs=[json.loads(l) for l in open(\"post-input.json\")]
+assert recs[0][\"hook_event_name\"]==\"postTaskExecution\" and recs[0][\"task\"]==\"1.1\" and recs[0][\"spec\"]==\"todo-cli\", recs[0]
+" &&
+	ms_check 4
+'
