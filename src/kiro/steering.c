@@ -130,29 +130,29 @@ static int line_suffix(const char *s, int *from, int *to)
 }
 
 /*
- * Checks reference target @t against the workspace (@in, NULL when there
- * is none to check against): 1 if found, else 0 with *@error set.
+ * Checks reference target @t against the workspace @in: 0 if it is there,
+ * else the SW_E* code with *@error (caller frees) saying why.
  */
 static int check_target(const struct sw_inside *in, const char *t, int folder, char **error)
 {
 	struct sw_error e = SW_ERROR_INIT;
 	char *real = NULL;
-	int found;
+	int rc;
 
 	*error = NULL;
-	if (sw_inside_resolve(&real, in, t, &e) < 0) {
+	if ((rc = sw_inside_resolve(&real, in, t, &e)) < 0) {
 		*error = sw_xstrdup(e.msg);
-		return 0;
+		return rc;
 	}
-	found = !folder || sw_is_dir(real);
-	if (!found) {
+	if (folder && !sw_is_dir(real)) {
 		struct sw_buf b = SW_BUF_INIT;
 
 		sw_buf_addf(&b, "'%s' is not a folder", t);
 		*error = sw_buf_detach(&b, NULL);
+		rc = SW_EINVAL;
 	}
 	free(real);
-	return found;
+	return rc;
 }
 
 static void add_ref(struct kiro_steering_doc *doc, const char *target, size_t n, int folder, int line,
@@ -160,6 +160,7 @@ static void add_ref(struct kiro_steering_doc *doc, const char *target, size_t n,
 {
 	struct kiro_steering_ref *r;
 	char *t = sw_xstrndup(target, n);
+	int rc;
 
 	SW_ALLOC_GROW(doc->refs, doc->refs_nr + 1, doc->refs_alloc);
 	r = &doc->refs[doc->refs_nr++];
@@ -167,30 +168,30 @@ static void add_ref(struct kiro_steering_doc *doc, const char *target, size_t n,
 	r->folder = folder;
 	r->line = line;
 	r->col = col;
-	if (in) {
-		r->found = check_target(in, t, folder, &r->error);
-		if (!r->found && !folder) {
-			/* V3 line suffixes: "path:12" or "path:12-20". */
-			char *c = strrchr(t, ':');
-			char *error = NULL;
-			int from, to;
+	r->found = 1;
+	if (in && (rc = check_target(in, t, folder, &r->error)) < 0) {
+		char *c = strrchr(t, ':');
+		int from, to;
 
-			if (c && line_suffix(c + 1, &from, &to)) {
-				*c = '\0';
-				if (check_target(in, t, 0, &error)) {
-					free(r->error);
-					r->error = NULL;
-					r->found = 1;
-					r->from = from;
-					r->to = to;
-				} else {
-					*c = ':';
-				}
+		r->found = 0;
+		/* V3 line suffixes: "path:12" or "path:12-20". */
+		if (!folder && rc == SW_ENOTFOUND && c && line_suffix(c + 1, &from, &to)) {
+			char *error = NULL;
+
+			*c = '\0';
+			rc = check_target(in, t, 0, &error);
+			if (rc == SW_ENOTFOUND) {
+				*c = ':';
 				free(error);
+			} else {
+				/* the file of the range: there, or refused for its own reason */
+				free(r->error);
+				r->error = error;
+				r->found = rc == 0;
+				r->from = from;
+				r->to = to;
 			}
 		}
-	} else {
-		r->found = 1;
 	}
 	r->target = t;
 }
