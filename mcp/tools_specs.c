@@ -6,8 +6,11 @@
  * pass mcp_specs_check_name() and then resolve under <root>/.kiro/specs
  * with sw_path_resolve_under(), which also refuses a symbolic link that
  * leads outside the workspace.  Only then is anything read.  Specs load
- * with spec_load() on each call (display paths relative to the root), and
- * the results are the spec_json.h documents the CLI prints.
+ * with spec_load_inside() on each call (display paths relative to the
+ * root), and documents are read with read_inside(): both refuse a document
+ * that resolves outside the workspace (a linked tasks.md, say) through the
+ * one check of base/contain.h, so every tool answers the same way.  The
+ * results are the spec_json.h documents the CLI prints.
  *
  * The writing tool goes through spec_set_task_state(), which locks the
  * folder, changes only bracket characters and writes with
@@ -16,6 +19,7 @@
 #include "base/compat.h"
 #include "tools_specs.h"
 #include "base/buf.h"
+#include "base/contain.h"
 #include "base/fs.h"
 #include "base/json.h"
 #include "specs-engine/prompts.h"
@@ -146,6 +150,34 @@ static int spec_dir(struct specs_set *ss, const char *name, char **dir, struct s
 	return 0;
 }
 
+/*
+ * Reads spec document @path only if it resolves inside the workspace: the
+ * same check spec_load_inside() makes for every tool that loads a spec.
+ */
+static int read_inside(struct specs_set *ss, struct sw_buf *text, const char *path, struct sw_error *err)
+{
+	struct sw_inside in = SW_INSIDE_INIT;
+	int rc;
+
+	if ((rc = sw_inside_init(&in, ss->root, "the workspace", err)) == 0)
+		rc = sw_inside_read(text, &in, path, SPEC_MAX_FILE, err);
+	sw_inside_release(&in);
+	return rc;
+}
+
+/* 1 if @path resolves inside the workspace (see read_inside). */
+static int resolves_inside(struct specs_set *ss, const char *path)
+{
+	struct sw_inside in = SW_INSIDE_INIT;
+	char *real = NULL;
+	int ok = sw_inside_init(&in, ss->root, "the workspace", NULL) == 0 &&
+		 sw_inside_resolve(&real, &in, path, NULL) == 0;
+
+	free(real);
+	sw_inside_release(&in);
+	return ok;
+}
+
 /* Resolves and loads spec @name; on failure sets the call's isError and returns -1. */
 static int open_spec(struct specs_set *ss, struct mcp_call *call, const char *name, struct spec **out, char **dirp)
 {
@@ -153,7 +185,7 @@ static int open_spec(struct specs_set *ss, struct mcp_call *call, const char *na
 	char *dir = NULL;
 
 	*out = NULL;
-	if (spec_dir(ss, name, &dir, &err) < 0 || spec_load(out, dir, ss->root, &err) < 0) {
+	if (spec_dir(ss, name, &dir, &err) < 0 || spec_load_inside(out, dir, ss->root, ss->root, &err) < 0) {
 		mcp_call_error(call, "%s", err.msg);
 		free(dir);
 		return -1;
@@ -232,7 +264,7 @@ static int t_list(struct mcp_call *call, const cJSON *args, void *data, struct s
 		char *dir = sw_path_join(ss->specs_dir, names.v[i]), *rel = sw_path_relative(dir, ss->root);
 
 		sw_error_clear(&lerr);
-		if (spec_load(&s, dir, ss->root, &lerr) == 0) {
+		if (spec_load_inside(&s, dir, ss->root, ss->root, &lerr) == 0) {
 			cJSON_AddItemToArray(arr, spec_json_summary(s, rel));
 		} else {
 			cJSON *f = cJSON_CreateObject();
@@ -346,10 +378,7 @@ static int read_document(struct specs_set *ss, struct mcp_call *call, const char
 		goto out;
 	}
 	sw_buf_addf(&rel, "%s/%s", name, doc_files[i]);
-	if (sw_path_resolve_under(&path, ss->specs_dir, rel.ptr, rel.len, &err) < 0) {
-		mcp_call_error(call, "refused document '%s': %s", rel.ptr, err.msg);
-		goto out;
-	}
+	path = sw_path_join(dir, doc_files[i]);
 	if (!sw_is_file(path)) {
 		struct sw_buf have = SW_BUF_INIT;
 		size_t k;
@@ -365,8 +394,8 @@ static int read_document(struct specs_set *ss, struct mcp_call *call, const char
 		sw_buf_release(&have);
 		goto out;
 	}
-	if (sw_read_file(&text, path, SPEC_MAX_FILE, &err) < 0) {
-		mcp_call_error(call, "cannot read '%s': %s", rel.ptr, err.msg);
+	if (read_inside(ss, &text, path, &err) < 0) {
+		mcp_call_error(call, "%s", err.msg); /* the message names the file */
 		goto out;
 	}
 	if (memchr(text.ptr, '\0', text.len)) {
@@ -683,7 +712,7 @@ static int t_set_status(struct mcp_call *call, const cJSON *args, void *data, st
 		mcp_call_error(call, "%s", lerr.msg);
 		goto out;
 	}
-	if (spec_set_task_state(dir, task, (enum tasks_state)st, &changes, &n, &lerr) < 0) {
+	if (spec_set_task_state_inside(ss->root, dir, task, (enum tasks_state)st, &changes, &n, &lerr) < 0) {
 		mcp_call_error(call, "%s", lerr.msg);
 		goto out;
 	}
@@ -721,7 +750,8 @@ static int list_resources(void *data, cJSON *out, struct sw_error *err)
 			cJSON *r;
 
 			sw_buf_addf(&rel, "%s/%s", names.v[i], doc_files[k]);
-			if (sw_path_resolve_under(&p, ss->specs_dir, rel.ptr, rel.len, NULL) < 0 || !sw_is_file(p)) {
+			p = sw_path_join(ss->specs_dir, rel.ptr);
+			if (!sw_is_file(p) || !resolves_inside(ss, p)) {
 				free(p);
 				sw_buf_release(&rel);
 				continue;
@@ -785,13 +815,12 @@ static int read_resource(void *data, const char *uri, cJSON *out, struct sw_erro
 				  "resource '%s': expected requirements.md, bugfix.md, design.md or tasks.md after the spec name", uri);
 		goto out;
 	}
-	if ((rc = sw_path_resolve_under(&path, ss->specs_dir, rest, strlen(rest), err)) < 0)
-		goto out;
+	path = sw_path_join(dir, doc_files[k]);
 	if (!sw_is_file(path)) {
 		rc = sw_error_set(err, SW_ENOTFOUND, "spec '%s' has no %s", name.ptr, doc_files[k]);
 		goto out;
 	}
-	if ((rc = sw_read_file(&text, path, SPEC_MAX_FILE, err)) < 0)
+	if ((rc = read_inside(ss, &text, path, err)) < 0)
 		goto out;
 	c = cJSON_CreateObject();
 	cJSON_AddStringToObject(c, "uri", uri);

@@ -7,7 +7,9 @@
  * so they say exactly what the "steering" command says.  Paths from the
  * client go through one gate, steering_relpath(): an absolute path must
  * lie under the root, and the remaining key is normalised with
- * sw_path_normalize() (which refuses "..").
+ * sw_path_normalize() (which refuses "..").  Documents are read by the
+ * loader, which refuses a file that resolves outside its root; asked for
+ * such a document, the tools say why it is not there.
  */
 #include "base/compat.h"
 #include "tools_steering.h"
@@ -33,13 +35,47 @@ static const char *load_name(enum kiro_steering_load l)
 	return l == KIRO_LOADS ? "loads" : l == KIRO_LOADS_ON_REQUEST ? "on-request" : "not";
 }
 
-static int load(struct steering_set *ss, struct kiro_steering *st, struct sw_error *err)
+static int load(struct steering_set *ss, struct kiro_steering *st, struct sw_diags *diags, struct sw_error *err)
 {
-	struct sw_diags diags = SW_DIAGS_INIT;
-	int rc = kiro_steering_load(st, ss->root, ss->global_dir, &diags, err);
+	struct sw_diags none = SW_DIAGS_INIT;
+	int rc = kiro_steering_load(st, ss->root, ss->global_dir, diags ? diags : &none, err);
 
-	sw_diags_release(&diags);
+	sw_diags_release(&none);
 	return rc;
+}
+
+/* 1 if diagnostic path @path names steering document @name ("x.md", "x" or the path itself). */
+static int names_doc(const char *path, const char *name)
+{
+	static const char *const prefixes[] = { ".kiro/steering/", "~/.kiro/steering/", "" };
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < SW_ARRAY_SIZE(prefixes); i++) {
+		const char *rest;
+
+		if (!sw_skip_prefix(path, prefixes[i], &rest))
+			continue;
+		if (!strcmp(rest, name) || (!strncmp(rest, name, n) && !strcmp(rest + n, ".md")))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Why document @name is not in the set although a file of that name
+ * exists: the error that left it out (outside the root, unreadable, a
+ * broken front matter), or NULL.
+ */
+static const struct sw_diag *left_out(const struct sw_diags *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++)
+		if (d->v[i].severity == SW_SEV_ERROR && d->v[i].path && names_doc(d->v[i].path, name) &&
+		    (!strcmp(d->v[i].code, "steering-outside") || !strcmp(d->v[i].code, "steering-read") ||
+		     !strcmp(d->v[i].code, "steering-frontmatter")))
+			return &d->v[i];
+	return NULL;
 }
 
 /* The gate: @path as a normalised workspace-relative key in *@out, or -1 with isError set. */
@@ -98,7 +134,7 @@ static int for_path(struct mcp_call *call, const cJSON *args, void *data, struct
 	SW_UNUSED(err);
 	if (steering_relpath(ss, call, path, &rel) < 0)
 		goto out;
-	if (load(ss, &st, &lerr) < 0) {
+	if (load(ss, &st, NULL, &lerr) < 0) {
 		mcp_call_error(call, "cannot load steering: %s", lerr.msg);
 		goto out;
 	}
@@ -150,16 +186,22 @@ static int steering_read(struct mcp_call *call, const cJSON *args, void *data, s
 	struct steering_set *ss = data;
 	const char *name = cJSON_GetObjectItemCaseSensitive(args, "name")->valuestring;
 	struct kiro_steering st = KIRO_STEERING_INIT;
+	struct sw_diags diags = SW_DIAGS_INIT;
 	struct sw_error lerr = SW_ERROR_INIT;
 	const struct kiro_steering_doc *doc;
+	const struct sw_diag *dg;
 	cJSON *res;
 
 	SW_UNUSED(err);
-	if (load(ss, &st, &lerr) < 0) {
+	if (load(ss, &st, &diags, &lerr) < 0) {
 		mcp_call_error(call, "cannot load steering: %s", lerr.msg);
 		goto out;
 	}
 	doc = kiro_steering_find(&st, name);
+	if (!doc && (dg = left_out(&diags, name))) {
+		mcp_call_error(call, "steering document '%s' is not loaded: %s", dg->path, dg->msg);
+		goto out;
+	}
 	if (!doc) {
 		struct sw_buf b = SW_BUF_INIT;
 		size_t i;
@@ -179,6 +221,7 @@ static int steering_read(struct mcp_call *call, const cJSON *args, void *data, s
 	mcp_call_structured_take(call, res);
 out:
 	kiro_steering_release(&st);
+	sw_diags_release(&diags);
 	return 0;
 }
 
@@ -190,7 +233,7 @@ static int list_resources(void *data, cJSON *out, struct sw_error *err)
 	size_t i;
 	int rc;
 
-	if ((rc = load(data, &st, err)) < 0)
+	if ((rc = load(data, &st, NULL, err)) < 0)
 		return rc;
 	for (i = 0; i < st.nr; i++) {
 		cJSON *r = cJSON_CreateObject();
@@ -212,16 +255,22 @@ static int list_resources(void *data, cJSON *out, struct sw_error *err)
 static int read_resource(void *data, const char *uri, cJSON *out, struct sw_error *err)
 {
 	struct kiro_steering st = KIRO_STEERING_INIT;
+	struct sw_diags diags = SW_DIAGS_INIT;
 	const struct kiro_steering_doc *doc;
+	const struct sw_diag *dg;
 	const char *name;
 	cJSON *c;
 	int rc;
 
 	if (!sw_skip_prefix(uri, URI_PREFIX, &name))
 		return SW_ENOTFOUND;
-	if ((rc = load(data, &st, err)) < 0)
-		return rc;
+	if ((rc = load(data, &st, &diags, err)) < 0)
+		goto out;
 	doc = kiro_steering_find(&st, name);
+	if (!doc && (dg = left_out(&diags, name))) {
+		rc = sw_error_set(err, SW_EINVAL, "steering document '%s' is not loaded: %s", dg->path, dg->msg);
+		goto out;
+	}
 	if (!doc) {
 		rc = sw_error_set(err, SW_ENOTFOUND, "no steering document '%s'", name);
 		goto out;
@@ -233,6 +282,7 @@ static int read_resource(void *data, const char *uri, cJSON *out, struct sw_erro
 	cJSON_AddItemToArray(out, c);
 out:
 	kiro_steering_release(&st);
+	sw_diags_release(&diags);
 	return rc;
 }
 

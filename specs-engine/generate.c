@@ -9,6 +9,7 @@
  */
 #include "base/compat.h"
 #include "specs-engine/generate.h"
+#include "base/contain.h"
 #include "base/fs.h"
 #include "specs-engine/prompts.h"
 
@@ -176,6 +177,21 @@ static void add_doc(struct sw_buf *b, const char *title, const char *text, size_
 	sw_buf_adds(b, "~~~~\n\n");
 }
 
+/* Reads spec document @path for the prompt, only if it resolves inside o->root when that is set. */
+static int read_for_prompt(struct sw_buf *out, const struct gen_phase_opts *o, const char *path,
+			   struct sw_error *err)
+{
+	struct sw_inside in = SW_INSIDE_INIT;
+	int rc;
+
+	if (!o->root)
+		return sw_read_file(out, path, GEN_MAX_DOC, err);
+	if ((rc = sw_inside_init(&in, o->root, "the workspace", err)) == 0)
+		rc = sw_inside_read(out, &in, path, GEN_MAX_DOC, err);
+	sw_inside_release(&in);
+	return rc;
+}
+
 /* The spec's other documents that exist: earlier phases (all of them when refining). */
 static void add_other_docs(struct sw_buf *b, const struct gen_phase_opts *o)
 {
@@ -189,7 +205,7 @@ static void add_other_docs(struct sw_buf *b, const struct gen_phase_opts *o)
 		if (i == self || (!o->comment && i > self))
 			continue;
 		path = sw_path_join(o->dir, review_doc_file(d));
-		if (sw_read_file(&t, path, GEN_MAX_DOC, NULL) == 0 && t.len) {
+		if (read_for_prompt(&t, o, path, NULL) == 0 && t.len) {
 			if (!any++)
 				sw_buf_adds(b, "## The spec's other documents\n\n");
 			add_doc(b, review_doc_file(d), t.ptr, t.len);
@@ -215,7 +231,7 @@ void gen_build_prompt(char **system, char **message, const struct gen_phase_opts
 		head = prompts_render(prompts_get("refine")->text, vars);
 		sw_buf_adds(&b, head);
 		sw_buf_adds(&b, "\n## The current document\n\n");
-		if (sw_read_file(&cur, path, GEN_MAX_DOC, NULL) == 0)
+		if (read_for_prompt(&cur, o, path, NULL) == 0)
 			add_doc(&b, file, cur.ptr, cur.len);
 		sw_buf_release(&cur);
 		free(path);
@@ -278,7 +294,7 @@ int gen_run_phase(struct gen_phase_result *res, const struct gen_phase_opts *o, 
 	int rc = 0, attempt;
 
 	assert(o->agent && o->agent->turn && o->review && o->spec && o->dir);
-	if (o->comment && (rc = sw_read_file(&previous, path, GEN_MAX_DOC, err)) < 0)
+	if (o->comment && (rc = read_for_prompt(&previous, o, path, err)) < 0)
 		goto out;
 	gen_build_prompt(&system, &message, o);
 	for (attempt = 0;; attempt++) {

@@ -69,9 +69,11 @@ struct gen_phase_opts {
 	int max_repairs;        /* repair turns allowed (GEN_MAX_REPAIRS_DEFAULT if < 0) */
 	const struct gen_agent *agent;
 	gen_check_fn check;     /* NULL: gen_check */
+	const char *root;       /* the workspace: documents put in the prompt must resolve inside it
+				   (base/contain.h); NULL checks nothing */
 };
 #define GEN_PHASE_OPTS_INIT { NULL, NULL, NULL, NULL, NULL, REVIEW_DOC_REQUIREMENTS, NULL, NULL, \
-			      NULL, -1, NULL, NULL }
+			      NULL, -1, NULL, NULL, NULL }
 
 struct gen_phase_result {
 	struct sw_buf text;     /* the document written (success) or the last rejected draft */

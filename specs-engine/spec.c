@@ -12,6 +12,7 @@
  */
 #include "base/compat.h"
 #include "specs-engine/spec.h"
+#include "base/contain.h"
 #include "base/fs.h"
 #include "base/json.h"
 #include "base/fsat.h"
@@ -211,12 +212,20 @@ static char *display_path(const char *path, const char *base)
 	return rel;
 }
 
-static int read_doc(struct spec_file *f, const char *path, const char *base, struct sw_error *err)
+/* Reads @path, through @in when it is given (the file must resolve inside its root). */
+static int read_bytes(struct sw_buf *out, const struct sw_inside *in, const char *path, size_t max,
+		      struct sw_error *err)
+{
+	return in ? sw_inside_read(out, in, path, max, err) : sw_read_file(out, path, max, err);
+}
+
+static int read_doc(struct spec_file *f, const char *path, const char *base, const struct sw_inside *in,
+		    struct sw_error *err)
 {
 	int rc;
 
 	f->text = (struct sw_buf)SW_BUF_INIT;
-	if ((rc = sw_read_file(&f->text, path, SPEC_MAX_FILE, err)) < 0)
+	if ((rc = read_bytes(&f->text, in, path, SPEC_MAX_FILE, err)) < 0)
 		return rc;
 	f->path = sw_xstrdup(path);
 	f->display = display_path(path, base);
@@ -230,16 +239,17 @@ static char *dup_string(const cJSON *obj, const char *key)
 	return cJSON_IsString(v) ? sw_xstrdup(v->valuestring) : NULL;
 }
 
-static void read_config(struct spec *s, const char *dir, const char *base)
+static void read_config(struct spec *s, const char *dir, const char *base, const struct sw_inside *in)
 {
 	char *p = sw_path_join(dir, ".config.kiro");
 	struct sw_error err = SW_ERROR_INIT;
+	struct sw_buf text = SW_BUF_INIT;
 	cJSON *root = NULL;
 
 	if (!sw_is_file(p))
 		goto out;
 	s->config.present = 1;
-	if (sw_json_parse_file(&root, p, &err) < 0) {
+	if (read_bytes(&text, in, p, SW_JSON_MAX_DOC, &err) < 0 || sw_json_parse(&root, text.ptr, text.len, &err) < 0) {
 		char *disp = display_path(p, base);
 		struct sw_diag *dg = sw_diag_add(&s->diags, SW_SEV_ERROR, "spec-config", disp, err.line, err.col,
 						 "%s", err.msg);
@@ -262,6 +272,7 @@ static void read_config(struct spec *s, const char *dir, const char *base)
 	s->config.generation_mode = dup_string(root, "generationMode");
 out:
 	cJSON_Delete(root);
+	sw_buf_release(&text);
 	free(p);
 }
 
@@ -336,16 +347,17 @@ static void cross_check(struct spec *s)
 		waves_check(s->tasks_doc, s->tasks.display, &s->diags);
 }
 
-static int load_paths(struct spec *s, const char *const paths[3], int bugfix, const char *base, struct sw_error *err)
+static int load_paths(struct spec *s, const char *const paths[3], int bugfix, const char *base,
+		      const struct sw_inside *in, struct sw_error *err)
 {
 	int rc = 0;
 
 	s->bugfix = bugfix;
-	if (paths[0] && (rc = read_doc(&s->req, paths[0], base, err)) < 0)
+	if (paths[0] && (rc = read_doc(&s->req, paths[0], base, in, err)) < 0)
 		return rc;
-	if (paths[1] && (rc = read_doc(&s->design, paths[1], base, err)) < 0)
+	if (paths[1] && (rc = read_doc(&s->design, paths[1], base, in, err)) < 0)
 		return rc;
-	if (paths[2] && (rc = read_doc(&s->tasks, paths[2], base, err)) < 0)
+	if (paths[2] && (rc = read_doc(&s->tasks, paths[2], base, in, err)) < 0)
 		return rc;
 	if (s->req.md) {
 		if (bugfix)
@@ -390,6 +402,13 @@ static struct spec *spec_new(const char *dir)
 
 int spec_load(struct spec **out, const char *dir, const char *base, struct sw_error *err)
 {
+	return spec_load_inside(out, dir, base, NULL, err);
+}
+
+int spec_load_inside(struct spec **out, const char *dir, const char *base, const char *root, struct sw_error *err)
+{
+	struct sw_inside ws = SW_INSIDE_INIT;
+	const struct sw_inside *in = NULL;
 	struct spec *s = NULL;
 	char *req = NULL, *bug = NULL, *paths[3] = { NULL, NULL, NULL };
 	int rc, bugfix;
@@ -399,8 +418,13 @@ int spec_load(struct spec **out, const char *dir, const char *base, struct sw_er
 		rc = sw_error_set(err, SW_ENOTFOUND, "'%s' is not a folder", dir);
 		goto out;
 	}
+	if (root) {
+		if ((rc = sw_inside_init(&ws, root, "the workspace", err)) < 0)
+			goto out;
+		in = &ws;
+	}
 	s = spec_new(dir);
-	read_config(s, dir, base);
+	read_config(s, dir, base, in);
 	req = existing(dir, "requirements.md");
 	bug = existing(dir, "bugfix.md");
 	paths[1] = existing(dir, "design.md");
@@ -412,11 +436,12 @@ int spec_load(struct spec **out, const char *dir, const char *base, struct sw_er
 	bugfix = bug && (!req || (s->config.spec_type && !strcmp(s->config.spec_type, "bugfix")));
 	paths[0] = bugfix ? bug : req;
 	list_extra(s, dir, (const char *const *)paths);
-	if ((rc = load_paths(s, (const char *const *)paths, bugfix, base, err)) < 0)
+	if ((rc = load_paths(s, (const char *const *)paths, bugfix, base, in, err)) < 0)
 		goto out;
 	*out = s;
 	s = NULL;
 out:
+	sw_inside_release(&ws);
 	free(req);
 	free(bug);
 	free(paths[1]);
@@ -473,8 +498,8 @@ int spec_load_file(struct spec **out, const char *path, const char *base, struct
 		bugfix = paths[0] != NULL;
 	}
 	s = spec_new(dir);
-	read_config(s, dir, base);
-	if ((rc = load_paths(s, (const char *const *)paths, bugfix, base, err)) < 0)
+	read_config(s, dir, base, NULL);
+	if ((rc = load_paths(s, (const char *const *)paths, bugfix, base, NULL, err)) < 0)
 		goto out;
 	/* Keep only the findings about the file asked for. */
 	target = display_path(path, base);
@@ -525,6 +550,13 @@ int spec_source(const struct spec *s, const char *display, const char **text, si
 int spec_set_task_state(const char *dir, const char *id, enum tasks_state st, struct tasks_change **changes,
 			size_t *nchanges, struct sw_error *err)
 {
+	return spec_set_task_state_inside(NULL, dir, id, st, changes, nchanges, err);
+}
+
+int spec_set_task_state_inside(const char *root, const char *dir, const char *id, enum tasks_state st,
+			       struct tasks_change **changes, size_t *nchanges, struct sw_error *err)
+{
+	struct sw_inside ws = SW_INSIDE_INIT;
 	char *path = sw_path_join(dir, "tasks.md");
 	struct sw_buf text = SW_BUF_INIT;
 	int fd = -1, rc;
@@ -532,10 +564,12 @@ int spec_set_task_state(const char *dir, const char *id, enum tasks_state st, st
 
 	*changes = NULL;
 	*nchanges = 0;
+	if (root && (rc = sw_inside_init(&ws, root, "the workspace", err)) < 0)
+		goto out;
 	/* Read-modify-write under a lock on the folder: concurrent writers serialise. */
 	if ((rc = sw_dir_lock(&fd, dir, SPEC_LOCK_TIMEOUT_MS, err)) < 0)
 		goto out;
-	if ((rc = sw_read_file(&text, path, SPEC_MAX_FILE, err)) < 0)
+	if ((rc = read_bytes(&text, root ? &ws : NULL, path, SPEC_MAX_FILE, err)) < 0)
 		goto out;
 	if ((rc = tasks_set_state(&text, id, st, changes, nchanges, err)) < 0) {
 		sw_error_at(err, path, 0, 0);
@@ -552,6 +586,7 @@ int spec_set_task_state(const char *dir, const char *id, enum tasks_state st, st
 	rc = 0;
 out:
 	sw_file_unlock(fd, dir);
+	sw_inside_release(&ws);
 	sw_buf_release(&text);
 	free(path);
 	free(top);

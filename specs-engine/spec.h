@@ -91,6 +91,16 @@ int spec_resolve(char **dir, const char *kiro_dir, const char *name, struct sw_e
 int spec_load(struct spec **out, const char *dir, const char *base, struct sw_error *err);
 
 /*
+ * As spec_load(), but each document (and .config.kiro) is read only if it
+ * resolves inside folder @root, the workspace (base/contain.h); NULL
+ * checks nothing.  Errors: as spec_load(), and SW_EINVAL for a document
+ * that resolves outside @root ("'.kiro/specs/x/tasks.md' resolves outside
+ * the workspace (/tmp/t.md); refused"): nothing of it is read.
+ */
+int spec_load_inside(struct spec **out, const char *dir, const char *base, const char *root,
+		     struct sw_error *err);
+
+/*
  * Loads the spec around the single file @path and keeps only the findings
  * about that file.  The file's kind comes from its name (requirements*,
  * bugfix*, design*, tasks*); its siblings with the same suffix (tasks-es.md
@@ -119,5 +129,8 @@ int spec_source(const struct spec *s, const char *display, const char **text, si
  */
 int spec_set_task_state(const char *dir, const char *id, enum tasks_state st, struct tasks_change **changes,
 			size_t *nchanges, struct sw_error *err);
+/* As spec_set_task_state(), reading tasks.md only if it resolves inside @root (NULL: no check). */
+int spec_set_task_state_inside(const char *root, const char *dir, const char *id, enum tasks_state st,
+			       struct tasks_change **changes, size_t *nchanges, struct sw_error *err);
 
 #endif

@@ -13,9 +13,16 @@
  * pass 75% of the model's context window; the rest are dropped with a
  * notice.  skill:// resources contribute their front matter name and
  * description; the model reads a skill's body with fs_read when needed.
+ * A steering document's #[[file:...]] references are replaced by the
+ * files they name (kiro_steering_expand: inside the workspace only, capped
+ * per file and for the whole prompt).  A resource whose path lies in the
+ * workspace is read only if it also resolves inside it (base/contain.h),
+ * so a file:// glob over .kiro/steering cannot bring in a linked outside
+ * file either; "~/" and absolute paths outside name such files on purpose.
  */
 #include "base/compat.h"
 #include "agent/internal.h"
+#include "base/contain.h"
 #include "base/fs.h"
 #include "base/glob.h"
 #include "kiro/frontmatter.h"
@@ -143,6 +150,7 @@ static void add_steering(struct agent_session *s, struct sw_buf *b, const char *
 	struct kiro_steering st = KIRO_STEERING_INIT;
 	struct sw_diags diags = SW_DIAGS_INIT;
 	struct sw_error err = SW_ERROR_INIT;
+	struct kiro_ref_budget budget = KIRO_REF_BUDGET_INIT;
 	char *global = kiro_global_dir();
 	size_t i;
 	int heading = 0;
@@ -176,7 +184,7 @@ static void add_steering(struct agent_session *s, struct sw_buf *b, const char *
 			heading = 1;
 		}
 		sw_buf_addf(b, "\n## %s\n", d->rel);
-		sw_buf_add(b, d->text.ptr + d->fm.body_off, d->text.len - d->fm.body_off);
+		kiro_steering_expand(b, d, s->root, &budget);
 		sw_buf_rtrim(b);
 		sw_buf_addch(b, '\n');
 	}
@@ -233,6 +241,24 @@ static void expand(const char *base, const char *path, struct sw_strvec *out)
 	free(full);
 }
 
+/*
+ * Reads resource @file: one written under @base (the workspace) only if it
+ * also resolves inside it; others were named outside on purpose.
+ */
+static int read_resource(struct sw_buf *text, const char *base, const char *file, size_t max,
+			 struct sw_error *err)
+{
+	struct sw_inside in = SW_INSIDE_INIT;
+	int rc;
+
+	if (!sw_inside_is_under(file, base))
+		return sw_read_file(text, file, max, err);
+	if ((rc = sw_inside_init(&in, base, "the workspace", err)) == 0)
+		rc = sw_inside_read(text, &in, file, max, err);
+	sw_inside_release(&in);
+	return rc;
+}
+
 static void add_resources(struct agent_session *s, struct sw_buf *b)
 {
 	const char *base = s->root ? s->root : s->cwd;
@@ -254,7 +280,7 @@ static void add_resources(struct agent_session *s, struct sw_buf *b)
 		struct sw_error err = SW_ERROR_INIT;
 		char *rel;
 
-		if (sw_read_file(&text, files.v[i], 16u << 20, &err) < 0) {
+		if (read_resource(&text, base, files.v[i], 16u << 20, &err) < 0) {
 			agent__notice(s, "resource not loaded: %s", err.msg);
 			continue;
 		}
@@ -287,7 +313,7 @@ static void add_resources(struct agent_session *s, struct sw_buf *b)
 		const struct kiro_fm_node *name, *desc;
 		char *rel;
 
-		if (sw_read_file(&text, skills.v[i], 1u << 20, &err) < 0 ||
+		if (read_resource(&text, base, skills.v[i], 1u << 20, &err) < 0 ||
 		    kiro_fm_parse(&fm, text.ptr, text.len, &err) < 0) {
 			agent__notice(s, "skill not loaded: %s: %s", skills.v[i], err.msg);
 			sw_buf_release(&text);

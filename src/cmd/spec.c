@@ -13,6 +13,7 @@
 #include "cmd/commands.h"
 #include "cmd/diagout.h"
 #include "base/buf.h"
+#include "base/contain.h"
 #include "base/fs.h"
 #include "base/json.h"
 #include "base/log.h"
@@ -60,6 +61,15 @@ const char *cmd_spec_kiro_dir(struct sw_ctx *ctx)
 	return ctx->kiro_dir;
 }
 
+const char *cmd_spec_root_for(struct sw_ctx *ctx, const char *dir)
+{
+	char *abs = sw_path_absolute(dir);
+	int in = ctx->root && sw_inside_is_under(abs, ctx->root);
+
+	free(abs);
+	return in ? ctx->root : NULL;
+}
+
 int cmd_spec_open(struct spec **out, struct sw_ctx *ctx, const char *name)
 {
 	struct sw_error err = SW_ERROR_INIT;
@@ -69,7 +79,7 @@ int cmd_spec_open(struct spec **out, struct sw_ctx *ctx, const char *name)
 	*out = NULL;
 	rc = spec_resolve(&dir, cmd_spec_kiro_dir(ctx), name, &err);
 	if (rc == 0)
-		rc = spec_load(out, dir, ctx->cwd, &err);
+		rc = spec_load_inside(out, dir, ctx->cwd, cmd_spec_root_for(ctx, dir), &err);
 	free(dir);
 	if (rc < 0) {
 		sw_report(&err);
@@ -162,7 +172,7 @@ static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		char *rel = sw_path_relative(dirs.v[i], ctx->cwd);
 
 		sw_error_clear(&err);
-		if (spec_load(&s, dirs.v[i], ctx->cwd, &err) < 0) {
+		if (spec_load_inside(&s, dirs.v[i], ctx->cwd, cmd_spec_root_for(ctx, dirs.v[i]), &err) < 0) {
 			sw_report(&err);
 			rc = 1;
 			free(rel);
@@ -607,7 +617,8 @@ static int spec_task_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	if ((st = tasks_state_from_name(status)) < 0)
 		return sw_usage_error(usage, "unknown status '%s' (expected todo, queued, doing or done)", status);
 	if (spec_resolve(&dir, cmd_spec_kiro_dir(ctx), argv[0], &err) < 0 ||
-	    spec_set_task_state(dir, argv[1], (enum tasks_state)st, &changes, &n, &err) < 0) {
+	    spec_set_task_state_inside(cmd_spec_root_for(ctx, dir), dir, argv[1], (enum tasks_state)st, &changes, &n,
+				       &err) < 0) {
 		free(dir);
 		return sw_cmd_fail(&err);
 	}

@@ -20,7 +20,16 @@
 const char *cmd_spec_kiro_dir(struct sw_ctx *ctx);
 
 /*
- * Resolves @name (a spec name or a folder path) and loads it; on failure
+ * The folder a spec folder @dir must not leave when its documents are
+ * read: the workspace when @dir is named inside it (so a link there that
+ * leads outside is refused), NULL (no check) for a folder named outside.
+ * Borrowed from @ctx.
+ */
+const char *cmd_spec_root_for(struct sw_ctx *ctx, const char *dir);
+
+/*
+ * Resolves @name (a spec name or a folder path) and loads it (documents
+ * held to cmd_spec_root_for()); on failure
  * prints the error and returns the exit code (1), else 0.
  */
 int cmd_spec_open(struct spec **out, struct sw_ctx *ctx, const char *name);

@@ -184,16 +184,18 @@ void spec_agent_close(struct spec_agent *sa)
 }
 
 /* The body of a steering document: its front matter, if any, is left out. */
-static void add_body(struct sw_buf *b, const struct sw_buf *text)
+/* The body of steering document @d with its #[[file:]] references expanded (kiro_steering_expand). */
+static void add_body(struct sw_buf *b, const struct kiro_steering_doc *d, const char *root,
+		     struct kiro_ref_budget *budget)
 {
-	const char *p = text->ptr, *end;
+	struct sw_buf body = SW_BUF_INIT;
+	const char *p;
 
-	if (sw_starts_with(p, "---\n") && (end = strstr(p + 4, "\n---")) != NULL) {
-		p = end + 4;
-		while (*p == '\n' || *p == '\r')
-			p++;
-	}
+	kiro_steering_expand(&body, d, root, budget);
+	for (p = body.ptr; *p == '\n' || *p == '\r'; p++)
+		;
 	sw_buf_adds(b, p);
+	sw_buf_release(&body);
 }
 
 char *spec_agent_steering(const struct sw_ctx *ctx)
@@ -201,6 +203,7 @@ char *spec_agent_steering(const struct sw_ctx *ctx)
 	struct kiro_steering st = KIRO_STEERING_INIT;
 	struct sw_diags diags = SW_DIAGS_INIT;
 	struct sw_buf b = SW_BUF_INIT;
+	struct kiro_ref_budget budget = KIRO_REF_BUDGET_INIT;
 	char *global = kiro_global_dir();
 	size_t i;
 
@@ -213,7 +216,7 @@ char *spec_agent_steering(const struct sw_ctx *ctx)
 			    cmd_workspace_is_template(d->rel, d->text.ptr, d->text.len))
 				continue; /* 'init' placeholders say nothing about the project */
 			sw_buf_addf(&b, "### %s\n\n", d->rel);
-			add_body(&b, &d->text);
+			add_body(&b, d, ctx->root, &budget);
 			sw_buf_rtrim(&b);
 			sw_buf_adds(&b, "\n\n");
 		}

@@ -288,6 +288,7 @@ static int generate(struct gen_run *r, int i, const char *comment)
 	knowledge = spec_agent_knowledge(r->ctx, r->review.request ? r->review.request : r->name);
 	o.spec = r->name;
 	o.dir = r->dir;
+	o.root = cmd_spec_root_for(r->ctx, r->dir);
 	o.display = r->display;
 	o.request = r->review.request;
 	o.review = &r->review;

@@ -181,7 +181,7 @@ static int doctor_specs(struct sw_diags *diags, struct sw_ctx *ctx, struct sw_er
 		struct spec *s = NULL;
 		struct sw_error serr = SW_ERROR_INIT;
 
-		if (spec_load(&s, dirs.v[i], ctx->root, &serr) < 0) {
+		if (spec_load_inside(&s, dirs.v[i], ctx->root, ctx->root, &serr) < 0) {
 			char *rel = sw_path_relative(dirs.v[i], ctx->root);
 
 			/* A folder with no spec file in it is not worth an error. */

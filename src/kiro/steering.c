@@ -11,6 +11,7 @@
  */
 #include "base/compat.h"
 #include "kiro/steering.h"
+#include "base/contain.h"
 #include "base/fs.h"
 #include "base/glob.h"
 #include "base/json.h"
@@ -54,8 +55,10 @@ void kiro_steering_doc_free(struct kiro_steering_doc *doc)
 	free(doc->description);
 	kiro_fm_release(&doc->fm);
 	sw_buf_release(&doc->text);
-	for (i = 0; i < doc->refs_nr; i++)
+	for (i = 0; i < doc->refs_nr; i++) {
 		free(doc->refs[i].target);
+		free(doc->refs[i].error);
+	}
 	free(doc->refs);
 	free(doc->overrides);
 	free(doc);
@@ -104,11 +107,60 @@ static const char *scalar(const struct kiro_fm_node *n, const char *key, const c
 	return NULL;
 }
 
+/* 1 if @s is a V3 line suffix "N" or "N-M"; sets *@from and *@to. */
+static int line_suffix(const char *s, int *from, int *to)
+{
+	char *end;
+	long a, b;
+
+	if (!isdigit((unsigned char)*s))
+		return 0;
+	a = strtol(s, &end, 10);
+	b = a;
+	if (*end == '-') {
+		if (!isdigit((unsigned char)end[1]))
+			return 0;
+		b = strtol(end + 1, &end, 10);
+	}
+	if (*end || a < 1 || b < a || b > INT_MAX)
+		return 0;
+	*from = (int)a;
+	*to = (int)b;
+	return 1;
+}
+
+/*
+ * Checks reference target @t against the workspace @in: 0 if it is there,
+ * else the SW_E* code with *@error (caller frees) saying why.
+ */
+static int check_target(const struct sw_inside *in, const char *t, int folder, char **error)
+{
+	struct sw_error e = SW_ERROR_INIT;
+	char *real = NULL;
+	int rc;
+
+	*error = NULL;
+	if ((rc = sw_inside_resolve(&real, in, t, &e)) < 0) {
+		*error = sw_xstrdup(e.msg);
+		return rc;
+	}
+	if (folder && !sw_is_dir(real)) {
+		struct sw_buf b = SW_BUF_INIT;
+
+		sw_buf_addf(&b, "'%s' is not a folder", t);
+		*error = sw_buf_detach(&b, NULL);
+		rc = SW_EINVAL;
+	}
+	free(real);
+	return rc;
+}
+
 static void add_ref(struct kiro_steering_doc *doc, const char *target, size_t n, int folder, int line,
-		    int col, const char *root)
+		    int col, const struct sw_inside *in)
 {
 	struct kiro_steering_ref *r;
 	char *t = sw_xstrndup(target, n);
+	int rc;
 
 	SW_ALLOC_GROW(doc->refs, doc->refs_nr + 1, doc->refs_alloc);
 	r = &doc->refs[doc->refs_nr++];
@@ -116,32 +168,36 @@ static void add_ref(struct kiro_steering_doc *doc, const char *target, size_t n,
 	r->folder = folder;
 	r->line = line;
 	r->col = col;
-	if (root) {
-		char *full = sw_path_join(root, t);
+	r->found = 1;
+	if (in && (rc = check_target(in, t, folder, &r->error)) < 0) {
+		char *c = strrchr(t, ':');
+		int from, to;
 
-		r->found = folder ? sw_is_dir(full) : sw_path_exists(full);
-		if (!r->found && !folder) {
-			/* V3 line suffixes: "path:12" or "path:12-20". */
-			char *c = strrchr(t, ':');
+		r->found = 0;
+		/* V3 line suffixes: "path:12" or "path:12-20". */
+		if (!folder && rc == SW_ENOTFOUND && c && line_suffix(c + 1, &from, &to)) {
+			char *error = NULL;
 
-			if (c && c[1] && strspn(c + 1, "0123456789-") == strlen(c + 1) && isdigit((unsigned char)c[1])) {
-				*c = '\0';
-				free(full);
-				full = sw_path_join(root, t);
-				r->found = sw_path_exists(full);
-				if (!r->found)
-					*c = ':';
+			*c = '\0';
+			rc = check_target(in, t, 0, &error);
+			if (rc == SW_ENOTFOUND) {
+				*c = ':';
+				free(error);
+			} else {
+				/* the file of the range: there, or refused for its own reason */
+				free(r->error);
+				r->error = error;
+				r->found = rc == 0;
+				r->from = from;
+				r->to = to;
 			}
 		}
-		free(full);
-	} else {
-		r->found = 1;
 	}
 	r->target = t;
 }
 
 /* Finds #[[file:...]] and #[[folder:...]] outside fenced code blocks. */
-static void scan_refs(struct kiro_steering_doc *doc, size_t body_off, const char *root)
+static void scan_refs(struct kiro_steering_doc *doc, size_t body_off, const struct sw_inside *in)
 {
 	const char *text = doc->text.ptr, *p = text + body_off, *end = text + doc->text.len;
 	int fence = 0;
@@ -184,7 +240,9 @@ static void scan_refs(struct kiro_steering_doc *doc, size_t body_off, const char
 					ts++;
 				while (te > ts && te[-1] == ' ')
 					te--;
-				add_ref(doc, ts, (size_t)(te - ts), folder, line, col, root);
+				add_ref(doc, ts, (size_t)(te - ts), folder, line, col, in);
+				doc->refs[doc->refs_nr - 1].off = (size_t)(s - text);
+				doc->refs[doc->refs_nr - 1].len = (size_t)(close + 2 - s);
 			}
 		}
 next:
@@ -197,6 +255,8 @@ void kiro_steering_parse(struct kiro_steering_doc **out, const char *name, const
 			 struct sw_diags *d)
 {
 	struct sw_error err = SW_ERROR_INIT;
+	struct sw_inside ws = SW_INSIDE_INIT;
+	const struct sw_inside *in = NULL;
 	struct kiro_steering_doc *doc = sw_xcalloc(1, sizeof(*doc));
 	struct sw_strvec init = SW_STRVEC_INIT;
 	struct kiro_fm init_fm = KIRO_FM_INIT;
@@ -215,17 +275,19 @@ void kiro_steering_parse(struct kiro_steering_doc **out, const char *name, const
 	doc->inclusion = KIRO_INCLUDE_ALWAYS;
 	sw_buf_add(&doc->text, text, len);
 	*out = doc;
+	if (root && sw_inside_init(&ws, root, "the workspace", NULL) == 0)
+		in = &ws;
 	if (scope == KIRO_STEERING_AGENTS_MD) {
-		scan_refs(doc, 0, root);
+		scan_refs(doc, 0, in);
 		goto refs;
 	}
 	if (kiro_fm_parse(&doc->fm, doc->text.ptr, doc->text.len, &err) < 0) {
 		struct sw_diag *dg = sw_diag_add(d, SW_SEV_ERROR, "steering-frontmatter", rel, err.line, err.col,
-						 "%s", err.msg);
+						 "%s; the document is not loaded", err.msg);
 
-		sw_diag_set_hint(dg, "Kiro cannot read this front matter and includes the document always");
-		scan_refs(doc, 0, root);
-		goto refs;
+		sw_diag_set_hint(dg, "fix the front matter (or remove it: without one the document is always included)");
+		doc->rejected = 1;
+		goto out;
 	}
 	pair = kiro_fm_pair(doc->fm.root, "inclusion");
 	if (pair) {
@@ -290,15 +352,17 @@ void kiro_steering_parse(struct kiro_steering_doc **out, const char *name, const
 	if (doc->inclusion == KIRO_INCLUDE_AUTO && (!doc->description || !*doc->description))
 		sw_diag_add(d, SW_SEV_WARNING, "steering-auto", rel, doc->inclusion_line, doc->inclusion_col,
 			    "inclusion 'auto' without a description: Kiro has nothing to match requests against");
-	scan_refs(doc, doc->fm.body_off, root);
+	scan_refs(doc, doc->fm.body_off, in);
 refs:
 	for (i = 0; i < doc->refs_nr; i++) {
 		const struct kiro_steering_ref *r = &doc->refs[i];
 
 		if (!r->found)
-			sw_diag_add(d, SW_SEV_ERROR, "steering-ref", rel, r->line, r->col,
-				    "referenced %s '%s' does not exist", r->folder ? "folder" : "file", r->target);
+			sw_diag_add(d, SW_SEV_ERROR, "steering-ref", rel, r->line, r->col, "referenced %s %s",
+				    r->folder ? "folder" : "file", r->error);
 	}
+out:
+	sw_inside_release(&ws);
 }
 
 const struct kiro_steering_doc *kiro_steering_find(const struct kiro_steering *st, const char *name)
@@ -331,8 +395,42 @@ static void push(struct kiro_steering *st, struct kiro_steering_doc *doc)
 	st->v[st->nr++] = doc;
 }
 
+/*
+ * Reads steering file @path, shown as @rel, only if it resolves inside @in:
+ * 0 with the text in @text, or <0 after an error diagnostic.
+ */
+static int read_doc(struct sw_buf *text, const struct sw_inside *in, const char *path, const char *rel,
+		    struct sw_diags *d)
+{
+	struct sw_error ferr = SW_ERROR_INIT;
+	int rc = sw_inside_read(text, in, path, STEERING_FILE_MAX, &ferr);
+
+	if (rc == SW_EINVAL) {
+		struct sw_diag *dg = sw_diag_add(d, SW_SEV_ERROR, "steering-outside", rel, 0, 0, "%s", ferr.msg);
+
+		sw_diag_set_hint(dg, "steering is read only from inside its own root; copy the file in instead of linking it");
+	} else if (rc < 0) {
+		sw_diag_add(d, SW_SEV_ERROR, "steering-read", rel, 0, 0, "%s", ferr.msg);
+	}
+	return rc;
+}
+
+static void push_parsed(struct kiro_steering *st, const char *name, const char *path, const char *rel,
+			enum kiro_steering_scope scope, const struct sw_buf *text, const char *root,
+			struct sw_diags *d)
+{
+	struct kiro_steering_doc *doc = NULL;
+
+	kiro_steering_parse(&doc, name, path, rel, scope, text->ptr, text->len, root, d);
+	if (doc->rejected)
+		kiro_steering_doc_free(doc);
+	else
+		push(st, doc);
+}
+
 static int load_dir(struct kiro_steering *st, const char *dir, const char *rel_prefix,
-		    enum kiro_steering_scope scope, const char *root, struct sw_diags *d, struct sw_error *err)
+		    enum kiro_steering_scope scope, const struct sw_inside *in, const char *root,
+		    struct sw_diags *d, struct sw_error *err)
 {
 	struct sw_strvec files = SW_STRVEC_INIT;
 	struct sw_buf text = SW_BUF_INIT;
@@ -342,8 +440,6 @@ static int load_dir(struct kiro_steering *st, const char *dir, const char *rel_p
 	if (rc < 0)
 		goto out;
 	for (i = 0; i < files.nr; i++) {
-		struct sw_error ferr = SW_ERROR_INIT;
-		struct kiro_steering_doc *doc = NULL;
 		const struct kiro_steering_doc *old;
 		char *path, *rel;
 
@@ -357,11 +453,8 @@ static int load_dir(struct kiro_steering *st, const char *dir, const char *rel_p
 			/* The workspace wins on the same name. */
 			free(((struct kiro_steering_doc *)old)->overrides);
 			((struct kiro_steering_doc *)old)->overrides = sw_xstrdup(rel);
-		} else if (sw_read_file(&text, path, STEERING_FILE_MAX, &ferr) < 0) {
-			sw_diag_add(d, SW_SEV_ERROR, "steering-read", rel, 0, 0, "%s", ferr.msg);
-		} else {
-			kiro_steering_parse(&doc, files.v[i], path, rel, scope, text.ptr, text.len, root, d);
-			push(st, doc);
+		} else if (read_doc(&text, in, path, rel, d) == 0) {
+			push_parsed(st, files.v[i], path, rel, scope, &text, root, d);
 		}
 		free(path);
 		free(rel);
@@ -456,42 +549,37 @@ static void check_commas(struct kiro_steering *st, const char *root, struct sw_d
 int kiro_steering_load(struct kiro_steering *st, const char *root, const char *global_dir,
 		       struct sw_diags *d, struct sw_error *err)
 {
-	char *dir = NULL;
+	struct sw_inside ws = SW_INSIDE_INIT, home = SW_INSIDE_INIT;
+	struct sw_buf text = SW_BUF_INIT;
+	char *dir = NULL, *path = NULL;
 	int rc = 0;
 
-	if (root) {
+	/* A root that cannot be resolved holds nothing to load. */
+	if (root && sw_inside_init(&ws, root, "the workspace", NULL) == 0) {
 		dir = sw_path_join(root, ".kiro/steering");
-		rc = load_dir(st, dir, ".kiro/steering", KIRO_STEERING_WORKSPACE, root, d, err);
+		rc = load_dir(st, dir, ".kiro/steering", KIRO_STEERING_WORKSPACE, &ws, root, d, err);
 		free(dir);
+		dir = NULL;
 		if (rc < 0)
-			return rc;
+			goto out;
 	}
-	if ((dir = kiro_global_subdir(global_dir, root, "steering")))
-		rc = load_dir(st, dir, "~/.kiro/steering", KIRO_STEERING_GLOBAL, root, d, err);
-	free(dir);
-	if (rc < 0)
-		return rc;
-	if (root) {
-		char *path = sw_path_join(root, "AGENTS.md");
-		struct sw_buf text = SW_BUF_INIT;
-		struct sw_error ferr = SW_ERROR_INIT;
-
-		if (sw_is_file(path)) {
-			if (sw_read_file(&text, path, STEERING_FILE_MAX, &ferr) < 0) {
-				sw_diag_add(d, SW_SEV_ERROR, "steering-read", "AGENTS.md", 0, 0, "%s", ferr.msg);
-			} else {
-				struct kiro_steering_doc *doc = NULL;
-
-				kiro_steering_parse(&doc, "AGENTS.md", path, "AGENTS.md", KIRO_STEERING_AGENTS_MD,
-						    text.ptr, text.len, root, d);
-				push(st, doc);
-			}
-		}
-		sw_buf_release(&text);
-		free(path);
+	if ((dir = kiro_global_subdir(global_dir, root, "steering")) &&
+	    sw_inside_init(&home, global_dir, "~/.kiro", NULL) == 0 &&
+	    (rc = load_dir(st, dir, "~/.kiro/steering", KIRO_STEERING_GLOBAL, &home, root, d, err)) < 0)
+		goto out;
+	if (ws.real) {
+		path = sw_path_join(root, "AGENTS.md");
+		if (sw_is_file(path) && read_doc(&text, &ws, path, "AGENTS.md", d) == 0)
+			push_parsed(st, "AGENTS.md", path, "AGENTS.md", KIRO_STEERING_AGENTS_MD, &text, root, d);
 	}
 	SW_QSORT(st->v, st->nr, cmp_doc);
 	check_commas(st, root, d);
+out:
+	sw_inside_release(&ws);
+	sw_inside_release(&home);
+	sw_buf_release(&text);
+	free(dir);
+	free(path);
 	return rc;
 }
 

@@ -13,9 +13,18 @@
  *   fileMatchPattern (a glob or a list of globs) | manual (only when
  *   referenced as #name) | auto with name and description (when a request
  *   matches the description).  Unknown keys are kept in the front matter
- *   tree.  "#[[file:path]]" references (path relative to the workspace,
- *   V3 line suffixes ":N" / ":N-M" allowed) and "#[[folder:path]]" are
- *   checked; a missing target is an error located at the reference.
+ *   tree.  A document whose front matter cannot be read is not loaded (an
+ *   error says why): guessing "always" would put half-written or private
+ *   text in front of the model.  "#[[file:path]]" references (path
+ *   relative to the workspace, V3 line suffixes ":N" / ":N-M" allowed) and
+ *   "#[[folder:path]]" are checked; a missing target, or one that resolves
+ *   outside the workspace, is an error located at the reference.
+ *
+ * Containment (base/contain.h): a workspace document is read only if it
+ * resolves inside the workspace, a global one only inside ~/.kiro, so a
+ * link in .kiro/steering that leads elsewhere is refused with an error
+ * ("steering-outside") and never read; references are held to the
+ * workspace the same way, when checked and when expanded.
  *
  * Warnings worth their noise (Kiro users lose steering silently here):
  *   - an unknown inclusion value: Kiro treats the document as "always";
@@ -54,7 +63,10 @@ struct kiro_steering_ref {
 	char *target; /* as written, after "file:" or "folder:" (line suffix removed) */
 	int folder;   /* 1 for #[[folder:...]] */
 	int line, col;/* position of "#[[" in the file */
-	int found;    /* 1 if the target exists */
+	int found;    /* 1 if the target exists inside the workspace */
+	char *error;  /* why it cannot be used (missing, outside the workspace), NULL if found */
+	size_t off, len; /* the whole "#[[...]]" in the document's text */
+	int from, to; /* V3 line range ":N" / ":N-M" (1-based, inclusive), 0 for the whole file */
 };
 
 struct kiro_steering_doc {
@@ -73,6 +85,7 @@ struct kiro_steering_doc {
 	struct kiro_steering_ref *refs; /* file/folder references in the body */
 	size_t refs_nr, refs_alloc;
 	char *overrides;                /* rel of the global document this one shadows, NULL if none */
+	int rejected;                   /* the front matter cannot be read: not loaded */
 };
 
 struct kiro_steering {
@@ -93,8 +106,8 @@ int kiro_steering_load(struct kiro_steering *st, const char *root, const char *g
 /*
  * Parses one document (@text, @len) into a new *@out without touching the
  * file system except to check references against @root (may be NULL).
- * Findings go to @diags; a front matter error leaves the document with
- * inclusion "always" (what Kiro does) and an error diagnostic.
+ * Findings go to @diags; a front matter error sets doc->rejected and adds
+ * an error diagnostic (kiro_steering_load() then leaves the document out).
  */
 void kiro_steering_parse(struct kiro_steering_doc **out, const char *name, const char *path, const char *rel,
 			 enum kiro_steering_scope scope, const char *text, size_t len, const char *root,
@@ -127,6 +140,32 @@ struct kiro_steering_why {
  * document of @st in order; *@out (caller frees) gets st->nr entries.
  */
 void kiro_steering_explain(struct kiro_steering_why **out, const struct kiro_steering *st, const char *relpath);
+
+#define KIRO_REF_FILE_MAX (128u << 10)  /* bytes taken from one referenced file */
+#define KIRO_REF_TOTAL_MAX (512u << 10) /* bytes of referenced content in one expansion budget */
+
+/* What references may still bring in; one budget spans every document put in one prompt. */
+struct kiro_ref_budget {
+	size_t file_max;  /* per referenced file (or line range) */
+	size_t total_max; /* in all */
+	size_t used;      /* taken so far */
+};
+
+#define KIRO_REF_BUDGET_INIT { KIRO_REF_FILE_MAX, KIRO_REF_TOTAL_MAX, 0 }
+
+/*
+ * Appends the body of @doc (the text after its front matter) to @out with
+ * each #[[file:...]] reference replaced by the referenced file (its line
+ * range with a ":N-M" suffix) between <file path="..."> and </file>, and
+ * each #[[folder:...]] by a one-level listing.  Targets resolve against
+ * workspace @root through base/contain.h: one outside the workspace is
+ * never read, and like a missing one, a binary one, or one over the
+ * budget's caps it is replaced by a bracketed note that says why.
+ * Referenced content is not itself expanded, so references cannot loop.
+ * References in fenced code blocks stay as written, as does the file.
+ */
+void kiro_steering_expand(struct sw_buf *out, const struct kiro_steering_doc *doc, const char *root,
+			  struct kiro_ref_budget *budget);
 
 /*
  * 1 if @pattern holds a comma outside braces (so Kiro reads one glob

@@ -34,6 +34,19 @@ sw_test 'doctor checks the global configuration too' '
 	expect_grep "^~/.kiro/settings/mcp.json:1:30: error: .*http:// or https://" err
 '
 
+sw_test 'doctor refuses references, steering and spec documents that resolve outside the workspace' '
+	mkdir -p ws out && cd ws && sw init >/dev/null &&
+	printf "x\n" >../out/hosts.md && printf "# Implementation Plan\n\n- [ ] 1. Outside\n" >../out/tasks.md &&
+	printf "See #[[file:../../../../../../../../../../../../etc/passwd]].\n" >.kiro/steering/refs.md &&
+	ln -s "$PWD/../out/hosts.md" .kiro/steering/x.md &&
+	mkdir -p .kiro/specs/s && ln -s "$PWD/../out/tasks.md" .kiro/specs/s/tasks.md &&
+	{ sw doctor >../out.txt 2>../err; echo $? >../rc; } && cd .. &&
+	test "$(cat rc)" -eq 1 &&
+	expect_grep "^\.kiro/steering/refs.md:1:5: error: referenced file .\(\.\./\)*etc/passwd. resolves outside the workspace (/etc/passwd); refused" err &&
+	expect_grep "\.kiro/steering/x.md.*error: .*resolves outside the workspace (.*/out/hosts.md); refused" err &&
+	expect_grep "\.kiro/specs/s.*error: .\.kiro/specs/s/tasks.md. resolves outside the workspace (.*/out/tasks.md); refused" err
+'
+
 sw_test 'doctor outside a workspace says how to start' '
 	expect_fail 1 sw doctor 2>err && expect_grep "specwright init" err
 '

@@ -65,6 +65,18 @@ sw_test 'missing #[[file:]] target is an error with its location' '
 	mkdir docs && touch docs/api.yaml && sw steering list >out 2>err && test ! -s err
 '
 
+sw_test 'steering linked outside the workspace is refused and not listed' '
+	mkdir -p ws/.kiro/steering out && printf "OUTSIDE-SECRET\n" >out/hosts.md &&
+	ln -s "$PWD/out/hosts.md" ws/.kiro/steering/x.md && printf "fine\n" >ws/.kiro/steering/ok.md &&
+	printf -- "---\ninclusion: manual\nbad: [\n---\nbody\n" >ws/.kiro/steering/broken.md &&
+	cd ws && { sw steering list >../list.txt 2>../err; echo $? >../rc; } && cd .. &&
+	test "$(cat rc)" -eq 1 &&
+	expect_grep "^\.kiro/steering/ok.md  *always" list.txt &&
+	expect_no_grep "x.md" list.txt && expect_no_grep "broken.md" list.txt &&
+	expect_grep "\.kiro/steering/x.md.*error: .\.kiro/steering/x.md. resolves outside the workspace (.*/out/hosts.md); refused" err &&
+	expect_grep "\.kiro/steering/broken.md:4:1: error: .*the document is not loaded" err
+'
+
 sw_test 'steering outside a workspace fails cleanly' '
 	expect_fail 1 sw steering list 2>err && expect_grep "no .kiro folder" err
 '

@@ -215,6 +215,28 @@ sw_test 'manual steering loads when named with #, prompt from stdin' '
 	ms_check 1 && expect_grep "^ok" out
 '
 
+sw_test 'steering reaches the model with #[[file:]] expanded and nothing from outside the workspace' '
+	workspace
+	mkdir -p out ws/docs && printf "OUTSIDE-SECRET\n" >out/hosts.md &&
+	printf "Endpoints: GET /v1/notes\n" >ws/docs/api.md &&
+	printf "API contract: #[[file:docs/api.md]]\nHosts: #[[file:../out/hosts.md]]\nGone: #[[file:docs/gone.md]]\n" >ws/.kiro/steering/api.md &&
+	ln -s "$PWD/out/hosts.md" ws/.kiro/steering/linked.md &&
+	printf -- "---\ninclusion: manual\nbad: [\n---\nBROKEN-FRONT-MATTER\n" >ws/.kiro/steering/broken.md &&
+	cat > s.json <<EOF
+{"steps":[{"expect":{
+   "system_contains":["API contract: <file path=\"docs/api.md\">\nEndpoints: GET /v1/notes\n</file>",
+     "Hosts: [not included: #[[file:../out/hosts.md]]: ",
+     "resolves outside the workspace (",
+     "Gone: [not included: #[[file:docs/gone.md]]: ", "does not exist]", "Always answer in English."],
+   "not_contains":["OUTSIDE-SECRET","BROKEN-FRONT-MATTER","#[[file:docs/api.md]]"]},
+  "respond":{"text":"ok"}}]}
+EOF
+	ms_start s.json && use_provider anthropic && cd ws &&
+	sw chat --no-interactive "hello" >../out.txt 2>../err && cd .. &&
+	ms_check 1 && expect_grep "^ok" out.txt &&
+	test "$(cat ws/.kiro/steering/api.md)" = "$(printf "API contract: #[[file:docs/api.md]]\nHosts: #[[file:../out/hosts.md]]\nGone: #[[file:docs/gone.md]]")"
+'
+
 sw_test 'todo_list keeps its list under .kiro/cli-todo-lists' '
 	workspace
 	cat > s.json <<EOF

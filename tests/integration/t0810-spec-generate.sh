@@ -188,6 +188,19 @@ sw_test 'refine sends the comment and keeps requirement IDs stable' '
 	ms_check 3
 '
 
+sw_test 'the generation prompt gets steering with #[[file:]] expanded and nothing from outside the workspace' '
+	mkdir -p ws outside && printf "OUTSIDE-SECRET\n" >outside/hosts.md && cd ws && setup &&
+	mkdir -p .kiro/steering docs && printf "Storage: todo.txt, one item per line\n" >docs/storage.md &&
+	printf "Storage rules: #[[file:docs/storage.md]]\n" >.kiro/steering/storage.md &&
+	ln -s "$PWD/../outside/hosts.md" .kiro/steering/linked.md &&
+	$MK "contains=Storage rules: <file path=|Storage: todo.txt, one item per line@$DEMO/requirements.md" >script.json &&
+	python3 -c "import json; d=json.load(open(\"script.json\")); d[\"steps\"][0][\"expect\"][\"not_contains\"]=[\"OUTSIDE-SECRET\",\"#[[file:docs/storage.md]]\"]; json.dump(d, open(\"script.json\",\"w\"))" &&
+	ms_start script.json &&
+	gen spec new todo "$PROMPT" >out 2>err &&
+	cmp .kiro/specs/todo/requirements.md "$DEMO/requirements.md" &&
+	ms_check 1
+'
+
 sw_test '--commit with a dirty index commits only the spec and keeps the rest staged' '
 	setup &&
 	echo "change" >>README.md && echo new >staged.txt && git add README.md staged.txt &&

@@ -15,6 +15,7 @@
 #include "specs-engine/prompts.h"
 #include "specs-engine/spec.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char requirements_md[] =
@@ -607,6 +608,70 @@ static void mcp_specs__needs_a_workspace(void **state)
 	free(dir);
 }
 
+/* Every spec tool refuses a document linked outside the workspace, with one message, and reads none of it. */
+static void mcp_specs__documents_linked_outside_are_refused_by_every_tool(void **state)
+{
+	static const char *const calls[][2] = {
+		{ "spec_next", "{\"spec\":\"linked\"}" },
+		{ "spec_read", "{\"spec\":\"linked\",\"document\":\"tasks\"}" },
+		{ "spec_read", "{\"spec\":\"linked\",\"task\":\"1\"}" },
+		{ "spec_lint", "{\"spec\":\"linked\"}" },
+		{ "spec_trace", "{\"spec\":\"linked\"}" },
+		{ "spec_set_task_status", "{\"spec\":\"linked\",\"task\":\"1\",\"status\":\"done\"}" },
+	};
+	static const char secret_md[] = "# Implementation Plan\n\n- [ ] 1. OUTSIDE-SECRET\n";
+	struct fx f;
+	char *out = sw_test_tmpdir(), *secret = sw_path_join(out, "tasks.md"), *link, *after;
+	const cJSON *res, *sc, *r, *failed;
+	struct stat st;
+	size_t i;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	sw_test_write(out, "tasks.md", secret_md);
+	sw_test_write(f.root, ".kiro/specs/linked/requirements.md", requirements_md);
+	link = sw_path_join(f.root, ".kiro/specs/linked/tasks.md");
+	assert_int_equal(symlink(secret, link), 0);
+	for (i = 0; i < SW_ARRAY_SIZE(calls); i++) {
+		const char *msg;
+
+		res = call(&f, calls[i][0], calls[i][1]);
+		msg = sw_mcp_text0(res);
+		if (!sw_mcp_is_error(res) || !strstr(msg, "'.kiro/specs/linked/tasks.md' resolves outside the workspace (") ||
+		    !strstr(msg, "); refused") || strstr(msg, "OUTSIDE-SECRET"))
+			fail_msg("%s %s: %s", calls[i][0], calls[i][1], msg);
+	}
+	/* nothing was written: the link is still a link, the file outside as it was */
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	after = read_text(out, "tasks.md", NULL);
+	assert_string_equal(after, secret_md);
+	free(after);
+	sc = ok(call(&f, "spec_list", "{}"));
+	failed = named(cJSON_GetObjectItem(sc, "failed"), "name", "linked");
+	assert_non_null(strstr(str(failed, "error"), "resolves outside the workspace"));
+	r = rpc(&f, "resources/read", "{\"uri\":\"spec:///linked/tasks.md\"}");
+	assert_non_null(strstr(err_msg(r), "resolves outside the workspace"));
+	res = sw_mcp_result(rpc(&f, "resources/list", NULL));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(res, "resources"))
+		assert_string_not_equal(str(r, "uri"), "spec:///linked/tasks.md");
+	named(cJSON_GetObjectItem(res, "resources"), "uri", "spec:///linked/requirements.md");
+
+	/* a document linked elsewhere inside the workspace is read by every tool alike */
+	assert_int_equal(unlink(link), 0);
+	sw_test_write(f.root, "docs/plan.md", secret_md);
+	assert_int_equal(symlink("../../../docs/plan.md", link), 0);
+	sc = ok(call(&f, "spec_read", "{\"spec\":\"linked\",\"document\":\"tasks\"}"));
+	assert_string_equal(str(sc, "text"), secret_md);
+	sc = ok(call(&f, "spec_next", "{\"spec\":\"linked\"}"));
+	assert_string_equal(str(cJSON_GetArrayItem(cJSON_GetObjectItem(sc, "ready"), 0), "id"), "1");
+	fx_stop(&f);
+	sw_test_rmtree(out);
+	free(out);
+	free(secret);
+	free(link);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -621,6 +686,7 @@ int main(void)
 		cmocka_unit_test(mcp_specs__serves_spec_documents_as_resources),
 		cmocka_unit_test(mcp_specs__serves_the_generation_prompts),
 		cmocka_unit_test(mcp_specs__needs_a_workspace),
+		cmocka_unit_test(mcp_specs__documents_linked_outside_are_refused_by_every_tool),
 	};
 
 	return sw_run_group("mcp_specs", tests);

@@ -6,9 +6,12 @@
  */
 #include "helpers/sw_test.h"
 #include "helpers/mcp_fx.h"
+#include "base/fs.h"
 #include "base/json.h"
 #include "mcp/server.h"
 #include "mcp/tools_steering.h"
+
+#include <unistd.h>
 
 struct fx {
 	struct sw_mcp_fx mcp;
@@ -141,6 +144,46 @@ static void mcp_steering__reads_documents_and_names_unknown_ones(void **state)
 	fx_stop(&f);
 }
 
+/* A document linked to a file outside the workspace is served by no tool and no resource. */
+static void mcp_steering__refuses_documents_linked_outside(void **state)
+{
+	struct fx f;
+	const cJSON *res, *r, *e;
+	char *out = sw_test_tmpdir(), *secret = sw_path_join(out, "hosts.md"), *link;
+	const char *msg;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	sw_test_write(out, "hosts.md", "OUTSIDE-SECRET\n");
+	link = sw_path_join(f.root, ".kiro/steering/x.md");
+	assert_int_equal(symlink(secret, link), 0);
+
+	res = call(&f, "steering_read", "{\"name\":\"x\"}");
+	assert_true(sw_mcp_is_error(res));
+	msg = sw_mcp_text0(res);
+	if (!strstr(msg, "'.kiro/steering/x.md' resolves outside the workspace (") || !strstr(msg, "); refused") ||
+	    strstr(msg, "OUTSIDE-SECRET"))
+		fail_msg("steering_read: %s", msg);
+	assert_true(sw_mcp_is_error(call(&f, "steering_read", "{\"name\":\".kiro/steering/x.md\"}")));
+
+	e = sw_mcp_fx_rpc(&f.mcp, "resources/read", "{\"uri\":\"steering:///x.md\"}");
+	assert_non_null(cJSON_GetObjectItem(e, "error"));
+	msg = cJSON_GetObjectItem(cJSON_GetObjectItem(e, "error"), "message")->valuestring;
+	if (!strstr(msg, "resolves outside the workspace") || strstr(msg, "OUTSIDE-SECRET"))
+		fail_msg("resources/read: %s", msg);
+	res = sw_mcp_result(sw_mcp_fx_rpc(&f.mcp, "resources/list", NULL));
+	cJSON_ArrayForEach(r, cJSON_GetObjectItem(res, "resources"))
+		assert_string_not_equal(cJSON_GetObjectItem(r, "uri")->valuestring, "steering:///x.md");
+	res = call(&f, "steering_for_path", "{\"path\":\"README.md\"}");
+	assert_false(sw_mcp_is_error(res));
+	assert_null(strstr(sw_mcp_text0(res), "x.md"));
+	fx_stop(&f);
+	sw_test_rmtree(out);
+	free(out);
+	free(secret);
+	free(link);
+}
+
 static void mcp_steering__needs_a_workspace(void **state)
 {
 	struct sw_error err = SW_ERROR_INIT;
@@ -160,6 +203,7 @@ int main(void)
 		cmocka_unit_test(mcp_steering__explains_each_document_for_a_path),
 		cmocka_unit_test(mcp_steering__refuses_paths_outside_the_workspace),
 		cmocka_unit_test(mcp_steering__reads_documents_and_names_unknown_ones),
+		cmocka_unit_test(mcp_steering__refuses_documents_linked_outside),
 		cmocka_unit_test(mcp_steering__needs_a_workspace),
 	};
 

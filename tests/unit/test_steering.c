@@ -4,6 +4,8 @@
 #include "kiro/workspace.h"
 #include "base/fs.h"
 
+#include <unistd.h>
+
 struct mode_case {
 	const char *text;
 	enum kiro_inclusion want;
@@ -233,6 +235,244 @@ static void steering__comma_pattern_warning(void **state)
 	free(dir);
 }
 
+static void link_to(const char *target, const char *dir, const char *rel)
+{
+	char *p = sw_path_join(dir, rel);
+
+	if (symlink(target, p) != 0)
+		fail_msg("symlink %s -> %s: %s", p, target, strerror(errno));
+	free(p);
+}
+
+/* The diagnostic with @code about @path, or NULL. */
+static const struct sw_diag *diag_for(const struct sw_diags *d, const char *code, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++)
+		if (!strcmp(d->v[i].code, code) && d->v[i].path && !strcmp(d->v[i].path, path))
+			return &d->v[i];
+	sw_test_print_diags(d);
+	fail_msg("no %s diagnostic for '%s'", code, path);
+	return NULL;
+}
+
+/* Links in .kiro/steering, ~/.kiro/steering or AGENTS.md that lead outside their root are not read. */
+static void steering__links_leading_outside_are_refused(void **state)
+{
+	struct kiro_steering st = KIRO_STEERING_INIT;
+	struct sw_diags d = SW_DIAGS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	char *dir = sw_test_tmpdir(), *root = sw_path_join(dir, "ws"), *global = sw_path_join(dir, "home/.kiro");
+	char *secret = sw_path_join(dir, "outside/hosts.md"), *docs = sw_path_join(root, "docs/conventions.md");
+	const struct sw_diag *dg;
+	size_t i;
+
+	SW_UNUSED(state);
+	sw_test_write(dir, "outside/hosts.md", "OUTSIDE-SECRET\n");
+	sw_test_write(root, "docs/conventions.md", "Conventions inside.\n");
+	sw_test_write(root, ".kiro/steering/tech.md", "Use C11.\n");
+	sw_test_write(global, "steering/mine.md", "Mine.\n");
+	link_to(secret, root, ".kiro/steering/x.md");
+	link_to("../../docs/conventions.md", root, ".kiro/steering/conventions.md");
+	link_to(secret, global, "steering/g.md");
+	link_to(docs, global, "steering/from-ws.md");
+	link_to(secret, root, "AGENTS.md");
+	assert_sw_ok(kiro_steering_load(&st, root, global, &d, &err), &err);
+	for (i = 0; i < st.nr; i++)
+		if (strstr(st.v[i]->text.ptr, "OUTSIDE-SECRET") ||
+		    (strstr(st.v[i]->text.ptr, "Conventions inside") && st.v[i]->scope == KIRO_STEERING_GLOBAL))
+			fail_msg("'%s' was read: %s", st.v[i]->rel, st.v[i]->text.ptr);
+	assert_non_null(kiro_steering_find(&st, "tech.md"));
+	assert_non_null(kiro_steering_find(&st, "mine.md"));
+	/* a link that stays inside the workspace is fine */
+	assert_non_null(kiro_steering_find(&st, "conventions.md"));
+	assert_string_equal(kiro_steering_find(&st, "conventions.md")->text.ptr, "Conventions inside.\n");
+	assert_null(kiro_steering_find(&st, "x.md"));
+	assert_null(kiro_steering_find(&st, "g.md"));
+	assert_null(kiro_steering_find(&st, "from-ws.md"));
+	assert_null(kiro_steering_find(&st, "AGENTS.md"));
+	assert_int_equal(st.nr, 3);
+	dg = diag_for(&d, "steering-outside", ".kiro/steering/x.md");
+	assert_int_equal(dg->severity, SW_SEV_ERROR);
+	assert_non_null(strstr(dg->msg, "'.kiro/steering/x.md' resolves outside the workspace ("));
+	assert_non_null(strstr(dg->msg, "/outside/hosts.md); refused"));
+	dg = diag_for(&d, "steering-outside", "~/.kiro/steering/g.md");
+	assert_non_null(strstr(dg->msg, "resolves outside ~/.kiro ("));
+	diag_for(&d, "steering-outside", "~/.kiro/steering/from-ws.md");
+	diag_for(&d, "steering-outside", "AGENTS.md");
+	assert_int_equal(d.errors, 4);
+	kiro_steering_release(&st);
+	sw_diags_release(&d);
+	sw_test_rmtree(dir);
+	free(secret);
+	free(docs);
+	free(root);
+	free(global);
+	free(dir);
+}
+
+/* A front matter that cannot be read leaves the document out; it is not guessed to be "always". */
+static void steering__unreadable_front_matter_is_not_loaded(void **state)
+{
+	struct kiro_steering st = KIRO_STEERING_INIT;
+	struct kiro_steering_doc *doc = NULL;
+	struct sw_diags d = SW_DIAGS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	char *dir = sw_test_tmpdir();
+	const struct sw_diag *dg;
+	const char *bad = "---\ninclusion: manual\nbad: [\n---\nPrivate notes.\n";
+
+	SW_UNUSED(state);
+	sw_test_write(dir, ".kiro/steering/ok.md", "fine\n");
+	sw_test_write(dir, ".kiro/steering/broken.md", bad);
+	assert_sw_ok(kiro_steering_load(&st, dir, NULL, &d, &err), &err);
+	assert_int_equal(st.nr, 1);
+	assert_null(kiro_steering_find(&st, "broken.md"));
+	dg = diag_for(&d, "steering-frontmatter", ".kiro/steering/broken.md");
+	assert_int_equal(dg->severity, SW_SEV_ERROR);
+	assert_non_null(strstr(dg->msg, "not loaded"));
+	kiro_steering_parse(&doc, "broken.md", "/x/broken.md", ".kiro/steering/broken.md", KIRO_STEERING_WORKSPACE,
+			    bad, strlen(bad), NULL, &d);
+	assert_true(doc->rejected);
+	kiro_steering_doc_free(doc);
+	kiro_steering_release(&st);
+	sw_diags_release(&d);
+	sw_test_rmtree(dir);
+	free(dir);
+}
+
+/* #[[file:...]] that resolves outside the workspace is an error, however it gets there. */
+static void steering__references_outside_are_errors(void **state)
+{
+	struct kiro_steering st = KIRO_STEERING_INIT;
+	struct sw_diags d = SW_DIAGS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	char *dir = sw_test_tmpdir(), *root = sw_path_join(dir, "a/b/ws"), *out = sw_path_join(dir, "outside");
+	size_t i, refused = 0;
+
+	SW_UNUSED(state);
+	sw_test_write(dir, "outside/secret.md", "secret\n");
+	sw_test_write(root, "docs/ok.md", "ok\n");
+	sw_test_write(root, ".kiro/steering/refs.md",
+		      "See #[[file:../../../../../../../../etc/passwd]] and #[[file:docs/link.md]],\n"
+		      "#[[file:docs/ok.md]] and #[[folder:docs/out]] and #[[file:docs/out/secret.md:1-2]].\n");
+	link_to(out, root, "docs/out");
+	{
+		char *t = sw_path_join(out, "secret.md");
+
+		link_to(t, root, "docs/link.md");
+		free(t);
+	}
+	assert_sw_ok(kiro_steering_load(&st, root, NULL, &d, &err), &err);
+	assert_int_equal(st.v[0]->refs_nr, 5);
+	assert_true(st.v[0]->refs[2].found);
+	for (i = 0; i < d.nr; i++) {
+		if (strcmp(d.v[i].code, "steering-ref"))
+			continue;
+		assert_int_equal(d.v[i].severity, SW_SEV_ERROR);
+		if (!strstr(d.v[i].msg, "resolves outside the workspace") || !strstr(d.v[i].msg, "refused"))
+			fail_msg("unclear: %s", d.v[i].msg);
+		refused++;
+	}
+	assert_int_equal(refused, 4);
+	assert_non_null(strstr(sw_test_diag(&d, "steering-ref")->msg,
+			       "referenced file '../../../../../../../../etc/passwd' resolves outside the workspace (/etc/passwd)"));
+	kiro_steering_release(&st);
+	sw_diags_release(&d);
+	sw_test_rmtree(dir);
+	free(root);
+	free(out);
+	free(dir);
+}
+
+/* Expansion: content in, line ranges, folders; notes for what cannot come in; one level only. */
+static void steering__expands_file_references(void **state)
+{
+	struct kiro_steering st = KIRO_STEERING_INIT;
+	struct kiro_ref_budget budget = KIRO_REF_BUDGET_INIT;
+	struct sw_diags d = SW_DIAGS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_buf b = SW_BUF_INIT;
+	char *dir = sw_test_tmpdir(), *root = sw_path_join(dir, "ws"), *secret = sw_path_join(dir, "secret.md");
+	const struct kiro_steering_doc *doc;
+	const char *text = "---\ninclusion: always\n---\n"
+			   "API: #[[file:docs/api.md]]\n"
+			   "Lines: #[[file:docs/lines.txt:2-3]]\n"
+			   "Tree: #[[folder:docs]]\n"
+			   "Gone: #[[file:docs/missing.md]]\n"
+			   "Out: #[[file:docs/link.md]]\n"
+			   "```\n#[[file:docs/api.md]]\n```\n";
+	const char *head =
+		"API: <file path=\"docs/api.md\">\nGET /users\nsee #[[file:docs/api.md]]\n</file>\n"
+		"Lines: <file path=\"docs/lines.txt\" lines=\"2-3\">\ntwo\nthree\n</file>\n"
+		"Tree: <folder path=\"docs\">\napi.md\nlines.txt\nlink.md\n</folder>\n"
+		"Gone: [not included: #[[file:docs/missing.md]]: 'docs/missing.md' does not exist]\n"
+		"Out: [not included: #[[file:docs/link.md]]: 'docs/link.md' resolves outside the workspace (";
+	const char *tail = "/secret.md); refused]\n```\n#[[file:docs/api.md]]\n```\n";
+
+	SW_UNUSED(state);
+	sw_test_write(dir, "secret.md", "OUTSIDE-SECRET\n");
+	sw_test_write(root, "docs/api.md", "GET /users\nsee #[[file:docs/api.md]]\n");
+	sw_test_write(root, "docs/lines.txt", "one\ntwo\nthree\nfour\n");
+	sw_test_write(root, ".kiro/steering/api.md", text);
+	link_to(secret, root, "docs/link.md");
+	assert_sw_ok(kiro_steering_load(&st, root, NULL, &d, &err), &err);
+	doc = kiro_steering_find(&st, "api.md");
+	kiro_steering_expand(&b, doc, root, &budget);
+	if (strncmp(b.ptr, head, strlen(head)) || !strstr(b.ptr, tail) || !sw_ends_with(b.ptr, tail) ||
+	    strstr(b.ptr, "OUTSIDE-SECRET"))
+		fail_msg("expanded to:\n%s", b.ptr);
+	/* the file itself is untouched, and the budget counts what came in */
+	assert_string_equal(doc->text.ptr, text);
+	assert_int_equal(budget.used, strlen("GET /users\nsee #[[file:docs/api.md]]\n") + strlen("two\nthree\n") +
+			 strlen("api.md\nlines.txt\nlink.md\n"));
+	kiro_steering_release(&st);
+	sw_diags_release(&d);
+	sw_buf_release(&b);
+	sw_test_rmtree(dir);
+	free(secret);
+	free(root);
+	free(dir);
+}
+
+/* The caps: one file, the total across documents, and files that are not text. */
+static void steering__expansion_caps(void **state)
+{
+	struct kiro_steering st = KIRO_STEERING_INIT;
+	struct kiro_ref_budget budget = { 10, 16, 0 };
+	struct sw_diags d = SW_DIAGS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_buf b = SW_BUF_INIT;
+	char *dir = sw_test_tmpdir();
+	FILE *fp;
+	char *bin;
+
+	SW_UNUSED(state);
+	sw_test_write(dir, "a.txt", "12345678\n");
+	sw_test_write(dir, "big.txt", "0123456789abcdef\n");
+	sw_test_write(dir, ".kiro/steering/a.md", "#[[file:big.txt]]|#[[file:a.txt]]|#[[file:a.txt]]|#[[file:bin.dat]]");
+	bin = sw_path_join(dir, "bin.dat");
+	fp = fopen(bin, "wb");
+	assert_non_null(fp);
+	fwrite("a\0b", 1, 3, fp);
+	fclose(fp);
+	assert_sw_ok(kiro_steering_load(&st, dir, NULL, &d, &err), &err);
+	kiro_steering_expand(&b, st.v[0], dir, &budget);
+	if (!strstr(b.ptr, "[not included: #[[file:big.txt]]: larger than 0 KiB") ||
+	    !strstr(b.ptr, "|<file path=\"a.txt\">\n12345678\n</file>|") ||
+	    !strstr(b.ptr, "|[not included: #[[file:a.txt]]: the references of the steering already brought in") ||
+	    !strstr(b.ptr, "[not included: #[[file:bin.dat]]: not text"))
+		fail_msg("expanded to:\n%s", b.ptr);
+	assert_int_equal(budget.used, 9);
+	kiro_steering_release(&st);
+	sw_diags_release(&d);
+	sw_buf_release(&b);
+	sw_test_rmtree(dir);
+	free(bin);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +482,11 @@ int main(void)
 		cmocka_unit_test(steering__home_workspace_loads_once),
 		cmocka_unit_test(steering__file_references),
 		cmocka_unit_test(steering__comma_pattern_warning),
+		cmocka_unit_test(steering__links_leading_outside_are_refused),
+		cmocka_unit_test(steering__unreadable_front_matter_is_not_loaded),
+		cmocka_unit_test(steering__references_outside_are_errors),
+		cmocka_unit_test(steering__expands_file_references),
+		cmocka_unit_test(steering__expansion_caps),
 	};
 
 	return sw_run_group("steering", tests);
