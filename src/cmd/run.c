@@ -269,7 +269,7 @@ static char *settings_verify(const char *kiro_dir)
 
 static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 {
-	int json = ctx->json, dry = 0, sequential = 0, optional = 0, trust_all = 0, commit = 0, rc, code = 0;
+	int json = ctx->json, dry = 0, sequential = 0, optional = 0, trust_all = 0, commit = 0, review = 0, rc, code = 0;
 	long parallel = 0, retries = 2, timeout = 0, budget = 0;
 	const char *agent = NULL, *agent_cmd = NULL, *model = NULL, *verify = NULL, *budget_usd = NULL;
 	double usd = 0;
@@ -290,6 +290,7 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		SW_OPT_INT(0, "budget-tokens", &budget, "N", "stop the run once agents used N tokens"),
 		SW_OPT_STRING(0, "budget-usd", &budget_usd, "X", "stop the run once agents reported X USD of cost"),
 		SW_OPT_BOOL(0, "commit", &commit, "commit each verified task (with --sequential)"),
+		SW_OPT_BOOL(0, "review", &review, "a second, read-only agent session accepts or rejects each task"),
 		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
@@ -407,6 +408,7 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	oo.budget_tokens = budget;
 	oo.budget_usd = usd;
 	oo.commit = commit;
+	oo.review = review;
 	oo.on_event = show_event;
 	oo.data = &sh;
 	spec_free(s);

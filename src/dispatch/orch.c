@@ -60,6 +60,8 @@ struct slot {
 	long tokens;
 	double cost;
 	struct hooks_action *hook;  /* the task hook running now */
+	struct acp_client *rev;     /* the reviewing agent while it runs */
+	struct sw_strvec rev_argv;
 	size_t next_hook;           /* index in o->hooks of the next one to look at */
 	int post;                   /* running the post-task hooks */
 };
@@ -187,6 +189,9 @@ static void slot_free(struct slot *s)
 		acp_client_shutdown(s->acp, agent_closed, NULL);
 	sw_proc_free(s->proc);
 	hooks_action_free(s->hook);
+	if (s->rev)
+		acp_client_shutdown(s->rev, agent_closed, NULL);
+	sw_strvec_clear(&s->rev_argv);
 	if (s->log)
 		fclose(s->log);
 	sw_strvec_clear(&s->argv);
@@ -810,6 +815,126 @@ static int start_agent(struct slot *s, const char *prompt, struct sw_error *err)
 
 /* ---- verification --------------------------------------------------------------------------- */
 
+/* ---- review by a second, read-only session ------------------------------------------------ */
+
+static void review_failed(struct slot *s, const char *why)
+{
+	if (s->rev) {
+		acp_client_shutdown(s->rev, agent_closed, NULL);
+		s->rev = NULL;
+	}
+	attempt_failed(s, why, NULL, 0, 0);
+}
+
+static void review_done(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	struct slot *s = data;
+	const struct acp_turn *turn = acp_client_turn(c);
+	const char *reasons = NULL;
+	char why[600];
+	cJSON *r;
+	int v;
+
+	if (rc < 0) {
+		snprintf(why, sizeof(why), "the review failed: %s", err->msg);
+		review_failed(s, why);
+		return;
+	}
+	v = packet_verdict(turn->text.ptr, &reasons);
+	slog(s, "\n== review: %s\n", turn->text.ptr);
+	r = task_rec(s->o, s->t);
+	cJSON_AddStringToObject(r, "check", "review");
+	cJSON_AddBoolToObject(r, "ok", v == 1);
+	if (v == 0)
+		cJSON_AddStringToObject(r, "reasons", reasons);
+	record(s->o, "verify", r);
+	acp_client_shutdown(s->rev, agent_closed, NULL);
+	s->rev = NULL;
+	if (v == 1) {
+		task_succeeded(s);
+		return;
+	}
+	if (v == 0) {
+		snprintf(why, sizeof(why), "the reviewer rejected it");
+		attempt_failed(s, why, reasons, strlen(reasons), 0);
+		return;
+	}
+	attempt_failed(s, "the reviewer gave no verdict (ACCEPT or REJECT)", turn->text.ptr, turn->text.len, 0);
+}
+
+static void review_session(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	struct slot *s = data;
+	struct orch *o = s->o;
+	struct sw_buf prompt = SW_BUF_INIT, diff = SW_BUF_INIT;
+	struct sw_error e2 = SW_ERROR_INIT;
+	const struct acp_turn *impl = s->acp ? acp_client_turn(s->acp) : NULL;
+	char why[600];
+	uint64_t deadline = o->opts->task_timeout_ms ? o->opts->task_timeout_ms : ORCH_TURN_DEFAULT_MS;
+
+	if (rc < 0) {
+		snprintf(why, sizeof(why), "the reviewer did not start: %s", err->msg);
+		review_failed(s, why);
+		return;
+	}
+	if (vcs_diff_worktree(&diff, o->opts->root, 48u << 10, &e2) < 0)
+		sw_buf_addf(&diff, "(the changes cannot be shown: %s)\n", e2.msg);
+	packet_review(&prompt, o->spec, o->plan, s->t, impl ? impl->text.ptr : NULL, diff.ptr);
+	sw_buf_release(&diff);
+	if (acp_client_prompt_text(c, prompt.ptr, deadline, review_done, s, &e2) < 0) {
+		snprintf(why, sizeof(why), "the reviewer did not start: %s", e2.msg);
+		review_failed(s, why);
+	}
+	sw_buf_release(&prompt);
+}
+
+static void review_started(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+{
+	struct slot *s = data;
+	struct sw_error e2 = SW_ERROR_INIT;
+	char why[600];
+
+	if (rc < 0) {
+		snprintf(why, sizeof(why), "the reviewer did not start: %s", err->msg);
+		review_failed(s, why);
+		return;
+	}
+	if (acp_client_new_session(c, s->o->opts->root, NULL, review_session, s, &e2) < 0) {
+		snprintf(why, sizeof(why), "the reviewer did not open a session: %s", e2.msg);
+		review_failed(s, why);
+	}
+}
+
+static void start_review(struct slot *s)
+{
+	struct acp_client_opts co = ACP_CLIENT_OPTS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_strvec keep = s->argv;
+
+	if (s->o->cancelling) {
+		task_failed(s, "the run was cancelled");
+		return;
+	}
+	/* the same agent command, in a session that may read and not write */
+	s->argv = (struct sw_strvec)SW_STRVEC_INIT;
+	build_agent_argv(s);
+	s->rev_argv = s->argv;
+	s->argv = keep;
+	co.argv = (const char *const *)s->rev_argv.v;
+	co.cwd = s->o->opts->root;
+	co.fs_read = 1;
+	co.fs_write = 0;
+	co.terminal = 0;
+	co.policy.mode = ACP_PERMIT_NONE;
+	co.on_stderr = on_stderr;
+	co.data = s;
+	if (acp_client_start(&s->rev, &s->o->loop, &co, review_started, s, &err) < 0) {
+		acp_client_free(s->rev);
+		s->rev = NULL;
+		attempt_failed(s, err.msg, NULL, 0, 0);
+	}
+}
+
 static void lint_check(struct slot *s)
 {
 	struct orch *o = s->o;
@@ -841,7 +966,10 @@ static void lint_check(struct slot *s)
 	spec_free(sp);
 	if (ok) {
 		sw_buf_release(&out);
-		task_succeeded(s);
+		if (o->opts->review)
+			start_review(s);
+		else
+			task_succeeded(s);
 		return;
 	}
 	{
@@ -1170,6 +1298,7 @@ static cJSON *options_json(const struct orch_opts *oo)
 	cJSON_AddNumberToObject(j, "budgetTokens", (double)oo->budget_tokens);
 	cJSON_AddNumberToObject(j, "budgetUsd", oo->budget_usd);
 	cJSON_AddBoolToObject(j, "commit", oo->commit);
+	cJSON_AddBoolToObject(j, "review", oo->review);
 	cJSON_AddBoolToObject(j, "includeOptional", oo->plan.include_optional);
 	return j;
 }
@@ -1453,6 +1582,7 @@ int orch_resume_load(struct orch_resume *r, const char *kiro_dir, const char *id
 	r->opts.budget_tokens = (long)jnum(opts, "budgetTokens", 0);
 	r->opts.budget_usd = jnum(opts, "budgetUsd", 0);
 	r->opts.commit = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "commit"));
+	r->opts.review = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "review"));
 out:
 	sw_strvec_clear(&done);
 	sw_buf_release(&b);

@@ -12,7 +12,9 @@
  *      task timeout;
  *   2. verification by something other than the implementer: the verify
  *      command (exit 0), then the spec's lint (no error that was not there
- *      when the run began);
+ *      when the run began), then with o->review a second agent session that
+ *      may read but not write, shown the task and the working tree's
+ *      changes, whose answer starts with ACCEPT or REJECT: reasons;
  *   3. on failure, the failure's output goes back to the same session (a
  *      new agent if the old one died) up to max_retries more times;
  *   4. "[x]" once verified, or back to "[ ]" when it failed; a failed
@@ -65,12 +67,12 @@ struct orch_opts {
 	int commit;                      /* one commit per verified task (needs a cap of 1), and the
 					    spec's tasks.md at the end */
 	const char *resume;              /* the run id to go on with (orch_resume_load), or NULL */
+	int review;                      /* a second, read-only session accepts or rejects each task */
 	orch_event_cb on_event;
 	void *data;
 };
 
-#define ORCH_OPTS_INIT { NULL, NULL, NULL, NULL, PLAN_OPTS_INIT, NULL, NULL, NULL, 0, NULL, NULL, 2, 0, 0, 0, 0, 0, \
-			 NULL, NULL, NULL }
+#define ORCH_OPTS_INIT { .plan = PLAN_OPTS_INIT, .max_retries = 2 }
 
 struct orch_result {
 	char *run_id;        /* folder name under .kiro/runs */

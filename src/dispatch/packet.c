@@ -11,6 +11,7 @@
 
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #define PACKET_OUTPUT_MAX (16u << 10) /* verification output sent back */
 
@@ -191,4 +192,47 @@ void packet_retry(struct sw_buf *out, const char *task_id, const char *what, con
 		sw_buf_adds(out, "```\n");
 	}
 	sw_buf_addf(out, "\nFix the problem so that task %s is complete, then end with a short summary.\n", task_id);
+}
+
+void packet_review(struct sw_buf *out, const struct spec *s, const struct plan *p, size_t i, const char *summary,
+		   const char *diff)
+{
+	struct sw_buf task = SW_BUF_INIT;
+	const char *how;
+
+	packet_build(&task, s, p, i);
+	/* the implementer's rules are not the reviewer's */
+	how = strstr(task.ptr, "\n## How to work\n");
+	if (how)
+		sw_buf_setlen(&task, (size_t)(how - task.ptr));
+	sw_buf_adds(out, "You review the work another agent did on this task. Do not change any file.\n\n");
+	sw_buf_addbuf(out, &task);
+	sw_buf_adds(out, "\n## What the implementer said\n\n");
+	sw_buf_adds(out, summary && *summary ? summary : "(nothing)");
+	sw_buf_adds(out, "\n\n## The changes in the working tree\n\n```diff\n");
+	sw_buf_adds(out, diff && *diff ? diff : "(no change)\n");
+	sw_buf_adds(out, "```\n\n## Your answer\n\n"
+		    "Check the changes against the task and its acceptance criteria. The first line of your\n"
+		    "answer is ACCEPT when the task is done as described, or REJECT: followed by the reasons\n"
+		    "the implementer needs to fix it.\n");
+	sw_buf_release(&task);
+}
+
+int packet_verdict(const char *text, const char **reasons)
+{
+	const char *s = text;
+
+	*reasons = NULL;
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r' || *s == '*' || *s == '#' || *s == '`')
+		s++;
+	if (!strncasecmp(s, "ACCEPT", 6))
+		return 1;
+	if (!strncasecmp(s, "REJECT", 6)) {
+		s += 6;
+		while (*s == ':' || *s == ' ' || *s == '*' || *s == '-')
+			s++;
+		*reasons = s;
+		return 0;
+	}
+	return -1;
 }

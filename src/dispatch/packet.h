@@ -25,6 +25,21 @@
 /* Appends the packet of plan entry @i of @p (built from @s) to @out. */
 void packet_build(struct sw_buf *out, const struct spec *s, const struct plan *p, size_t i);
 
+/*
+ * Appends the prompt of a reviewing session for plan entry @i: the task,
+ * its criteria, what the implementer said (@summary) and the changes
+ * (@diff), and the answer expected: a first line "ACCEPT" or "REJECT:
+ * reasons".
+ */
+void packet_review(struct sw_buf *out, const struct spec *s, const struct plan *p, size_t i, const char *summary,
+		   const char *diff);
+
+/*
+ * The verdict in a reviewer's answer @text: 1 accepted, 0 rejected (with
+ * *@reasons pointing into @text), -1 when it gives none.
+ */
+int packet_verdict(const char *text, const char **reasons);
+
 /* Appends the follow-up prompt after a failed verification whose output is @output. */
 void packet_retry(struct sw_buf *out, const char *task_id, const char *what, const char *output, size_t len);
 

@@ -624,3 +624,64 @@ out:
 	git_repository_free(repo);
 	return rc;
 }
+
+struct diff_sink {
+	struct sw_buf *out;
+	size_t max, start;
+	int cut;
+};
+
+static int diff_line(const git_diff_delta *delta, const git_diff_hunk *hunk, const git_diff_line *line,
+		     void *payload)
+{
+	struct diff_sink *d = payload;
+
+	SW_UNUSED(delta);
+	SW_UNUSED(hunk);
+	if (d->out->len - d->start + line->content_len + 1 > d->max) {
+		d->cut = 1;
+		return 1; /* stop */
+	}
+	if (line->origin == GIT_DIFF_LINE_CONTEXT || line->origin == GIT_DIFF_LINE_ADDITION ||
+	    line->origin == GIT_DIFF_LINE_DELETION)
+		sw_buf_addch(d->out, line->origin);
+	sw_buf_add(d->out, line->content, line->content_len);
+	return 0;
+}
+
+int vcs_diff_worktree(struct sw_buf *out, const char *dir, size_t max, struct sw_error *err)
+{
+	git_repository *repo = NULL;
+	git_object *head = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	git_diff_options o;
+	struct diff_sink d = { out, max, out->len, 0 };
+	int rc = 0, lrc;
+
+	git_libgit2_init();
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "'%s' is not inside a git repository", dir);
+		goto out;
+	}
+	if (git_revparse_single(&head, repo, "HEAD^{tree}") == 0)
+		tree = (git_tree *)head;
+	o.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS | GIT_DIFF_SHOW_UNTRACKED_CONTENT;
+	if (git_diff_tree_to_workdir_with_index(&diff, repo, tree, &o) < 0) {
+		rc = lg_fail(err, SW_ERROR, "cannot compare the working tree with HEAD");
+		goto out;
+	}
+	lrc = git_diff_print(diff, GIT_DIFF_FORMAT_PATCH, diff_line, &d);
+	if (lrc < 0 && !d.cut) {
+		rc = lg_fail(err, SW_ERROR, "cannot print the changes");
+		goto out;
+	}
+	if (d.cut)
+		sw_buf_addf(out, "\n[... the changes go on past %zu bytes]\n", max);
+out:
+	git_diff_free(diff);
+	git_object_free(head);
+	git_repository_free(repo);
+	return rc;
+}

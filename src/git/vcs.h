@@ -32,6 +32,7 @@
 #define VCS_H
 
 #include "base/compat.h"
+#include "base/buf.h"
 #include "base/error.h"
 
 #define VCS_OID_HEX 41 /* 40 hex digits and a NUL */
@@ -108,6 +109,13 @@ void vcs_spec_free(struct vcs_spec_commit *c);
  * repository, or no commit yet), SW_ERROR.
  */
 int vcs_head_message(char **msg, char oid_hex[VCS_OID_HEX], const char *dir, struct sw_error *err);
+
+/*
+ * Appends to @out the changes of the working tree holding @dir against
+ * HEAD as a patch (untracked files included, ignored ones not), cut at
+ * @max bytes with a note.  Errors: SW_ENOTFOUND (no repository), SW_ERROR.
+ */
+int vcs_diff_worktree(struct sw_buf *out, const char *dir, size_t max, struct sw_error *err);
 
 int vcs_commit_worktree(const char *dir, const char *const *exclude, const char *message,
 			char oid_hex[VCS_OID_HEX], struct sw_error *err);

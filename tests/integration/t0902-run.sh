@@ -206,3 +206,25 @@ assert recs[0][\"hook_event_name\"]==\"postTaskExecution\" and recs[0][\"task\"]
 " &&
 	ms_check 4
 '
+
+sw_test '--review: a read-only session sees the changes; a rejection goes back to the implementer' '
+	git init -q . && git config user.name Tester && git config user.email t@example.com &&
+	demo_ws && printf "script.json\nout\nerr\n" >.gitignore && git add -A && git commit -q -m base &&
+	cat >script.json <<JSON &&
+{"steps": [
+ {"expect": {"last_user_contains": ["Task 1.1 of the spec"]},
+  "respond": {"tool_calls": [{"id": "w1", "name": "fs_write", "input": {"command": "create", "path": "store.c", "file_text": "int store;\\n"}}]}},
+ {"respond": {"text": "Implemented the store."}},
+ {"expect": {"last_user_contains": ["You review the work", "+int store;", "Implemented the store.", "ACCEPT", "REJECT"]},
+  "respond": {"text": "REJECT: the round trip has no test"}},
+ {"expect": {"last_user_contains": ["the reviewer rejected it", "the round trip has no test"]},
+  "respond": {"text": "Added the test."}},
+ {"respond": {"text": "ACCEPT\\nThe task is done."}}
+]}
+JSON
+	ms_start script.json && model_env &&
+	sw run todo-cli 1.1 --review --trust-all-tools --model openai/test-model >out 2>err &&
+	expect_grep "1.1 *verify (review): failed" out && expect_grep "1.1 *retry 2: the reviewer rejected it" out &&
+	expect_grep "1.1 *verify (review): ok" out && expect_grep "1.1 *done in .* (2 attempts" out &&
+	ms_check 5
+'
