@@ -10,6 +10,7 @@
  * fields, a matcher on a hook that takes none, a deprecated name).
  */
 #include "base/compat.h"
+#include "base/contain.h"
 #include "kiro/agent.h"
 #include "base/fs.h"
 #include "base/glob.h"
@@ -195,6 +196,25 @@ static void unknown_fields(struct ctx *c, const cJSON *obj, const char *jpath, c
 	}
 }
 
+/*
+ * Reads prompt file @path (named @rest in the agent).  A relative name in a
+ * workspace agent must resolve inside the workspace (a link out of it is
+ * refused, SW_EINVAL); an absolute one names an outside file on purpose.
+ */
+static int read_prompt(struct sw_buf *text, const struct ctx *c, const char *rest, const char *path,
+		       struct sw_error *err)
+{
+	struct sw_inside in = SW_INSIDE_INIT;
+	int rc;
+
+	if (rest[0] == '/' || !c->root)
+		return sw_read_file(text, path, PROMPT_FILE_MAX, err);
+	if ((rc = sw_inside_init(&in, c->root, "the workspace", err)) == 0)
+		rc = sw_inside_read(text, &in, path, PROMPT_FILE_MAX, err);
+	sw_inside_release(&in);
+	return rc;
+}
+
 /* Resolves and reads the prompt named by @v ("file://..." / "file:..."), or keeps it inline. */
 static void load_prompt(struct ctx *c, const char *v, const char *jpath)
 {
@@ -215,10 +235,18 @@ static void load_prompt(struct ctx *c, const char *v, const char *jpath)
 		c->a->prompt = sw_xstrdup(v);
 		return;
 	}
-	if (sw_read_file(&text, path, PROMPT_FILE_MAX, &err) < 0) {
-		struct sw_diag *dg = kiro_diag_at(c->d, c->src, SW_SEV_ERROR, "agent-prompt", jpath, 0,
-			"prompt file '%s' %s", rest, err.code == SW_ENOTFOUND ? "does not exist" : "cannot be read");
+	if (read_prompt(&text, c, rest, path, &err) < 0) {
+		struct sw_diag *dg;
 
+		if (err.code == SW_EINVAL) {
+			kiro_diag_at(c->d, c->src, SW_SEV_ERROR, "agent-prompt", jpath, 0, "prompt file '%s': %s", rest,
+				     err.msg);
+			free(path);
+			sw_buf_release(&text);
+			return;
+		}
+		dg = kiro_diag_at(c->d, c->src, SW_SEV_ERROR, "agent-prompt", jpath, 0,
+			"prompt file '%s' %s", rest, err.code == SW_ENOTFOUND ? "does not exist" : "cannot be read");
 		if (err.code == SW_ENOTFOUND)
 			sw_diag_set_hint(dg, "'file://' paths are relative to the agent file's folder");
 		free(path);
