@@ -222,13 +222,14 @@ static void show_text(const struct spec *s, const char *rel)
 		for (i = 0; i < s->reqs->nreqs; i++) {
 			const struct req_requirement *r = &s->reqs->reqs[i];
 
+			const size_t *idx;
+			size_t nc = req_criteria_of(s->reqs, r->num, &idx);
+
 			printf("  %s %s\n", r->id, r->title);
-			for (j = 0; j < s->reqs->ncrit; j++) {
-				const struct req_criterion *c = &s->reqs->crit[j];
+			for (j = 0; j < nc; j++) {
+				const struct req_criterion *c = &s->reqs->crit[idx[j]];
 				char *text;
 
-				if (c->req != r->num)
-					continue;
 				text = spec_criterion_text(s, c);
 				printf("    %-6s [%s] %.100s%s\n", c->id, ears_class_name(c->cls), text, strlen(text) > 100 ? "…" : "");
 				free(text);
@@ -534,16 +535,20 @@ static int spec_waves_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	if (json) {
 		sw_cmd_json_print_line_take(spec_json_waves(s, plan));
 	} else {
+		struct sw_buf *line = sw_xcalloc(plan->nwaves + 1, sizeof(*line));
+
+		/* One line per wave, filled in one pass over the tasks. */
+		for (w = 0; w < plan->nwaves; w++)
+			sw_buf_init(&line[w], 0);
+		for (i = 0; i < td->ntasks; i++)
+			if (plan->wave[i] >= 0 && (size_t)plan->wave[i] < plan->nwaves)
+				sw_buf_addf(&line[plan->wave[i]], "%s%s", line[plan->wave[i]].len ? " " : "", td->tasks[i].id);
 		printf("computed from the plan (%zu waves):\n", plan->nwaves);
 		for (w = 0; w < plan->nwaves; w++) {
-			struct sw_buf b = SW_BUF_INIT;
-
-			for (i = 0; i < td->ntasks; i++)
-				if (plan->wave[i] == (long)w)
-					sw_buf_addf(&b, "%s%s", b.len ? " " : "", td->tasks[i].id);
-			printf("  wave %zu: %s\n", w, b.ptr);
-			sw_buf_release(&b);
+			printf("  wave %zu: %s\n", w, line[w].ptr);
+			sw_buf_release(&line[w]);
 		}
+		free(line);
 		if (plan->cycle)
 			printf("  (some tasks are in a dependency cycle and have no wave)\n");
 		if (td->graph.nwaves) {
