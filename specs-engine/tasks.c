@@ -14,6 +14,7 @@
 #include "specs-engine/tasks.h"
 #include "base/json.h"
 #include "base/jsonpos.h"
+#include "base/strmap.h"
 
 #include <ctype.h>
 
@@ -892,6 +893,7 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 	struct open_item stack[TASKS_MAX_NEST];
 	struct idx x = { NULL, 0 };
 	struct sw_strvec groups = SW_STRVEC_INIT; /* "N" of headings "### N. Title" / "## Task N: …" */
+	struct sw_strmap group_ids = SW_STRMAP_INIT; /* the same, for lookups */
 	size_t sp = 0, i, bad;
 	unsigned char *open = NULL;
 	int graph_level = 0;
@@ -985,6 +987,8 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 
 	/* Hierarchy by id, checked against the nesting. */
 	idx_build(&x, doc);
+	for (i = 0; i < groups.nr; i++)
+		sw_strmap_put(&group_ids, groups.v[i], (void *)1);
 	for (i = 0; i < doc->ntasks; i++) {
 		struct tasks_task *t = &doc->tasks[i];
 		size_t holder = idx_put(&x, doc, i), idp = TASKS_NONE, structural = t->parent;
@@ -1006,7 +1010,7 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 				   dot ? NULL : "a top-level task is not indented under another task",
 				   "task %s is under task %s; %s", t->id, doc->tasks[structural].id,
 				   dot ? "its number says otherwise" : "a top-level id cannot be a sub-task");
-		} else if (dot && idp == TASKS_NONE && !sw_strvec_contains(&groups, pid)) {
+		} else if (dot && idp == TASKS_NONE && !sw_strmap_get(&group_ids, pid)) {
 			md_diag_at(diags, md, path, SW_SEV_WARNING, "tasks-orphan", md_pos_offset(md, t->line, t->col), NULL,
 				   "task %s has no parent task %s before it", t->id, pid);
 		}
@@ -1062,6 +1066,7 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 	doc->id_slot = x.slot;
 	doc->id_mask = x.mask;
 	sw_strvec_clear(&groups);
+	sw_strmap_release(&group_ids);
 	*out = doc;
 	return 0;
 }
