@@ -8,7 +8,10 @@
  * checklist entry belongs to and which task a nested sub-task sits under.
  * The id decides the hierarchy ("2.1" belongs to "2"); the nesting is only
  * checked against it.  Ids are looked up through a small hash table so that
- * a file with many tasks stays linear.
+ * a file with many tasks stays linear; the table stays with the document
+ * for tasks_find().  Positions in the graph's JSON come from one scan of
+ * the block (base/jsonpos.h), and a task entry's "depends_on" is handed to
+ * its task once every task is known (the graph may come first).
  */
 #include "base/compat.h"
 #include "specs-engine/tasks.h"
