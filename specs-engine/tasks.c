@@ -311,6 +311,19 @@ struct walk {
 	size_t npending, apending;
 };
 
+/*
+ * Reference lists grow in steps of 16 entries; trimmed as soon as a line
+ * is read, a large plan holds a few bytes per reference, not kilobytes
+ * per task.
+ */
+static void refs_fit(struct req_refs *r)
+{
+	if (r->alloc > r->nr && r->nr) {
+		r->v = sw_xrealloc(r->v, r->nr * sizeof(*r->v));
+		r->alloc = r->nr;
+	}
+}
+
 /* Applies a classified line to task @task; returns 1 if it was one. */
 static int apply_line(struct walk *w, struct tasks_task *task, size_t ls, size_t le)
 {
@@ -325,6 +338,7 @@ static int apply_line(struct walk *w, struct tasks_task *task, size_t ls, size_t
 			return 1;
 		before = task->reqs.nr;
 		req_refs_parse(&task->reqs, w->md, vs, ve);
+		refs_fit(&task->reqs);
 		for (; before < task->reqs.nr; before++)
 			if (task->reqs.v[before].kind == REQ_REF_TEXT && w->diags) {
 				struct req_ref *r = &task->reqs.v[before];
@@ -337,6 +351,7 @@ static int apply_line(struct walk *w, struct tasks_task *task, size_t ls, size_t
 		return 1;
 	case LINE_VALIDATES:
 		req_refs_parse(&task->validates, w->md, vs, ve);
+		refs_fit(&task->validates);
 		return 1;
 	case LINE_PROPERTY: {
 		struct tasks_prop_ref *p;
