@@ -12,6 +12,12 @@
  * one check of base/contain.h, so every tool answers the same way.  The
  * results are the spec_json.h documents the CLI prints.
  *
+ * The reading tools (spec_list, spec_read, spec_lint, spec_trace,
+ * spec_next) parse on the loop's thread pool, one job per call, so a huge
+ * spec does not hold up other sessions: the job owns a copy of the
+ * arguments and builds a private reply; only the loop thread touches the
+ * call, the session and the set's job count.
+ *
  * The writing tool goes through spec_set_task_state(), which locks the
  * folder, changes only bracket characters and writes with
  * sw_write_atomic(); this file never writes a spec file itself.
@@ -37,8 +43,58 @@
 struct specs_set {
 	char *root;      /* absolute workspace root */
 	char *specs_dir; /* root/.kiro/specs */
+	size_t running;  /* jobs on the thread pool */
+	int closing;     /* freed by the server while jobs ran: the last one frees the set */
 	struct mcp_toolset set;
 };
+
+/*
+ * What a reading tool answers, made on the thread pool from its own
+ * private data (nothing there touches the call or the session): either an
+ * error text or the structured result.  The loop thread hands it to the
+ * call (reply_deliver).
+ */
+struct reply {
+	struct sw_buf error; /* isError text; empty when the call succeeded */
+	cJSON *result;       /* structuredContent, NULL with an error */
+};
+
+static void reply_error(struct reply *r, const char *fmt, ...) SW_PRINTF(2, 3);
+
+static void reply_error(struct reply *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	sw_buf_reset(&r->error);
+	va_start(ap, fmt);
+	sw_buf_vaddf(&r->error, fmt, ap);
+	va_end(ap);
+}
+
+static void reply_take(struct reply *r, cJSON *obj)
+{
+	cJSON_Delete(r->result);
+	r->result = obj;
+}
+
+/* On the loop: the call's result from @r (emptied). */
+static void reply_deliver(struct reply *r, struct mcp_call *call)
+{
+	if (r->error.len)
+		mcp_call_error(call, "%s", r->error.ptr);
+	else if (r->result)
+		mcp_call_structured_take(call, r->result);
+	else
+		mcp_call_error(call, "the tool produced no result");
+	r->result = NULL;
+}
+
+static void reply_release(struct reply *r)
+{
+	sw_buf_release(&r->error);
+	cJSON_Delete(r->result);
+	r->result = NULL;
+}
 
 /* The documents a spec folder may hold, as tools and resources name them. */
 static const char *const doc_files[] = { "requirements.md", "bugfix.md", "design.md", "tasks.md" };
@@ -179,14 +235,14 @@ static int resolves_inside(struct specs_set *ss, const char *path)
 }
 
 /* Resolves and loads spec @name; on failure sets the call's isError and returns -1. */
-static int open_spec(struct specs_set *ss, struct mcp_call *call, const char *name, struct spec **out, char **dirp)
+static int open_spec(struct specs_set *ss, struct reply *call, const char *name, struct spec **out, char **dirp)
 {
 	struct sw_error err = SW_ERROR_INIT;
 	char *dir = NULL;
 
 	*out = NULL;
 	if (spec_dir(ss, name, &dir, &err) < 0 || spec_load_inside(out, dir, ss->root, ss->root, &err) < 0) {
-		mcp_call_error(call, "%s", err.msg);
+		reply_error(call, "%s", err.msg);
 		free(dir);
 		return -1;
 	}
@@ -243,7 +299,7 @@ static const char list_output[] =
 	",\"error\":" S_STR "},\"required\":[\"name\",\"error\"]}}},"
 	"\"required\":[\"specs\"]}";
 
-static int t_list(struct mcp_call *call, const cJSON *args, void *data, struct sw_error *err)
+static int run_list(struct reply *call, const cJSON *args, void *data)
 {
 	struct specs_set *ss = data;
 	struct sw_strvec names = SW_STRVEC_INIT;
@@ -252,9 +308,8 @@ static int t_list(struct mcp_call *call, const cJSON *args, void *data, struct s
 	size_t i;
 
 	SW_UNUSED(args);
-	SW_UNUSED(err);
 	if (spec_names(ss, &names, &lerr) < 0) {
-		mcp_call_error(call, "cannot list specs: %s", lerr.msg);
+		reply_error(call, "cannot list specs: %s", lerr.msg);
 		goto out;
 	}
 	res = cJSON_CreateObject();
@@ -279,7 +334,7 @@ static int t_list(struct mcp_call *call, const cJSON *args, void *data, struct s
 		free(dir);
 		free(rel);
 	}
-	mcp_call_structured_take(call, res);
+	reply_take(call, res);
 out:
 	sw_strvec_clear(&names);
 	return 0;
@@ -358,7 +413,7 @@ static char *task_source(const struct spec *s, const struct tasks_task *t)
 	return source_lines(f, t->line, l);
 }
 
-static int read_document(struct specs_set *ss, struct mcp_call *call, const char *name, const char *doc)
+static int read_document(struct specs_set *ss, struct reply *call, const char *name, const char *doc)
 {
 	struct sw_error err = SW_ERROR_INIT;
 	struct sw_buf text = SW_BUF_INIT, rel = SW_BUF_INIT;
@@ -370,11 +425,11 @@ static int read_document(struct specs_set *ss, struct mcp_call *call, const char
 		if (!strncmp(doc_files[i], doc, strlen(doc)) && !strcmp(doc_files[i] + strlen(doc), ".md"))
 			break;
 	if (i == SW_ARRAY_SIZE(doc_files) || !*doc) {
-		mcp_call_error(call, "unknown document '%s' (expected requirements, bugfix, design or tasks)", doc);
+		reply_error(call, "unknown document '%s' (expected requirements, bugfix, design or tasks)", doc);
 		goto out;
 	}
 	if (spec_dir(ss, name, &dir, &err) < 0) {
-		mcp_call_error(call, "%s", err.msg);
+		reply_error(call, "%s", err.msg);
 		goto out;
 	}
 	sw_buf_addf(&rel, "%s/%s", name, doc_files[i]);
@@ -390,16 +445,16 @@ static int read_document(struct specs_set *ss, struct mcp_call *call, const char
 				sw_buf_addf(&have, "%s%s", have.len ? ", " : "", doc_files[k]);
 			free(p);
 		}
-		mcp_call_error(call, "spec '%s' has no %s (it has: %s)", name, doc_files[i], have.len ? have.ptr : "nothing");
+		reply_error(call, "spec '%s' has no %s (it has: %s)", name, doc_files[i], have.len ? have.ptr : "nothing");
 		sw_buf_release(&have);
 		goto out;
 	}
 	if (read_inside(ss, &text, path, &err) < 0) {
-		mcp_call_error(call, "%s", err.msg); /* the message names the file */
+		reply_error(call, "%s", err.msg); /* the message names the file */
 		goto out;
 	}
 	if (memchr(text.ptr, '\0', text.len)) {
-		mcp_call_error(call, "'%s' is not text (it holds a NUL byte)", rel.ptr);
+		reply_error(call, "'%s' is not text (it holds a NUL byte)", rel.ptr);
 		goto out;
 	}
 	res = cJSON_CreateObject();
@@ -410,7 +465,7 @@ static int read_document(struct specs_set *ss, struct mcp_call *call, const char
 	cJSON_AddStringToObject(res, "path", rel.ptr);
 	cJSON_AddStringToObject(res, "document", doc_files[i]);
 	cJSON_AddStringToObject(res, "text", text.ptr);
-	mcp_call_structured_take(call, res);
+	reply_take(call, res);
 out:
 	free(dir);
 	free(path);
@@ -431,7 +486,7 @@ static void list_ids(struct sw_buf *b, const struct spec *s, int tasks)
 		sw_buf_adds(b, "none");
 }
 
-static int read_item(struct specs_set *ss, struct mcp_call *call, const char *name, const char *req_id,
+static int read_item(struct specs_set *ss, struct reply *call, const char *name, const char *req_id,
 		     const char *task_id)
 {
 	struct spec *s = NULL;
@@ -447,14 +502,14 @@ static int read_item(struct specs_set *ss, struct mcp_call *call, const char *na
 		size_t i;
 
 		if (!s->reqs) {
-			mcp_call_error(call, "spec '%s' has no requirements.md or bugfix.md yet", name);
+			reply_error(call, "spec '%s' has no requirements.md or bugfix.md yet", name);
 			goto out;
 		}
 		r = req_find_requirement(s->reqs, req_id);
 		c = r ? NULL : req_find_criterion(s->reqs, req_id);
 		if (!r && !c) {
 			list_ids(&ids, s, 0);
-			mcp_call_error(call, "spec '%s' has no requirement or criterion '%s' (expected a requirement "
+			reply_error(call, "spec '%s' has no requirement or criterion '%s' (expected a requirement "
 				       "id such as '1' or a criterion id such as '1.2'; requirements: %s)", name, req_id, ids.ptr);
 			goto out;
 		}
@@ -487,13 +542,13 @@ static int read_item(struct specs_set *ss, struct mcp_call *call, const char *na
 		size_t i;
 
 		if (!s->tasks_doc) {
-			mcp_call_error(call, "spec '%s' has no tasks.md yet", name);
+			reply_error(call, "spec '%s' has no tasks.md yet", name);
 			goto out;
 		}
 		i = tasks_find(s->tasks_doc, task_id);
 		if (i == TASKS_NONE) {
 			list_ids(&ids, s, 1);
-			mcp_call_error(call, "spec '%s' has no task '%s' (expected a task id such as '2.1'; tasks: %s)", name,
+			reply_error(call, "spec '%s' has no task '%s' (expected a task id such as '2.1'; tasks: %s)", name,
 				       task_id, ids.ptr);
 			goto out;
 		}
@@ -506,7 +561,7 @@ static int read_item(struct specs_set *ss, struct mcp_call *call, const char *na
 		cJSON_AddStringToObject(res, "source", src);
 		cJSON_AddItemToObject(res, "task", spec_json_task(s, &s->tasks_doc->tasks[i]));
 	}
-	mcp_call_structured_take(call, res);
+	reply_take(call, res);
 out:
 	free(src);
 	sw_buf_release(&ids);
@@ -514,14 +569,13 @@ out:
 	return 0;
 }
 
-static int t_read(struct mcp_call *call, const cJSON *args, void *data, struct sw_error *err)
+static int run_read(struct reply *call, const cJSON *args, void *data)
 {
 	const char *name = arg_str(args, "spec"), *doc = arg_str(args, "document");
 	const char *req = arg_str(args, "requirement"), *task = arg_str(args, "task");
 
-	SW_UNUSED(err);
 	if (!!doc + !!req + !!task != 1) {
-		mcp_call_error(call, "expected exactly one of 'document' (requirements, bugfix, design, tasks), "
+		reply_error(call, "expected exactly one of 'document' (requirements, bugfix, design, tasks), "
 			       "'requirement' ('3' or '3.2') or 'task' ('2.1')");
 		return 0;
 	}
@@ -543,7 +597,7 @@ static const char lint_output[] =
 	",\"ok\":" S_BOOL ",\"diagnostics\":{\"type\":\"array\",\"items\":" S_DIAG "}},"
 	"\"required\":[\"specs\",\"errors\",\"warnings\",\"ok\",\"diagnostics\"]}";
 
-static int t_lint(struct mcp_call *call, const cJSON *args, void *data, struct sw_error *err)
+static int run_lint(struct reply *call, const cJSON *args, void *data)
 {
 	struct specs_set *ss = data;
 	const char *name = arg_str(args, "spec");
@@ -554,11 +608,10 @@ static int t_lint(struct mcp_call *call, const cJSON *args, void *data, struct s
 	size_t i, errors = 0, warnings = 0, specs = 0;
 	cJSON *res;
 
-	SW_UNUSED(err);
 	if (name) {
 		sw_strvec_push(&names, name);
 	} else if (spec_names(ss, &names, &lerr) < 0) {
-		mcp_call_error(call, "cannot list specs: %s", lerr.msg);
+		reply_error(call, "cannot list specs: %s", lerr.msg);
 		goto out;
 	}
 	for (i = 0; i < names.nr; i++) {
@@ -589,7 +642,7 @@ static int t_lint(struct mcp_call *call, const cJSON *args, void *data, struct s
 	cJSON_AddNumberToObject(res, "warnings", (double)warnings);
 	cJSON_AddBoolToObject(res, "ok", !errors);
 	cJSON_AddItemToObject(res, "diagnostics", spec_json_diags(&all, errors_only));
-	mcp_call_structured_take(call, res);
+	reply_take(call, res);
 out:
 	sw_diags_release(&all);
 	sw_strvec_clear(&names);
@@ -612,19 +665,18 @@ static const char trace_output[] =
 	",\"path\":" S_STR_NULL ",\"line\":" S_INT ",\"col\":" S_INT "},\"required\":[\"from\",\"owner\",\"ref\"]}}},"
 	"\"required\":[\"spec\",\"rows\",\"uncovered\",\"dangling\"]}";
 
-static int t_trace(struct mcp_call *call, const cJSON *args, void *data, struct sw_error *err)
+static int run_trace(struct reply *call, const cJSON *args, void *data)
 {
 	struct spec *s = NULL;
 	struct trace *tr = NULL;
 
-	SW_UNUSED(err);
 	if (open_spec(data, call, arg_str(args, "spec"), &s, NULL) < 0)
 		return 0;
 	if (!s->reqs) {
-		mcp_call_error(call, "spec '%s' has no requirements.md or bugfix.md yet: nothing to trace", s->name);
+		reply_error(call, "spec '%s' has no requirements.md or bugfix.md yet: nothing to trace", s->name);
 	} else {
 		trace_build(&tr, s->reqs, s->design_doc, s->tasks_doc, NULL);
-		mcp_call_structured_take(call, spec_json_trace(s, tr));
+		reply_take(call, spec_json_trace(s, tr));
 	}
 	trace_free(tr);
 	spec_free(s);
@@ -648,18 +700,17 @@ static const char next_output[] =
 	"\"required\":[\"computed\",\"cycle\"]}},"
 	"\"required\":[\"spec\",\"source\",\"ready\",\"waves\"]}";
 
-static int t_next(struct mcp_call *call, const cJSON *args, void *data, struct sw_error *err)
+static int run_next(struct reply *call, const cJSON *args, void *data)
 {
 	struct spec *s = NULL;
 	struct waves_plan *plan = NULL;
 	struct waves_deps ready = { NULL, 0, 0 };
 	cJSON *res, *waves;
 
-	SW_UNUSED(err);
 	if (open_spec(data, call, arg_str(args, "spec"), &s, NULL) < 0)
 		return 0;
 	if (!s->tasks_doc) {
-		mcp_call_error(call, "spec '%s' has no tasks.md yet", s->name);
+		reply_error(call, "spec '%s' has no tasks.md yet", s->name);
 		goto out;
 	}
 	waves_build(&plan, s->tasks_doc, NULL);
@@ -668,7 +719,7 @@ static int t_next(struct mcp_call *call, const cJSON *args, void *data, struct s
 	waves = spec_json_waves(s, plan);
 	cJSON_DeleteItemFromObjectCaseSensitive(waves, "spec");
 	cJSON_AddItemToObject(res, "waves", waves);
-	mcp_call_structured_take(call, res);
+	reply_take(call, res);
 out:
 	free(ready.v);
 	waves_plan_free(plan);
@@ -1016,6 +1067,115 @@ out:
 	return rc;
 }
 
+/* ---- running the reading tools off the loop ---- */
+
+/*
+ * spec_list, spec_read, spec_lint, spec_trace and spec_next parse whole
+ * specs, which for a large one takes seconds.  Each call becomes a job on
+ * the loop's thread pool: the work callback runs the tool on a copy of its
+ * arguments and the set's read-only fields (root, specs_dir) into a
+ * struct reply; the after-work callback, on the loop, delivers the reply
+ * and ends the call.  Jobs are independent, so several run at once.
+ * Without a loop (a server made without one) the tool runs inline.
+ */
+typedef int (*run_fn)(struct reply *r, const cJSON *args, void *data);
+
+struct spec_job {
+	uv_work_t work;
+	struct specs_set *ss;
+	struct mcp_call *call;
+	run_fn run;
+	cJSON *args;      /* a copy, owned */
+	struct reply rep;
+};
+
+static void set_free_now(struct specs_set *ss)
+{
+	free(ss->root);
+	free(ss->specs_dir);
+	free(ss);
+}
+
+static void job_work(uv_work_t *w)
+{
+	struct spec_job *j = w->data;
+
+	j->run(&j->rep, j->args, j->ss);
+}
+
+static void job_done(uv_work_t *w, int status)
+{
+	struct spec_job *j = w->data;
+	struct specs_set *ss = j->ss;
+
+	if (status != UV_ECANCELED && !mcp_call_cancelled(j->call))
+		reply_deliver(&j->rep, j->call);
+	mcp_call_finish(j->call);
+	reply_release(&j->rep);
+	cJSON_Delete(j->args);
+	free(j);
+	if (--ss->running == 0 && ss->closing)
+		set_free_now(ss);
+}
+
+/* Runs @run for @call on the thread pool (MCP_CALL_PENDING), or inline without a loop (0). */
+static int run_tool(struct mcp_call *call, const cJSON *args, void *data, run_fn run)
+{
+	struct specs_set *ss = data;
+	uv_loop_t *loop = mcp_call_loop(call);
+	struct spec_job *j;
+
+	if (!loop) {
+		struct reply rep = { SW_BUF_INIT, NULL };
+
+		run(&rep, args, ss);
+		reply_deliver(&rep, call);
+		reply_release(&rep);
+		return 0;
+	}
+	j = sw_xcalloc(1, sizeof(*j));
+	j->ss = ss;
+	j->call = call;
+	j->run = run;
+	j->args = cJSON_Duplicate(args, 1);
+	j->rep.error = (struct sw_buf)SW_BUF_INIT;
+	j->work.data = j;
+	ss->running++;
+	/* Fails only without a work callback. */
+	(void)uv_queue_work(loop, &j->work, job_work, job_done);
+	return MCP_CALL_PENDING;
+}
+
+static int t_list(struct mcp_call *call, const cJSON *args, void *data, struct sw_error *err)
+{
+	SW_UNUSED(err);
+	return run_tool(call, args, data, run_list);
+}
+
+static int t_read(struct mcp_call *call, const cJSON *args, void *data, struct sw_error *err)
+{
+	SW_UNUSED(err);
+	return run_tool(call, args, data, run_read);
+}
+
+static int t_lint(struct mcp_call *call, const cJSON *args, void *data, struct sw_error *err)
+{
+	SW_UNUSED(err);
+	return run_tool(call, args, data, run_lint);
+}
+
+static int t_trace(struct mcp_call *call, const cJSON *args, void *data, struct sw_error *err)
+{
+	SW_UNUSED(err);
+	return run_tool(call, args, data, run_trace);
+}
+
+static int t_next(struct mcp_call *call, const cJSON *args, void *data, struct sw_error *err)
+{
+	SW_UNUSED(err);
+	return run_tool(call, args, data, run_next);
+}
+
 /* ---- the set ---- */
 
 static const struct mcp_tool_def specs_tools[] = {
@@ -1046,13 +1206,15 @@ static const struct mcp_tool_def specs_tools[] = {
 	  status_input, status_output, MCP_TOOL_IDEMPOTENT, t_set_status },
 };
 
+/* Called by mcp_server_free; jobs still running keep the set until the last ends. */
 static void specs_free(void *data)
 {
 	struct specs_set *ss = data;
 
-	free(ss->root);
-	free(ss->specs_dir);
-	free(ss);
+	if (ss->running)
+		ss->closing = 1;
+	else
+		set_free_now(ss);
 }
 
 int mcp_specs_toolset_new(struct mcp_toolset **out, const struct mcp_specs_opts *o, struct sw_error *err)

@@ -9,6 +9,7 @@
  */
 #include "base/compat.h"
 #include "specs-engine/design.h"
+#include "base/strmap.h"
 #include "base/buf.h"
 
 #include <ctype.h>
@@ -110,6 +111,7 @@ int design_parse(struct design_doc **out, const struct md_doc *md, const char *p
 	const char *t = md_doc_text(md);
 	const struct md_node *root = md_root(md), *n;
 	struct design_property *cur = NULL;
+	struct sw_strmap seen = SW_STRMAP_INIT; /* property ids so far, for the duplicate check */
 	int any_validates = 0, by_heading = 0;
 	size_t i, bad;
 
@@ -168,7 +170,8 @@ int design_parse(struct design_doc **out, const struct md_doc *md, const char *p
 			cur->num = (int)strtol(id, NULL, 10);
 			cur->title = sw_xstrndup(t + ts, te - ts);
 			md_offset_pos(md, at, &cur->line, &cur->col);
-			if (design_find_property(doc, id) != cur)
+			/* The map only says "seen": property pointers move as the array grows. */
+			if (sw_strmap_put(&seen, id, (void *)1))
 				md_diag_at(diags, md, path, SW_SEV_ERROR, "design-duplicate-property", at, NULL,
 					     "duplicate property %s", id);
 			else if (doc->nprops > 1 && !strchr(id, '.') && !strchr(doc->props[doc->nprops - 2].id, '.') &&
@@ -190,6 +193,7 @@ int design_parse(struct design_doc **out, const struct md_doc *md, const char *p
 				     "property %s names no requirement it validates", doc->props[i].id);
 	if (diags && md_doc_len(md) == md_doc_bom(md))
 		md_diag_at(diags, md, path, SW_SEV_WARNING, "spec-empty", 0, NULL, "file is empty");
+	sw_strmap_release(&seen);
 	*out = doc;
 	return 0;
 }

@@ -172,6 +172,9 @@ static int parse_req_heading(const char *t, int *num, const char **title)
 
 /* ---- the model --------------------------------------------------------------------- */
 
+struct req__index;
+static void index_free(struct req__index *x);
+
 void req_doc_free(struct req_doc *doc)
 {
 	size_t i;
@@ -188,27 +191,237 @@ void req_doc_free(struct req_doc *doc)
 	free(doc->reqs);
 	free(doc->crit);
 	free(doc->title);
+	index_free(doc->index);
 	free(doc);
+}
+
+/* ---- lookups ---------------------------------------------------------------------- */
+
+/*
+ * The lookup cache: criteria and requirements sorted by id (req_id_cmp,
+ * then file order) and criteria sorted by requirement number (then file
+ * order), so a lookup is a binary search.  It remembers what it was built
+ * for and is rebuilt when the arrays changed.
+ */
+struct req__index {
+	const struct req_criterion *crit; /* doc->crit and ncrit when built */
+	size_t ncrit;
+	const struct req_requirement *reqs;
+	size_t nreqs;
+	size_t *crit_by_id;  /* indices into doc->crit */
+	size_t *crit_by_req; /* indices into doc->crit */
+	size_t *req_by_id;   /* indices into doc->reqs */
+};
+
+struct sort_ent {
+	const char *id;
+	long a, b;  /* the id's numbers when it is "N" or "N.M" */
+	int ncomp;  /* 1 or 2 for those, 0 for any other shape */
+	size_t i;   /* file order */
+};
+
+static void sort_key(struct sort_ent *e, const char *id, size_t i)
+{
+	const char *p = id;
+	char *end;
+
+	e->id = id;
+	e->i = i;
+	e->ncomp = 0;
+	if (!isdigit((unsigned char)*p))
+		return;
+	e->a = strtol(p, &end, 10);
+	if (!*end) {
+		e->ncomp = 1;
+		return;
+	}
+	if (*end != '.' || !isdigit((unsigned char)end[1]))
+		return;
+	e->b = strtol(end + 1, &end, 10);
+	if (!*end)
+		e->ncomp = 2;
+}
+
+/* req_id_cmp() on the ids (numbers compared directly when both are plain), then file order. */
+static int sort_ent_cmp(const void *x, const void *y)
+{
+	const struct sort_ent *a = x, *b = y;
+	int c;
+
+	if (a->ncomp && b->ncomp) {
+		c = a->a != b->a ? (a->a < b->a ? -1 : 1)
+		    : a->ncomp != b->ncomp ? (a->ncomp < b->ncomp ? -1 : 1)
+		    : a->ncomp == 2 && a->b != b->b ? (a->b < b->b ? -1 : 1) : 0;
+	} else {
+		c = req_id_cmp(a->id, b->id);
+	}
+	if (c)
+		return c;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* Requirement number, then file order (a and i of struct sort_ent). */
+static int by_req_cmp(const void *x, const void *y)
+{
+	const struct sort_ent *a = x, *b = y;
+
+	if (a->a != b->a)
+		return a->a < b->a ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static int size_cmp(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static void index_free(struct req__index *x)
+{
+	if (!x)
+		return;
+	free(x->crit_by_id);
+	free(x->crit_by_req);
+	free(x->req_by_id);
+	free(x);
+}
+
+/*
+ * The doc's lookup cache, built (or rebuilt) when missing or stale.  The
+ * cache is the one part of a req_doc a lookup writes; a doc is used by one
+ * thread at a time.
+ */
+static const struct req__index *get_index(const struct req_doc *cdoc)
+{
+	struct req_doc *doc = (struct req_doc *)cdoc; /* only the cache changes */
+	struct req__index *x = doc->index;
+	struct sort_ent *e;
+	size_t i, n = doc->ncrit > doc->nreqs ? doc->ncrit : doc->nreqs;
+
+	if (x && x->crit == doc->crit && x->ncrit == doc->ncrit && x->reqs == doc->reqs && x->nreqs == doc->nreqs)
+		return x;
+	index_free(x);
+	x = sw_xcalloc(1, sizeof(*x));
+	x->crit = doc->crit;
+	x->ncrit = doc->ncrit;
+	x->reqs = doc->reqs;
+	x->nreqs = doc->nreqs;
+	x->crit_by_id = sw_xcalloc(doc->ncrit + 1, sizeof(size_t));
+	x->crit_by_req = sw_xcalloc(doc->ncrit + 1, sizeof(size_t));
+	x->req_by_id = sw_xcalloc(doc->nreqs + 1, sizeof(size_t));
+	e = sw_xcalloc(n + 1, sizeof(*e));
+	for (i = 0; i < doc->ncrit; i++)
+		sort_key(&e[i], doc->crit[i].id, i);
+	qsort(e, doc->ncrit, sizeof(*e), sort_ent_cmp);
+	for (i = 0; i < doc->ncrit; i++)
+		x->crit_by_id[i] = e[i].i;
+	for (i = 0; i < doc->ncrit; i++) {
+		e[i].a = doc->crit[i].req;
+		e[i].i = i;
+	}
+	qsort(e, doc->ncrit, sizeof(*e), by_req_cmp);
+	for (i = 0; i < doc->ncrit; i++)
+		x->crit_by_req[i] = e[i].i;
+	for (i = 0; i < doc->nreqs; i++)
+		sort_key(&e[i], doc->reqs[i].id, i);
+	qsort(e, doc->nreqs, sizeof(*e), sort_ent_cmp);
+	for (i = 0; i < doc->nreqs; i++)
+		x->req_by_id[i] = e[i].i;
+	free(e);
+	doc->index = x;
+	return x;
+}
+
+/* First position in @order (of @n ids, ascending) whose id compares >= @id (> with @after). */
+static size_t lower_bound(const size_t *order, size_t n, const char *(*id_of)(const struct req_doc *, size_t),
+			  const struct req_doc *doc, const char *id, int after)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = req_id_cmp(id_of(doc, order[mid]), id);
+
+		if (c < 0 || (after && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static const char *crit_id(const struct req_doc *doc, size_t i)
+{
+	return doc->crit[i].id;
+}
+
+static const char *req_id(const struct req_doc *doc, size_t i)
+{
+	return doc->reqs[i].id;
+}
+
+/* First position in crit_by_req whose requirement number is >= @num (> with @after). */
+static size_t req_bound(const struct req__index *x, const struct req_doc *doc, long num, int after)
+{
+	size_t lo = 0, hi = doc->ncrit;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		long r = doc->crit[x->crit_by_req[mid]].req;
+
+		if (r < num || (after && r == num))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }
 
 const struct req_criterion *req_find_criterion(const struct req_doc *doc, const char *id)
 {
-	size_t i;
+	const struct req__index *x;
+	size_t k;
 
-	for (i = 0; doc && i < doc->ncrit; i++)
-		if (!strcmp(doc->crit[i].id, id))
-			return &doc->crit[i];
+	if (!doc || !doc->ncrit)
+		return NULL;
+	x = get_index(doc);
+	/* Ids that compare equal sit together, in file order: the first exact match wins. */
+	for (k = lower_bound(x->crit_by_id, doc->ncrit, crit_id, doc, id, 0);
+	     k < doc->ncrit && !req_id_cmp(doc->crit[x->crit_by_id[k]].id, id); k++)
+		if (!strcmp(doc->crit[x->crit_by_id[k]].id, id))
+			return &doc->crit[x->crit_by_id[k]];
 	return NULL;
 }
 
 const struct req_requirement *req_find_requirement(const struct req_doc *doc, const char *id)
 {
-	size_t i;
+	const struct req__index *x;
+	size_t k;
 
-	for (i = 0; doc && i < doc->nreqs; i++)
-		if (!strcmp(doc->reqs[i].id, id))
-			return &doc->reqs[i];
+	if (!doc || !doc->nreqs)
+		return NULL;
+	x = get_index(doc);
+	for (k = lower_bound(x->req_by_id, doc->nreqs, req_id, doc, id, 0);
+	     k < doc->nreqs && !req_id_cmp(doc->reqs[x->req_by_id[k]].id, id); k++)
+		if (!strcmp(doc->reqs[x->req_by_id[k]].id, id))
+			return &doc->reqs[x->req_by_id[k]];
 	return NULL;
+}
+
+size_t req_criteria_of(const struct req_doc *doc, int num, const size_t **idx)
+{
+	const struct req__index *x;
+	size_t a, b;
+
+	*idx = NULL;
+	if (!doc || !doc->ncrit)
+		return 0;
+	x = get_index(doc);
+	a = req_bound(x, doc, num, 0);
+	b = req_bound(x, doc, num, 1);
+	*idx = x->crit_by_req + a;
+	return b - a;
 }
 
 static int name_eq(const char *a, size_t an, const char *b, size_t bn)
@@ -326,25 +539,69 @@ void req__check_criterion(struct req_criterion *c, const struct req_doc *doc, co
 	}
 }
 
+/*
+ * The numbers seen so far (requirement numbers, or criterion numbers per
+ * requirement), so that the duplicate checks stay linear: open addressing
+ * over (scope, number) pairs, grown at half load.
+ */
+struct numset {
+	struct numset_slot {
+		size_t scope;
+		long num;
+		int used;
+	} *v;
+	size_t nr, cap;
+};
+
+static size_t numset_hash(size_t scope, long num, size_t mask)
+{
+	uint64_t h = ((uint64_t)scope * 0x9E3779B97F4A7C15ull) ^ ((uint64_t)num * 0xC2B2AE3D27D4EB4Full);
+
+	return (size_t)(h ^ (h >> 29)) & mask;
+}
+
+/* Adds (@scope, @num); returns 1 when it was there already. */
+static int numset_add(struct numset *s, size_t scope, long num)
+{
+	size_t h, i;
+
+	if ((s->nr + 1) * 2 > s->cap) {
+		struct numset old = *s;
+
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = sw_xcalloc(s->cap, sizeof(*s->v));
+		s->nr = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.v[i].used)
+				numset_add(s, old.v[i].scope, old.v[i].num);
+		free(old.v);
+	}
+	for (h = numset_hash(scope, num, s->cap - 1); s->v[h].used; h = (h + 1) & (s->cap - 1))
+		if (s->v[h].scope == scope && s->v[h].num == num)
+			return 1;
+	s->v[h].scope = scope;
+	s->v[h].num = num;
+	s->v[h].used = 1;
+	s->nr++;
+	return 0;
+}
+
 static void add_criteria(struct req_doc *doc, struct req_requirement *rq, const struct md_doc *md,
-			 const struct md_node *list, const char *path, struct sw_diags *diags)
+			 const struct md_node *list, const char *path, struct sw_diags *diags, struct numset *seen)
 {
 	const char *t = md_doc_text(md);
 	const struct md_node *item;
-	size_t first = doc->ncrit - rq->ncrit; /* this requirement's criteria are contiguous */
 
 	for (item = md_first_child(list); item; item = md_next(item)) {
 		const struct md_node *para = md_first_child(item);
 		struct req_criterion *c;
-		size_t s, e, is, ie, k;
+		size_t s, e, is, ie;
 		long num;
 
 		md_node_range(md, item, &is, &ie);
 		num = strtol(t + is, NULL, 10);
-		for (k = 0; k < rq->ncrit; k++)
-			if (doc->crit[first + k].num == num)
-				break;
-		if (k < rq->ncrit) {
+		/* Scoped by the requirement's place in doc->reqs, so a repeated heading starts afresh. */
+		if (numset_add(seen, (size_t)(rq - doc->reqs), num)) {
 			md_diag_at(diags, md, path, SW_SEV_ERROR, "req-duplicate-criterion", is, NULL,
 				"duplicate criterion %s.%ld in requirement %s", rq->id, num, rq->id);
 			continue;
@@ -379,6 +636,7 @@ int req_parse(struct req_doc **out, const struct md_doc *md, const char *path, s
 	struct md_node *n;
 	struct req_requirement *cur = NULL;
 	int in_glossary = 0, in_criteria = 0, cur_level = 0, prev_num = 0;
+	struct numset req_nums = { NULL, 0, 0 }, crit_nums = { NULL, 0, 0 };
 	size_t bad;
 
 	SW_UNUSED(err);
@@ -413,7 +671,7 @@ int req_parse(struct req_doc **out, const struct md_doc *md, const char *path, s
 				cur_level = level;
 				in_criteria = 0;
 				in_glossary = 0;
-				if (req_find_requirement(doc, cur->id) != cur)
+				if (numset_add(&req_nums, 0, num))
 					md_diag_at(diags, md, path, SW_SEV_ERROR, "req-duplicate", s, NULL,
 						"duplicate requirement %d", num);
 				else if (prev_num && num != prev_num + 1)
@@ -445,7 +703,7 @@ int req_parse(struct req_doc **out, const struct md_doc *md, const char *path, s
 				for (item = md_first_child(n); item; item = md_next(item))
 					add_term(doc, md, item);
 			} else if (cur && in_criteria && md_list_ordered(n)) {
-				add_criteria(doc, cur, md, n, path, diags);
+				add_criteria(doc, cur, md, n, path, diags, &crit_nums);
 			}
 		}
 	}
@@ -469,6 +727,8 @@ int req_parse(struct req_doc **out, const struct md_doc *md, const char *path, s
 					"no requirements found");
 		}
 	}
+	free(req_nums.v);
+	free(crit_nums.v);
 	*out = doc;
 	return 0;
 }
@@ -633,46 +893,77 @@ void req_refs_parse(struct req_refs *out, const struct md_doc *md, size_t off, s
 	}
 }
 
+/* A requirement reference "N" as "%d" writes it (no sign, no leading zero); 0 if it is not one. */
+static int plain_number(const char *s, long *out)
+{
+	size_t n = strlen(s), i;
+
+	if (!n || n > 9 || (s[0] == '0' && n > 1))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	*out = strtol(s, NULL, 10);
+	return 1;
+}
+
 size_t req_ref_expand(const struct req_doc *doc, const struct req_ref *ref,
 		      void (*fn)(const struct req_criterion *c, void *data), void *data)
 {
-	size_t i, n = 0;
+	const struct req__index *x;
+	size_t *hits = NULL, nhits = 0, i, a = 0, b = 0;
+	const size_t *order = NULL;
+	long lo, hi;
 
-	if (!doc)
+	if (!doc || !doc->ncrit || ref->kind == REQ_REF_TEXT)
 		return 0;
-	for (i = 0; i < doc->ncrit; i++) {
-		const struct req_criterion *c = &doc->crit[i];
-		int hit = 0;
-		char rid[16];
-
-		switch (ref->kind) {
-		case REQ_REF_ALL:
-			hit = 1;
-			break;
-		case REQ_REF_CRITERION:
-			hit = !strcmp(c->id, ref->id);
-			break;
-		case REQ_REF_REQUIREMENT:
-			snprintf(rid, sizeof(rid), "%d", c->req);
-			hit = !strcmp(rid, ref->id);
-			break;
-		case REQ_REF_RANGE:
-			hit = req_id_cmp(c->id, ref->id) >= 0 && req_id_cmp(c->id, ref->to) <= 0;
-			if (!strchr(ref->to, '.')) {
-				/* "1-3": whole requirements 1 to 3. */
-				long a = strtol(ref->id, NULL, 10), b = strtol(ref->to, NULL, 10);
-
-				hit = c->req >= a && c->req <= b;
-			}
-			break;
-		case REQ_REF_TEXT:
-			break;
-		}
-		if (hit) {
-			n++;
-			if (fn)
-				fn(c, data);
-		}
+	if (ref->kind == REQ_REF_ALL) {
+		for (i = 0; fn && i < doc->ncrit; i++)
+			fn(&doc->crit[i], data);
+		return doc->ncrit;
 	}
-	return n;
+	x = get_index(doc);
+	switch (ref->kind) {
+	case REQ_REF_CRITERION:
+		order = x->crit_by_id;
+		a = lower_bound(order, doc->ncrit, crit_id, doc, ref->id, 0);
+		b = lower_bound(order, doc->ncrit, crit_id, doc, ref->id, 1);
+		break;
+	case REQ_REF_REQUIREMENT:
+		/* Criteria whose requirement number, written "%d", is the reference. */
+		if (!plain_number(ref->id, &lo))
+			return 0;
+		order = x->crit_by_req;
+		a = req_bound(x, doc, lo, 0);
+		b = req_bound(x, doc, lo, 1);
+		break;
+	case REQ_REF_RANGE:
+		if (!strchr(ref->to, '.')) {
+			/* "1-3": whole requirements 1 to 3. */
+			lo = strtol(ref->id, NULL, 10);
+			hi = strtol(ref->to, NULL, 10);
+			order = x->crit_by_req;
+			a = req_bound(x, doc, lo, 0);
+			b = hi < lo ? a : req_bound(x, doc, hi, 1);
+		} else {
+			order = x->crit_by_id;
+			a = lower_bound(order, doc->ncrit, crit_id, doc, ref->id, 0);
+			b = lower_bound(order, doc->ncrit, crit_id, doc, ref->to, 1);
+			if (b < a)
+				b = a;
+		}
+		break;
+	default:
+		return 0;
+	}
+	hits = sw_xcalloc(b - a + 1, sizeof(*hits));
+	for (i = a; i < b; i++)
+		if (ref->kind != REQ_REF_CRITERION || !strcmp(doc->crit[order[i]].id, ref->id))
+			hits[nhits++] = order[i];
+	/* Callers see the criteria in file order. */
+	qsort(hits, nhits, sizeof(*hits), size_cmp);
+	for (i = 0; fn && i < nhits; i++)
+		fn(&doc->crit[hits[i]], data);
+	free(hits);
+	return nhits;
 }

@@ -55,6 +55,8 @@ struct req_term {
 	int line, col;
 };
 
+struct req__index;
+
 struct req_doc {
 	int bugfix;                   /* 1 for bugfix.md */
 	char *title;                  /* first level-1 heading, "" if none */
@@ -64,6 +66,7 @@ struct req_doc {
 	size_t nreqs, areqs;
 	struct req_criterion *crit;   /* all criteria, in file order */
 	size_t ncrit, acrit;
+	struct req__index *index;     /* lookup cache (req.c), built by the first lookup; NULL until then */
 };
 
 /*
@@ -75,10 +78,21 @@ int req_parse(struct req_doc **out, const struct md_doc *md, const char *path, s
 	      struct sw_error *err);
 void req_doc_free(struct req_doc *doc);
 
+/*
+ * Lookups below are O(log n) after one O(n log n) pass that the first of
+ * them makes (and repeats when criteria or requirements were added since).
+ */
+
 /* The criterion with id @id ("1.2"), or NULL. */
 const struct req_criterion *req_find_criterion(const struct req_doc *doc, const char *id);
 /* The requirement with id @id ("1"), or NULL. */
 const struct req_requirement *req_find_requirement(const struct req_doc *doc, const char *id);
+/*
+ * The criteria whose requirement number is @num, as indices into
+ * doc->crit in file order: sets *@idx (borrowed from @doc, valid until the
+ * doc changes or is freed) and returns their number.
+ */
+size_t req_criteria_of(const struct req_doc *doc, int num, const size_t **idx);
 /* 1 when @term names a glossary entry (case-insensitive; "A (B)" matches "A" and "B"). */
 int req_glossary_has(const struct req_doc *doc, const char *name, size_t len);
 
@@ -116,7 +130,8 @@ void req_refs_parse(struct req_refs *out, const struct md_doc *md, size_t off, s
 void req_refs_release(struct req_refs *refs);
 /*
  * Calls @fn for every criterion of @doc that @ref names (all of them for
- * REQ_REF_ALL).  Returns the number of criteria named; 0 means dangling.
+ * REQ_REF_ALL), in file order.  Returns the number of criteria named; 0
+ * means dangling.  Costs O(log n + hits) (O(n) for REQ_REF_ALL).
  */
 size_t req_ref_expand(const struct req_doc *doc, const struct req_ref *ref,
 		      void (*fn)(const struct req_criterion *c, void *data), void *data);

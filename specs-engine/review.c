@@ -128,11 +128,57 @@ void review_mark_generated(struct review_phase *p, int repairs, int refined)
 	p->stale = 0;
 }
 
+/*
+ * @text with the status character of every checkbox bullet ("- [x] ",
+ * "* [-]* ", ...) set to ' ', so that ticking a task is not an edit of
+ * tasks.md.  Caller frees.
+ */
+static char *status_blind(const char *text, size_t len)
+{
+	char *t = sw_xmalloc(len + 1);
+	size_t i = 0;
+
+	memcpy(t, text, len);
+	t[len] = '\0';
+	while (i < len) {
+		size_t k = i;
+
+		while (k < len && (t[k] == ' ' || t[k] == '\t'))
+			k++;
+		if (k + 5 < len && (t[k] == '-' || t[k] == '*' || t[k] == '+') && (t[k + 1] == ' ' || t[k + 1] == '\t')) {
+			k++;
+			while (k < len && (t[k] == ' ' || t[k] == '\t'))
+				k++;
+			if (k + 2 < len && t[k] == '[' && t[k + 2] == ']' && strchr(" xX-~", t[k + 1]) &&
+			    (k + 3 == len || strchr(" \t*\r\n", t[k + 3])))
+				t[k + 1] = ' ';
+		}
+		while (i < len && t[i] != '\n')
+			i++;
+		i++;
+	}
+	return t;
+}
+
+/* The blob id approval compares: tasks.md's without its checkbox status characters. */
+static void approval_id(char id[VCS_OID_HEX], enum review_doc doc, const char *text, size_t len)
+{
+	char *blind;
+
+	if (doc != REVIEW_DOC_TASKS) {
+		vcs_blob_id(id, text, len);
+		return;
+	}
+	blind = status_blind(text, len);
+	vcs_blob_id(id, blind, len);
+	free(blind);
+}
+
 void review_mark_approved(struct review_phase *p, const char *text, size_t len)
 {
 	free(p->approved_at);
 	p->approved_at = now_iso();
-	vcs_blob_id(p->blob, text, len);
+	approval_id(p->blob, p->doc, text, len);
 	p->status = REVIEW_APPROVED;
 	p->stale = 0;
 }
@@ -152,6 +198,10 @@ int review_edited_since_approval(const struct review_phase *p, const char *text,
 		return 0;
 	if (!text)
 		return 1;
+	approval_id(id, p->doc, text, len);
+	if (!strcmp(id, p->blob))
+		return 0;
+	/* Approvals recorded before status changes were ignored hold the blob of the text as it was. */
 	vcs_blob_id(id, text, len);
 	return strcmp(id, p->blob) != 0;
 }

@@ -47,7 +47,7 @@ enum review_status {
 struct review_phase {
 	enum review_doc doc;
 	enum review_status status;
-	char blob[VCS_OID_HEX]; /* blob id of the approved text; "" unless approved */
+	char blob[VCS_OID_HEX]; /* blob id of the approved text (tasks.md: statuses blanked); "" unless approved */
 	char *generated_at;     /* ISO 8601 UTC, NULL if never */
 	char *approved_at;      /* ISO 8601 UTC, NULL unless approved */
 	int repairs;            /* repair turns the last generation needed */
@@ -98,14 +98,15 @@ int review_phase_index(const struct review *r, enum review_doc doc);
 
 /* Marks @p generated now (status draft, approval cleared). */
 void review_mark_generated(struct review_phase *p, int repairs, int refined);
-/* Marks @p approved now with the text @text. */
+/* Marks @p approved now with the text @text (for tasks.md, its blob with checkbox statuses blanked). */
 void review_mark_approved(struct review_phase *p, const char *text, size_t len);
 /* Marks later approved phases stale after the phase at index @i changed. */
 void review_mark_later_stale(struct review *r, int i);
 
 /*
  * 1 when the approved phase @p's file text (@text, or NULL when missing)
- * differs from what was approved.
+ * differs from what was approved.  For tasks.md the checkbox status
+ * characters do not count: ticking a task is progress, not an edit.
  */
 int review_edited_since_approval(const struct review_phase *p, const char *text, size_t len);
 

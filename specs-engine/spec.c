@@ -20,6 +20,7 @@
 #include "specs-engine/waves.h"
 
 #include <dirent.h>
+#include <sys/stat.h>
 
 #define SPEC_LOCK_TIMEOUT_MS 30000
 
@@ -225,8 +226,24 @@ static int read_doc(struct spec_file *f, const char *path, const char *base, con
 	int rc;
 
 	f->text = (struct sw_buf)SW_BUF_INIT;
-	if ((rc = read_bytes(&f->text, in, path, SPEC_MAX_FILE, err)) < 0)
+	if ((rc = read_bytes(&f->text, in, path, SPEC_MAX_FILE, err)) < 0) {
+		if (rc == SW_ETOOBIG) {
+			/* Name the file as the lint shows it, its size and the cap, at 1:1. */
+			struct stat st;
+			char *disp = display_path(path, base);
+			const char *slash = strrchr(disp, '/'), *file = slash ? slash + 1 : disp;
+
+			if (stat(path, &st) == 0)
+				rc = sw_error_set(err, SW_ETOOBIG, "%s is %lld bytes, over the %u-byte (%u MiB) limit for a spec document",
+						  file, (long long)st.st_size, SPEC_MAX_FILE, SPEC_MAX_FILE >> 20);
+			else
+				rc = sw_error_set(err, SW_ETOOBIG, "%s is over the %u-byte (%u MiB) limit for a spec document",
+						  file, SPEC_MAX_FILE, SPEC_MAX_FILE >> 20);
+			sw_error_at(err, disp, 1, 1);
+			free(disp);
+		}
 		return rc;
+	}
 	f->path = sw_xstrdup(path);
 	f->display = display_path(path, base);
 	return md_parse(&f->md, f->text.ptr, f->text.len, err);

@@ -162,16 +162,17 @@ cJSON *spec_json_criterion(const struct spec *s, const struct req_criterion *c)
 cJSON *spec_json_requirement(const struct spec *s, const struct req_requirement *r)
 {
 	cJSON *o = cJSON_CreateObject(), *crits;
-	size_t j;
+	const size_t *idx;
+	size_t j, nc;
 
 	cJSON_AddStringToObject(o, "id", r->id);
 	cJSON_AddStringToObject(o, "title", r->title);
 	add_str(o, "story", r->story);
 	cJSON_AddNumberToObject(o, "line", r->line);
 	crits = cJSON_AddArrayToObject(o, "criteria");
-	for (j = 0; s->reqs && j < s->reqs->ncrit; j++)
-		if (s->reqs->crit[j].req == r->num)
-			cJSON_AddItemToArray(crits, spec_json_criterion(s, &s->reqs->crit[j]));
+	nc = req_criteria_of(s->reqs, r->num, &idx);
+	for (j = 0; j < nc; j++)
+		cJSON_AddItemToArray(crits, spec_json_criterion(s, &s->reqs->crit[idx[j]]));
 	return o;
 }
 
@@ -351,13 +352,18 @@ cJSON *spec_json_waves(const struct spec *s, const struct waves_plan *plan)
 
 	cJSON_AddStringToObject(doc, "spec", s->name);
 	comp = cJSON_AddArrayToObject(doc, "computed");
-	for (w = 0; td && w < plan->nwaves; w++) {
-		cJSON *a = cJSON_CreateArray();
+	if (td && plan->nwaves) {
+		/* One array per wave, filled in one pass over the tasks (file order within a wave). */
+		cJSON **arrs = sw_xcalloc(plan->nwaves, sizeof(*arrs));
 
+		for (w = 0; w < plan->nwaves; w++)
+			arrs[w] = cJSON_CreateArray();
 		for (i = 0; i < td->ntasks; i++)
-			if (plan->wave[i] == (long)w)
-				cJSON_AddItemToArray(a, cJSON_CreateString(td->tasks[i].id));
-		cJSON_AddItemToArray(comp, a);
+			if (plan->wave[i] >= 0 && (size_t)plan->wave[i] < plan->nwaves)
+				cJSON_AddItemToArray(arrs[plan->wave[i]], cJSON_CreateString(td->tasks[i].id));
+		for (w = 0; w < plan->nwaves; w++)
+			cJSON_AddItemToArray(comp, arrs[w]);
+		free(arrs);
 	}
 	if (td && td->graph.nwaves) {
 		cJSON *file = cJSON_AddArrayToObject(doc, "file");

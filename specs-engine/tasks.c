@@ -8,11 +8,16 @@
  * checklist entry belongs to and which task a nested sub-task sits under.
  * The id decides the hierarchy ("2.1" belongs to "2"); the nesting is only
  * checked against it.  Ids are looked up through a small hash table so that
- * a file with many tasks stays linear.
+ * a file with many tasks stays linear; the table stays with the document
+ * for tasks_find().  Positions in the graph's JSON come from one scan of
+ * the block (base/jsonpos.h), and a task entry's "depends_on" is handed to
+ * its task once every task is known (the graph may come first).
  */
 #include "base/compat.h"
 #include "specs-engine/tasks.h"
 #include "base/json.h"
+#include "base/jsonpos.h"
+#include "base/strmap.h"
 
 #include <ctype.h>
 
@@ -134,17 +139,21 @@ void tasks_doc_free(struct tasks_doc *doc)
 		req_refs_release(&t->reqs);
 		req_refs_release(&t->validates);
 		free(t->props);
+		free(t->deps_pos);
 	}
 	for (i = 0; i < doc->graph.nwaves; i++) {
 		free(doc->graph.waves[i].id);
 		free(doc->graph.waves[i].name);
 		sw_strvec_clear(&doc->graph.waves[i].tasks);
 		sw_strvec_clear(&doc->graph.waves[i].depends_on);
+		free(doc->graph.waves[i].tasks_pos);
+		free(doc->graph.waves[i].depends_pos);
 	}
 	free(doc->graph.waves);
 	free(doc->graph.json);
 	free(doc->tasks);
 	free(doc->title);
+	free(doc->id_slot);
 	free(doc);
 }
 
@@ -157,6 +166,11 @@ size_t tasks_find(const struct tasks_doc *doc, const char *id)
 		memcpy(buf, id, n - 1);
 		buf[n - 1] = '\0';
 		id = buf;
+	}
+	if (doc && doc->id_slot) {
+		struct idx x = { doc->id_slot, doc->id_mask };
+
+		return idx_get(&x, doc, id);
 	}
 	for (i = 0; doc && i < doc->ntasks; i++)
 		if (!strcmp(doc->tasks[i].id, id))
@@ -203,15 +217,17 @@ enum tasks_state tasks_parent_state(const struct tasks_doc *doc, size_t parent)
 	return TASKS_TODO;
 }
 
-/* 1 if a required (non-'*') direct sub-task of @parent is not done. */
-static int required_open(const struct tasks_doc *doc, size_t parent)
+/* Sets @open[p] (ntasks bytes) to 1 for each task p with a required (non-'*') direct sub-task not done. */
+static void required_open(const struct tasks_doc *doc, unsigned char *open)
 {
 	size_t i;
 
-	for (i = parent + 1; i < doc->ntasks; i++)
-		if (doc->tasks[i].parent == parent && !doc->tasks[i].optional && doc->tasks[i].state != TASKS_DONE)
-			return 1;
-	return 0;
+	for (i = 0; i < doc->ntasks; i++) {
+		const struct tasks_task *t = &doc->tasks[i];
+
+		if (t->parent != TASKS_NONE && !t->optional && t->state != TASKS_DONE)
+			open[t->parent] = 1;
+	}
 }
 
 /* ---- line classification ---------------------------------------------------------- */
@@ -283,13 +299,30 @@ static int is_none_word(const char *t, size_t s, size_t e)
 	return 0;
 }
 
+struct pending_dep;
+
 struct walk {
 	struct tasks_doc *doc;
 	const struct md_doc *md;
 	const char *path;
 	struct sw_diags *diags;
 	const char *t;
+	struct pending_dep *pending; /* graph "depends_on" of task entries, until the tasks are known */
+	size_t npending, apending;
 };
+
+/*
+ * Reference lists grow in steps of 16 entries; trimmed as soon as a line
+ * is read, a large plan holds a few bytes per reference, not kilobytes
+ * per task.
+ */
+static void refs_fit(struct req_refs *r)
+{
+	if (r->alloc > r->nr && r->nr) {
+		r->v = sw_xrealloc(r->v, r->nr * sizeof(*r->v));
+		r->alloc = r->nr;
+	}
+}
 
 /* Applies a classified line to task @task; returns 1 if it was one. */
 static int apply_line(struct walk *w, struct tasks_task *task, size_t ls, size_t le)
@@ -305,6 +338,7 @@ static int apply_line(struct walk *w, struct tasks_task *task, size_t ls, size_t
 			return 1;
 		before = task->reqs.nr;
 		req_refs_parse(&task->reqs, w->md, vs, ve);
+		refs_fit(&task->reqs);
 		for (; before < task->reqs.nr; before++)
 			if (task->reqs.v[before].kind == REQ_REF_TEXT && w->diags) {
 				struct req_ref *r = &task->reqs.v[before];
@@ -317,6 +351,7 @@ static int apply_line(struct walk *w, struct tasks_task *task, size_t ls, size_t
 		return 1;
 	case LINE_VALIDATES:
 		req_refs_parse(&task->validates, w->md, vs, ve);
+		refs_fit(&task->validates);
 		return 1;
 	case LINE_PROPERTY: {
 		struct tasks_prop_ref *p;
@@ -510,39 +545,62 @@ static char *json_scalar_text(const cJSON *v)
 	return NULL;
 }
 
-static void push_scalars(struct sw_strvec *out, const cJSON *v)
-{
-	const cJSON *e;
-	char *s;
-
-	if (!v)
-		return;
-	if ((s = json_scalar_text(v)) != NULL) {
-		sw_strvec_push_take(out, s);
-		return;
-	}
-	cJSON_ArrayForEach(e, v)
-		if ((s = json_scalar_text(e)) != NULL)
-			sw_strvec_push_take(out, s);
-}
-
 struct graph_ctx {
 	struct walk *w;
 	const char *lit;       /* the block's text */
 	size_t lit_len;
 	int line0;             /* file line of the block's first line */
 	int col0;              /* columns to add (the fence's indentation) */
+	struct sw_json_pos pos;/* where each value of the block starts */
 };
 
-static void graph_diag(struct graph_ctx *g, enum sw_severity sev, const char *code, const char *jpath,
+/* The file position of value @v of the block (the block's start when unknown). */
+static struct tasks_pos graph_pos(const struct graph_ctx *g, const cJSON *v)
+{
+	struct tasks_pos p = { 1, 1 };
+
+	sw_json_pos_get(&g->pos, v, &p.line, &p.col);
+	p.line += g->line0 - 1;
+	p.col += g->col0;
+	return p;
+}
+
+/*
+ * Appends the scalars of @v (one, or an array's) to @out, and where each
+ * is written to *@pos (grown along with @out).
+ */
+static void push_scalars(struct graph_ctx *g, struct sw_strvec *out, struct tasks_pos **pos, const cJSON *v)
+{
+	const cJSON *e;
+	char *s;
+	size_t alloc;
+
+	if (!v)
+		return;
+	if ((s = json_scalar_text(v)) != NULL) {
+		sw_strvec_push_take(out, s);
+		*pos = sw_xrealloc(*pos, out->nr * sizeof(**pos));
+		(*pos)[out->nr - 1] = graph_pos(g, v);
+		return;
+	}
+	alloc = out->nr;
+	cJSON_ArrayForEach(e, v)
+		if ((s = json_scalar_text(e)) != NULL) {
+			sw_strvec_push_take(out, s);
+			SW_ALLOC_GROW(*pos, out->nr, alloc);
+			(*pos)[out->nr - 1] = graph_pos(g, e);
+		}
+}
+
+static void graph_diag(struct graph_ctx *g, enum sw_severity sev, const char *code, const cJSON *at,
 		       const char *hint, const char *fmt, ...) SW_PRINTF(6, 7);
 
-static void graph_diag(struct graph_ctx *g, enum sw_severity sev, const char *code, const char *jpath,
+static void graph_diag(struct graph_ctx *g, enum sw_severity sev, const char *code, const cJSON *at,
 		       const char *hint, const char *fmt, ...)
 {
 	struct sw_buf msg = SW_BUF_INIT;
 	struct sw_diag *dg;
-	int line = 1, col = 1;
+	struct tasks_pos p = graph_pos(g, at);
 	va_list ap;
 
 	if (!g->w->diags)
@@ -550,18 +608,27 @@ static void graph_diag(struct graph_ctx *g, enum sw_severity sev, const char *co
 	va_start(ap, fmt);
 	sw_buf_vaddf(&msg, fmt, ap);
 	va_end(ap);
-	if (jpath)
-		sw_json_locate(g->lit, g->lit_len, jpath, 0, &line, &col);
-	dg = sw_diag_add(g->w->diags, sev, code, g->w->path, g->line0 + line - 1, col + g->col0, "%s", msg.ptr);
+	dg = sw_diag_add(g->w->diags, sev, code, g->w->path, p.line, p.col, "%s", msg.ptr);
 	if (hint)
 		sw_diag_set_hint(dg, "%s", hint);
 	sw_buf_release(&msg);
 }
 
+/*
+ * A task entry's "depends_on" waits until the tasks are read (the graph
+ * may come first): task id, dependency and where it is written.
+ */
+struct pending_dep {
+	char *task;
+	char *dep;
+	struct tasks_pos pos;
+};
+
 static void graph_task_entry(struct graph_ctx *g, struct tasks_wave *wave, const cJSON *e, const char *jpath)
 {
-	struct tasks_doc *doc = g->w->doc;
+	struct walk *w = g->w;
 	char *id = json_scalar_text(e);
+	const cJSON *at = e;
 
 	if (!id && cJSON_IsObject(e)) {
 		const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, "id");
@@ -570,27 +637,43 @@ static void graph_task_entry(struct graph_ctx *g, struct tasks_wave *wave, const
 			v = cJSON_GetObjectItemCaseSensitive(e, "task");
 		id = json_scalar_text(v);
 		if (id) {
-			size_t ti = tasks_find(doc, id);
 			const cJSON *d = cJSON_GetObjectItemCaseSensitive(e, "depends_on");
+			struct sw_strvec deps = SW_STRVEC_INIT;
+			struct tasks_pos *pos = NULL;
+			size_t k;
 
 			if (!d)
 				d = cJSON_GetObjectItemCaseSensitive(e, "dependsOn");
-			if (ti != TASKS_NONE)
-				push_scalars(&doc->tasks[ti].deps, d);
+			push_scalars(g, &deps, &pos, d);
+			for (k = 0; k < deps.nr; k++) {
+				struct pending_dep *p;
+
+				SW_ALLOC_GROW(w->pending, w->npending + 1, w->apending);
+				p = &w->pending[w->npending++];
+				p->task = sw_xstrdup(id);
+				p->dep = sw_xstrdup(deps.v[k]);
+				p->pos = pos[k];
+			}
+			free(pos);
+			sw_strvec_clear(&deps);
+			at = v;
 		}
 	}
 	if (!id) {
-		graph_diag(g, SW_SEV_ERROR, "tasks-graph-shape", jpath, NULL,
-			   "expected a task id (string), found %s", sw_json_type_name(e));
+		graph_diag(g, SW_SEV_ERROR, "tasks-graph-shape", e, NULL,
+			   "%s: expected a task id (string), found %s", jpath, sw_json_type_name(e));
 		return;
 	}
 	sw_strvec_push_take(&wave->tasks, id);
+	wave->tasks_pos = sw_xrealloc(wave->tasks_pos, wave->tasks.nr * sizeof(*wave->tasks_pos));
+	wave->tasks_pos[wave->tasks.nr - 1] = graph_pos(g, at);
 }
 
 static void graph_wave(struct graph_ctx *g, const cJSON *e, size_t index, const char *jpath)
 {
 	struct tasks_graph *gr = &g->w->doc->graph;
 	struct tasks_wave *wave;
+	struct tasks_pos wp = graph_pos(g, e);
 	const cJSON *tasks = NULL, *v;
 	char buf[32];
 	size_t i = 0;
@@ -600,8 +683,8 @@ static void graph_wave(struct graph_ctx *g, const cJSON *e, size_t index, const 
 	memset(wave, 0, sizeof(*wave));
 	wave->tasks = (struct sw_strvec)SW_STRVEC_INIT;
 	wave->depends_on = (struct sw_strvec)SW_STRVEC_INIT;
-	sw_json_locate(g->lit, g->lit_len, jpath, 0, &wave->line, &wave->col);
-	wave->line += g->line0 - 1;
+	wave->line = wp.line;
+	wave->col = wp.col - g->col0;
 	snprintf(buf, sizeof(buf), "%zu", index);
 	if (cJSON_IsArray(e)) {
 		if (gr->format == TASKS_GRAPH_NONE)
@@ -621,18 +704,18 @@ static void graph_wave(struct graph_ctx *g, const cJSON *e, size_t index, const 
 		v = cJSON_GetObjectItemCaseSensitive(e, "depends_on");
 		if (!v)
 			v = cJSON_GetObjectItemCaseSensitive(e, "dependsOn");
-		push_scalars(&wave->depends_on, v);
+		push_scalars(g, &wave->depends_on, &wave->depends_pos, v);
 		tasks = cJSON_GetObjectItemCaseSensitive(e, "tasks");
 		if (!cJSON_IsArray(tasks)) {
 			char *p = sw_json_path_key(jpath, "tasks");
 
-			graph_diag(g, SW_SEV_ERROR, "tasks-graph-shape", tasks ? p : jpath, NULL,
+			graph_diag(g, SW_SEV_ERROR, "tasks-graph-shape", tasks ? tasks : e, NULL,
 				   "%s: expected an array of task ids, found %s", p, tasks ? sw_json_type_name(tasks) : "nothing");
 			free(p);
 			tasks = NULL;
 		}
 	} else {
-		graph_diag(g, SW_SEV_ERROR, "tasks-graph-shape", jpath, NULL,
+		graph_diag(g, SW_SEV_ERROR, "tasks-graph-shape", e, NULL,
 			   "%s: expected a wave (object or array of task ids), found %s", jpath, sw_json_type_name(e));
 	}
 	if (!wave->id)
@@ -656,7 +739,7 @@ static void parse_graph(struct walk *w, const struct md_node *code)
 	struct tasks_graph *gr = &w->doc->graph;
 	const char *lit = md_code_literal(code), *info = md_code_info(code);
 	struct sw_error err = SW_ERROR_INIT;
-	struct graph_ctx g = { w, lit, strlen(lit), 0, 0 };
+	struct graph_ctx g = { w, lit, strlen(lit), 0, 0, SW_JSON_POS_INIT };
 	cJSON *root = NULL;
 	const cJSON *waves, *e;
 	size_t s, e_off, i = 0, k;
@@ -686,11 +769,12 @@ static void parse_graph(struct walk *w, const struct md_node *code)
 		}
 		return;
 	}
+	sw_json_pos_build(&g.pos, root, lit, g.lit_len);
 	gr->bare = cJSON_IsArray(root);
 	waves = cJSON_IsArray(root) ? root : cJSON_GetObjectItemCaseSensitive(root, "waves");
 	if (!cJSON_IsArray(waves)) {
 		gr->format = TASKS_GRAPH_INVALID;
-		graph_diag(&g, SW_SEV_ERROR, "tasks-graph-shape", waves ? "$.waves" : "$",
+		graph_diag(&g, SW_SEV_ERROR, "tasks-graph-shape", waves ? waves : root,
 			   "expected {\"waves\": [{\"id\": 0, \"tasks\": [\"1.1\"]}, ...]}",
 			   "task dependency graph: %s", waves ? "$.waves: expected an array" : "expected a \"waves\" array");
 		goto out;
@@ -705,7 +789,47 @@ static void parse_graph(struct walk *w, const struct md_node *code)
 	if (gr->format == TASKS_GRAPH_NONE)
 		gr->format = TASKS_GRAPH_OBJECTS;
 out:
+	sw_json_pos_release(&g.pos);
 	cJSON_Delete(root);
+}
+
+/* Index of task @id through @x (a final '.' is ignored), or TASKS_NONE. */
+static size_t idx_find(const struct idx *x, const struct tasks_doc *doc, const char *id)
+{
+	char buf[REQ_ID_MAX];
+	size_t n = strlen(id);
+
+	if (n && n < sizeof(buf) && id[n - 1] == '.') {
+		memcpy(buf, id, n - 1);
+		buf[n - 1] = '\0';
+		id = buf;
+	}
+	return idx_get(x, doc, id);
+}
+
+/* Hands the task entries' "depends_on" to their tasks; needs the tasks indexed. */
+static void apply_pending(struct walk *w, const struct idx *x)
+{
+	struct tasks_doc *doc = w->doc;
+	size_t k;
+
+	for (k = 0; k < w->npending; k++) {
+		struct pending_dep *p = &w->pending[k];
+		size_t ti = idx_find(x, doc, p->task);
+
+		if (ti != TASKS_NONE) {
+			struct tasks_task *t = &doc->tasks[ti];
+
+			sw_strvec_push(&t->deps, p->dep);
+			t->deps_pos = sw_xrealloc(t->deps_pos, t->deps.nr * sizeof(*t->deps_pos));
+			t->deps_pos[t->deps.nr - 1] = p->pos;
+		}
+		free(p->task);
+		free(p->dep);
+	}
+	free(w->pending);
+	w->pending = NULL;
+	w->npending = w->apending = 0;
 }
 
 /* Unknown and repeated task ids in the graph; needs the tasks parsed. */
@@ -723,19 +847,11 @@ static void check_graph(struct walk *w, const struct idx *x)
 		for (j = 0; j < gr->waves[i].tasks.nr; j++) {
 			const char *id = gr->waves[i].tasks.v[j];
 			size_t ti = idx_get(x, doc, id);
-			char jp[96];
-			int line = gr->waves[i].line, col = gr->waves[i].col;
+			int line = gr->waves[i].tasks_pos[j].line, col = gr->waves[i].tasks_pos[j].col;
 
 			if (ti != TASKS_NONE && !seen[ti]) {
 				seen[ti] = 1;
 				continue;
-			}
-			/* Locate the id: "$.waves[i].tasks[j]" or "$.waves[i][j]" (or a bare array). */
-			snprintf(jp, sizeof(jp), "%s[%zu]%s[%zu]", gr->bare ? "$" : "$.waves", i,
-				 gr->format == TASKS_GRAPH_COMPACT ? "" : ".tasks", j);
-			if (gr->json && !sw_json_locate(gr->json, strlen(gr->json), jp, 0, &line, &col)) {
-				line += gr->line - 1;
-				col += gr->col0;
 			}
 			if (ti == TASKS_NONE)
 				sw_diag_add(w->diags, SW_SEV_ERROR, "waves-unknown-task", w->path, line, col,
@@ -790,12 +906,14 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 		struct sw_error *err)
 {
 	struct tasks_doc *doc = sw_xcalloc(1, sizeof(*doc));
-	struct walk w = { doc, md, path, diags, md_doc_text(md) };
+	struct walk w = { doc, md, path, diags, md_doc_text(md), NULL, 0, 0 };
 	const struct md_node *root = md_root(md), *n;
 	struct open_item stack[TASKS_MAX_NEST];
 	struct idx x = { NULL, 0 };
 	struct sw_strvec groups = SW_STRVEC_INIT; /* "N" of headings "### N. Title" / "## Task N: …" */
+	struct sw_strmap group_ids = SW_STRMAP_INIT; /* the same, for lookups */
 	size_t sp = 0, i, bad;
+	unsigned char *open = NULL;
 	int graph_level = 0;
 
 	SW_UNUSED(err);
@@ -887,6 +1005,8 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 
 	/* Hierarchy by id, checked against the nesting. */
 	idx_build(&x, doc);
+	for (i = 0; i < groups.nr; i++)
+		sw_strmap_put(&group_ids, groups.v[i], (void *)1);
 	for (i = 0; i < doc->ntasks; i++) {
 		struct tasks_task *t = &doc->tasks[i];
 		size_t holder = idx_put(&x, doc, i), idp = TASKS_NONE, structural = t->parent;
@@ -908,7 +1028,7 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 				   dot ? NULL : "a top-level task is not indented under another task",
 				   "task %s is under task %s; %s", t->id, doc->tasks[structural].id,
 				   dot ? "its number says otherwise" : "a top-level id cannot be a sub-task");
-		} else if (dot && idp == TASKS_NONE && !sw_strvec_contains(&groups, pid)) {
+		} else if (dot && idp == TASKS_NONE && !sw_strmap_get(&group_ids, pid)) {
 			md_diag_at(diags, md, path, SW_SEV_WARNING, "tasks-orphan", md_pos_offset(md, t->line, t->col), NULL,
 				   "task %s has no parent task %s before it", t->id, pid);
 		}
@@ -940,13 +1060,16 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 			*slot = i + 1;
 		}
 		free(last);
+		open = sw_xcalloc(doc->ntasks + 1, 1);
+		required_open(doc, open);
 		for (i = 0; i < doc->ntasks; i++) {
 			struct tasks_task *t = &doc->tasks[i];
 
-			if (t->nchildren && t->state == TASKS_DONE && required_open(doc, i))
+			if (t->nchildren && t->state == TASKS_DONE && open[i])
 				md_diag_at(diags, md, path, SW_SEV_WARNING, "tasks-done-parent-open", t->mark_off, NULL,
 					   "task %s is marked done but some of its required sub-tasks are not", t->id);
 		}
+		free(open);
 		if (!doc->ntasks) {
 			if (md_doc_len(md) == md_doc_bom(md))
 				md_diag_at(diags, md, path, SW_SEV_WARNING, "spec-empty", 0, NULL, "file is empty");
@@ -955,9 +1078,13 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 					   "no numbered tasks found");
 		}
 	}
+	apply_pending(&w, &x);
 	check_graph(&w, &x);
-	free(x.slot);
+	/* The index stays with the document for tasks_find(). */
+	doc->id_slot = x.slot;
+	doc->id_mask = x.mask;
 	sw_strvec_clear(&groups);
+	sw_strmap_release(&group_ids);
 	*out = doc;
 	return 0;
 }

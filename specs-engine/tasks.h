@@ -46,6 +46,10 @@ enum tasks_state {
 
 #define TASKS_NONE ((size_t)-1)
 
+struct tasks_pos {
+	int line, col;
+};
+
 struct tasks_prop_ref {
 	char id[REQ_ID_MAX]; /* N of "Property N" (or "N.M") */
 	int line, col;
@@ -71,6 +75,7 @@ struct tasks_task {
 	struct tasks_prop_ref *props; /* **Property N** */
 	size_t nprops, aprops;
 	struct sw_strvec deps;      /* explicit dependencies (graph "depends_on") */
+	struct tasks_pos *deps_pos; /* where each of deps is written in the graph */
 };
 
 struct tasks_wave {
@@ -79,6 +84,8 @@ struct tasks_wave {
 	struct sw_strvec tasks;     /* task ids as written */
 	struct sw_strvec depends_on;/* wave-level "depends_on", as text */
 	int line, col;              /* the wave in the file */
+	struct tasks_pos *tasks_pos;   /* where each of tasks is written */
+	struct tasks_pos *depends_pos; /* where each of depends_on is written */
 };
 
 enum tasks_graph_format {
@@ -105,6 +112,8 @@ struct tasks_doc {
 	size_t ntasks, atasks;
 	size_t unnumbered;          /* top-level checkbox items without an id */
 	struct tasks_graph graph;
+	size_t *id_slot;            /* id index for tasks_find: task index + 1 per slot, 0 empty */
+	size_t id_mask;             /* slots - 1 */
 };
 
 /*
@@ -115,7 +124,7 @@ int tasks_parse(struct tasks_doc **out, const struct md_doc *md, const char *pat
 		struct sw_error *err);
 void tasks_doc_free(struct tasks_doc *doc);
 
-/* Index of task @id (a final '.' is ignored), or TASKS_NONE. */
+/* Index of the first task @id (a final '.' is ignored), or TASKS_NONE.  O(1). */
 size_t tasks_find(const struct tasks_doc *doc, const char *id);
 /* 1 if task @i has no sub-tasks. */
 int tasks_is_leaf(const struct tasks_doc *doc, size_t i);

@@ -17,12 +17,18 @@
  *
  * The file's own graph ("## Task Dependency Graph", tasks.h) is what Kiro
  * schedules with, so it wins for readiness when present: a leaf listed in
- * it is ready when every required leaf of earlier waves and each explicit
+ * it is ready when every required leaf of earlier waves, every required
+ * leaf of the waves its wave's "depends_on" names, and each explicit
  * dependency is done; a leaf it does not list falls back to the computed
  * dependencies.
  *
+ * waves_build, waves_ready and waves_check are O(n) in tasks, waves and
+ * dependencies (times the depth of the task tree).
+ *
  * Diagnostic codes (waves_check): waves-missing-task (warning),
- * waves-dependency-order, waves-cycle (errors).
+ * waves-dependency-order, waves-cycle, waves-self-dependency,
+ * waves-unknown-wave, waves-unknown-task (errors), each at the line and
+ * column of the entry at fault.
  */
 #ifndef SPECS_WAVES_H
 #define SPECS_WAVES_H
@@ -38,11 +44,15 @@ struct waves_deps {
 
 struct waves_plan {
 	size_t ntasks;             /* doc->ntasks at build time */
-	struct waves_deps *deps;   /* per task (leaves only; empty for parents) */
+	struct waves_deps *deps;   /* per leaf: the nodes it waits for (waves.c: a task index, a parent
+	                              standing for its required leaves; ntasks + p: every leaf of p) */
 	long *wave;                /* per task: computed wave, -1 for parents or tasks in a cycle */
 	long *file_wave;           /* per task: wave index in the file's graph, -1 if not listed */
 	size_t nwaves;             /* computed waves */
 	int cycle;                 /* explicit dependencies form a cycle */
+	struct waves_deps *file_deps; /* per file wave: the file waves its "depends_on" names, in order
+	                                 (TASKS_NONE for a name the graph does not have) */
+	size_t nfile_waves;        /* doc->graph.nwaves at build time */
 };
 
 /* Builds the plan of @doc (free with waves_plan_free()).  Returns 0. */

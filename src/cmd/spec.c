@@ -165,6 +165,8 @@ static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	if (json) {
 		doc = cJSON_CreateObject();
 		arr = cJSON_AddArrayToObject(doc, "specs");
+	} else if (dirs.nr) {
+		printf("%-32s %-8s %5s %8s %11s %s\n", "NAME", "TYPE", "REQS", "CRITERIA", "TASKS DONE", "LINT");
 	}
 	for (i = 0; i < dirs.nr; i++) {
 		struct spec *s = NULL;
@@ -173,7 +175,21 @@ static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 
 		sw_error_clear(&err);
 		if (spec_load_inside(&s, dirs.v[i], ctx->cwd, cmd_spec_root_for(ctx, dirs.v[i]), &err) < 0) {
-			sw_report(&err);
+			/* Listed with its error, like the others; the exit status says something failed. */
+			const char *slash = strrchr(dirs.v[i], '/');
+			const char *name = slash ? slash + 1 : dirs.v[i];
+
+			if (json) {
+				cJSON *o = cJSON_CreateObject();
+
+				cJSON_AddStringToObject(o, "name", name);
+				cJSON_AddStringToObject(o, "path", rel);
+				cJSON_AddStringToObject(o, "error", err.msg);
+				cJSON_AddItemToArray(arr, o);
+			} else {
+				printf("%-32s %-8s error: %s\n", name, "-", err.msg);
+				sw_report(&err);
+			}
 			rc = 1;
 			free(rel);
 			continue;
@@ -182,8 +198,6 @@ static int spec_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		if (json) {
 			cJSON_AddItemToArray(arr, spec_json_summary(s, rel));
 		} else {
-			if (i == 0)
-				printf("%-32s %-8s %5s %8s %11s %s\n", "NAME", "TYPE", "REQS", "CRITERIA", "TASKS DONE", "LINT");
 			printf("%-32s %-8s %5zu %8zu %5zu/%-5zu %zu error%s, %zu warning%s\n", s->name,
 			       spec_kind_name(s), s->reqs ? s->reqs->nreqs : 0, s->reqs ? s->reqs->ncrit : 0,
 			       counts[TASKS_DONE], total, s->diags.errors, s->diags.errors == 1 ? "" : "s",
@@ -235,13 +249,14 @@ static void show_text(const struct spec *s, const char *rel)
 		for (i = 0; i < s->reqs->nreqs; i++) {
 			const struct req_requirement *r = &s->reqs->reqs[i];
 
+			const size_t *idx;
+			size_t nc = req_criteria_of(s->reqs, r->num, &idx);
+
 			printf("  %s %s\n", r->id, r->title);
-			for (j = 0; j < s->reqs->ncrit; j++) {
-				const struct req_criterion *c = &s->reqs->crit[j];
+			for (j = 0; j < nc; j++) {
+				const struct req_criterion *c = &s->reqs->crit[idx[j]];
 				char *text;
 
-				if (c->req != r->num)
-					continue;
 				text = spec_criterion_text(s, c);
 				printf("    %-6s [%s] %.100s%s\n", c->id, ears_class_name(c->cls), text, strlen(text) > 100 ? "…" : "");
 				free(text);
@@ -314,14 +329,20 @@ static int lint_targets(struct sw_strvec *targets, struct sw_ctx *ctx, int argc,
 	return spec_list(targets, kiro, &err) < 0 ? sw_cmd_fail(&err) : 0;
 }
 
-/* Loads lint target @t: a spec file, or a spec by name or folder.  Prints the error and returns 1. */
-static int open_lint_target(struct spec **s, struct sw_ctx *ctx, const char *t)
+/* Loads lint target @t: a spec file, or a spec by name or folder.  Returns 0 or the error code (@err set). */
+static int open_lint_target(struct spec **s, struct sw_ctx *ctx, const char *t, struct sw_error *err)
 {
-	struct sw_error err = SW_ERROR_INIT;
+	char *dir = NULL;
+	int rc;
 
-	if (!sw_is_file(t))
-		return cmd_spec_open(s, ctx, t);
-	return spec_load_file(s, t, ctx->cwd, &err) < 0 ? sw_cmd_fail(&err) : 0;
+	*s = NULL;
+	if (sw_is_file(t))
+		return spec_load_file(s, t, ctx->cwd, err);
+	rc = spec_resolve(&dir, cmd_spec_kiro_dir(ctx), t, err);
+	if (rc == 0)
+		rc = spec_load(s, dir, ctx->cwd, err);
+	free(dir);
+	return rc;
 }
 
 /* Appends the diagnostics of @s (only its errors with @errors_only) to @all, for --json. */
@@ -371,8 +392,17 @@ static int spec_lint_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		goto out;
 	for (k = 0; k < targets.nr; k++) {
 		struct spec *s = NULL;
+		struct sw_error err = SW_ERROR_INIT;
+		int lrc = open_lint_target(&s, ctx, targets.v[k], &err);
 
-		if (open_lint_target(&s, ctx, targets.v[k]) != 0) {
+		if (lrc < 0) {
+			/* A spec that cannot be loaded is checked and found wanting: one error, where it is. */
+			specs++;
+			errors++;
+			if (json)
+				sw_diag_add_error(&all, lrc == SW_ETOOBIG ? "spec-too-big" : "spec-load", &err);
+			else
+				sw_report(&err);
 			rc = 1;
 			continue;
 		}
@@ -547,16 +577,20 @@ static int spec_waves_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	if (json) {
 		sw_cmd_json_print_line_take(spec_json_waves(s, plan));
 	} else {
+		struct sw_buf *line = sw_xcalloc(plan->nwaves + 1, sizeof(*line));
+
+		/* One line per wave, filled in one pass over the tasks. */
+		for (w = 0; w < plan->nwaves; w++)
+			sw_buf_init(&line[w], 0);
+		for (i = 0; i < td->ntasks; i++)
+			if (plan->wave[i] >= 0 && (size_t)plan->wave[i] < plan->nwaves)
+				sw_buf_addf(&line[plan->wave[i]], "%s%s", line[plan->wave[i]].len ? " " : "", td->tasks[i].id);
 		printf("computed from the plan (%zu wave%s):\n", plan->nwaves, plan->nwaves == 1 ? "" : "s");
 		for (w = 0; w < plan->nwaves; w++) {
-			struct sw_buf b = SW_BUF_INIT;
-
-			for (i = 0; i < td->ntasks; i++)
-				if (plan->wave[i] == (long)w)
-					sw_buf_addf(&b, "%s%s", b.len ? " " : "", td->tasks[i].id);
-			printf("  wave %zu: %s\n", w, b.ptr);
-			sw_buf_release(&b);
+			printf("  wave %zu: %s\n", w, line[w].ptr);
+			sw_buf_release(&line[w]);
 		}
+		free(line);
 		if (plan->cycle)
 			printf("  (some tasks are in a dependency cycle and have no wave)\n");
 		if (td->graph.nwaves) {

@@ -506,8 +506,21 @@ static void engine_deps(struct build *b, const struct waves_plan *wp, size_t pi)
 				add_dep_id(b, pi, at, doc->tasks[at].deps.v[j], "depends on");
 		return;
 	}
-	for (j = 0; j < wp->deps[pt->ti].nr; j++)
-		add_dep(b, pi, wp->deps[pt->ti].v[j], "comes after");
+	/*
+	 * The engine's nodes: a leaf; a parent, standing for its required leaves;
+	 * ntasks + p, standing for every leaf of p.
+	 */
+	for (j = 0; j < wp->deps[pt->ti].nr; j++) {
+		size_t v = wp->deps[pt->ti].v[j], p = v >= doc->ntasks ? v - doc->ntasks : v, n, k, self;
+		const size_t *lv;
+
+		if (p >= doc->ntasks)
+			continue;
+		leaves_of(b, p, &lv, &n, &self);
+		for (k = 0; k < n; k++)
+			if (v >= doc->ntasks || lv[k] == p || !doc->tasks[lv[k]].optional)
+				add_dep(b, pi, lv[k], "comes after");
+	}
 }
 
 /* b->missing_before, from the file graph's waves. */

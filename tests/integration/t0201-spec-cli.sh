@@ -37,6 +37,36 @@ assert d[\"graph\"][\"format\"]==\"objects\" and d[\"graph\"][\"waves\"][1][\"ta
 "
 '
 
+sw_test 'list keeps its header and lists a spec that fails to load, with its error' '
+	demo_ws && mkdir .kiro/specs/aaa-huge && truncate -s 65M .kiro/specs/aaa-huge/tasks.md &&
+	expect_fail 1 sw spec list >out 2>err &&
+	head -n 1 out | grep -q "^NAME  *TYPE" &&
+	expect_grep "^aaa-huge  *-  *error: tasks.md is 68157440 bytes, over the 67108864-byte (64 MiB) limit" out &&
+	expect_grep "^demo  *feature  *2  *5" out &&
+	expect_grep "aaa-huge/tasks.md:1:1: tasks.md is 68157440 bytes" err &&
+	expect_fail 1 sw spec list --json >out.json && json_ok out.json &&
+	python3 -c "
+import json; d=json.load(open(\"out.json\"))
+s={x[\"name\"]:x for x in d[\"specs\"]}
+assert \"68157440 bytes\" in s[\"aaa-huge\"][\"error\"] and \"error\" not in s[\"demo\"]
+"
+'
+
+sw_test 'lint of a spec over the size cap is a located error that counts' '
+	demo_ws && mkdir .kiro/specs/aaa-huge && truncate -s 65M .kiro/specs/aaa-huge/tasks.md &&
+	expect_fail 1 sw spec lint aaa-huge 2>err &&
+	expect_grep "^specwright: .kiro/specs/aaa-huge/tasks.md:1:1: tasks.md is 68157440 bytes, over the 67108864-byte (64 MiB) limit" err &&
+	expect_grep "1 spec checked: 1 error, 0 warnings" err &&
+	expect_fail 1 sw spec lint 2>err && expect_grep "2 specs checked: 1 error" err &&
+	expect_fail 1 sw spec lint --json aaa-huge >l.json && json_ok l.json &&
+	python3 -c "
+import json; d=json.load(open(\"l.json\"))
+assert d[\"specs\"]==1 and d[\"errors\"]==1 and not d[\"ok\"]
+g=d[\"diagnostics\"][0]
+assert g[\"code\"]==\"spec-too-big\" and g[\"path\"]==\".kiro/specs/aaa-huge/tasks.md\" and g[\"line\"]==1
+"
+'
+
 sw_test 'lint of a clean spec exits 0' '
 	demo_ws && sw spec lint >out 2>err && expect_grep "0 errors" err
 '

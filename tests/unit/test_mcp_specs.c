@@ -4,7 +4,9 @@
  * workspace with real spec files: listing, reading documents, requirements
  * and tasks, lint, trace, next, the one writing tool (checked byte by byte
  * against the file), spec documents as resources, the generation prompts,
- * and a table of hostile spec names that must be refused.
+ * and a table of hostile spec names that must be refused.  The server has
+ * a loop, so the reading tools run on its thread pool; a second session
+ * is answered while one lints a large spec.
  */
 #include "helpers/sw_test.h"
 #include "helpers/mcp_fx.h"
@@ -43,6 +45,7 @@ static const char broken_req_md[] =
 
 struct fx {
 	struct sw_mcp_fx mcp;
+	uv_loop_t loop;
 	char *root;
 };
 
@@ -60,12 +63,14 @@ static void fx_start(struct fx *f)
 	sw_test_write(f->root, "outside/requirements.md", requirements_md);
 	so.root = f->root;
 	assert_sw_ok(mcp_specs_toolset_new(&set, &so, &err), &err);
-	sw_mcp_fx_start(&f->mcp, NULL, set);
+	uv_loop_init(&f->loop);
+	sw_mcp_fx_start(&f->mcp, &f->loop, set);
 }
 
 static void fx_stop(struct fx *f)
 {
 	sw_mcp_fx_stop(&f->mcp);
+	assert_int_equal(uv_loop_close(&f->loop), 0);
 	sw_test_rmtree(f->root);
 	free(f->root);
 }
@@ -672,6 +677,132 @@ static void mcp_specs__documents_linked_outside_are_refused_by_every_tool(void *
 	free(link);
 }
 
+/* Both sessions' messages, in the order the server sent them: {"session": k, "msg": ...}. */
+struct tagged {
+	cJSON *log;
+	int tag;
+};
+
+static void on_send_tagged(void *ctx, cJSON *msg, void *origin, int final)
+{
+	struct tagged *t = ctx;
+	cJSON *e;
+
+	SW_UNUSED(origin);
+	SW_UNUSED(final);
+	if (!msg)
+		return;
+	e = cJSON_CreateObject();
+	cJSON_AddNumberToObject(e, "session", t->tag);
+	cJSON_AddItemToObject(e, "msg", msg);
+	cJSON_AddItemToArray(t->log, e);
+}
+
+/* Position in @log of session @tag's answer to request @id, or -1. */
+static int answer_at(const cJSON *log, int tag, int id)
+{
+	const cJSON *e;
+	int i = 0;
+
+	cJSON_ArrayForEach(e, log) {
+		const cJSON *m = cJSON_GetObjectItem(e, "msg"), *mid = cJSON_GetObjectItem(m, "id");
+
+		if ((int)cJSON_GetObjectItem(e, "session")->valuedouble == tag && cJSON_IsNumber(mid) &&
+		    mid->valueint == id)
+			return i;
+		i++;
+	}
+	return -1;
+}
+
+static void handle(struct mcp_session *s, const char *text)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	cJSON *msg = NULL;
+
+	assert_sw_ok(sw_json_parse(&msg, text, strlen(text), &err), &err);
+	mcp_session_handle(s, msg, NULL);
+	cJSON_Delete(msg);
+}
+
+static void mcp_specs__other_sessions_are_answered_while_a_large_spec_lints(void **state)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	struct mcp_specs_opts so = MCP_SPECS_OPTS_INIT;
+	struct mcp_server_opts o = MCP_SERVER_OPTS_INIT;
+	struct mcp_toolset *set = NULL;
+	struct mcp_server *srv = NULL;
+	struct mcp_session *a = NULL, *b = NULL;
+	struct tagged ta, tb;
+	struct sw_buf tasks = SW_BUF_INIT, reqs = SW_BUF_INIT;
+	cJSON *log = cJSON_CreateArray();
+	const cJSON *res;
+	char *root = sw_test_tmpdir();
+	uv_loop_t loop;
+	int i, lint_at, ping_at, list_at;
+
+	SW_UNUSED(state);
+	/* 20000 tasks over 4000 requirements: a parse that takes a while. */
+	sw_buf_adds(&reqs, "# Requirements Document\n\n## Requirements\n\n");
+	for (i = 1; i <= 4000; i++)
+		sw_buf_addf(&reqs, "### Requirement %d: R\n\n#### Acceptance Criteria\n\n"
+			    "1. WHEN a record arrives, THE system SHALL store it.\n"
+			    "2. THE system SHALL log record %d.\n\n", i, i);
+	sw_buf_adds(&tasks, "# Implementation Plan\n\n");
+	for (i = 1; i <= 4000; i++) {
+		int k;
+
+		sw_buf_addf(&tasks, "- [ ] %d. Group %d\n", i, i);
+		for (k = 1; k <= 4; k++)
+			sw_buf_addf(&tasks, "  - [ ] %d.%d Part\n    - _Requirements: %d.1, %d.2_\n", i, k, i, i);
+	}
+	sw_test_write(root, ".kiro/specs/big/requirements.md", reqs.ptr);
+	sw_test_write(root, ".kiro/specs/big/tasks.md", tasks.ptr);
+	uv_loop_init(&loop);
+	so.root = root;
+	o.loop = &loop;
+	assert_sw_ok(mcp_specs_toolset_new(&set, &so, &err), &err);
+	assert_sw_ok(mcp_server_new(&srv, &o, &err), &err);
+	assert_sw_ok(mcp_server_add_toolset(srv, set, &err), &err);
+	ta.log = tb.log = log;
+	ta.tag = 1;
+	tb.tag = 2;
+	assert_sw_ok(mcp_session_new(&a, srv, on_send_tagged, &ta), &err);
+	assert_sw_ok(mcp_session_new(&b, srv, on_send_tagged, &tb), &err);
+
+	/* Session 1 asks for the lint: the call is pending, nothing is sent yet. */
+	handle(a, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+		  "\"params\":{\"name\":\"spec_lint\",\"arguments\":{\"spec\":\"big\"}}}");
+	assert_int_equal(answer_at(log, 1, 1), -1);
+	assert_int_equal(mcp_session_pending(a), 1);
+	/* Session 2 is answered at once, before the lint's answer. */
+	handle(b, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+	handle(b, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+	ping_at = answer_at(log, 2, 1);
+	list_at = answer_at(log, 2, 2);
+	assert_true(ping_at >= 0 && list_at >= 0);
+	assert_int_equal(answer_at(log, 1, 1), -1);
+	/* The loop delivers the lint when the thread pool is done with it. */
+	while (answer_at(log, 1, 1) < 0)
+		assert_true(uv_run(&loop, UV_RUN_ONCE) || answer_at(log, 1, 1) >= 0);
+	lint_at = answer_at(log, 1, 1);
+	assert_true(lint_at > ping_at && lint_at > list_at);
+	res = sw_mcp_result(cJSON_GetObjectItem(cJSON_GetArrayItem(log, lint_at), "msg"));
+	assert_false(sw_mcp_is_error(res));
+	assert_int_equal((int)num(cJSON_GetObjectItem(res, "structuredContent"), "specs"), 1);
+
+	mcp_session_free(a);
+	mcp_session_free(b);
+	mcp_server_free(srv);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&loop), 0);
+	cJSON_Delete(log);
+	sw_buf_release(&tasks);
+	sw_buf_release(&reqs);
+	sw_test_rmtree(root);
+	free(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -687,6 +818,7 @@ int main(void)
 		cmocka_unit_test(mcp_specs__serves_the_generation_prompts),
 		cmocka_unit_test(mcp_specs__needs_a_workspace),
 		cmocka_unit_test(mcp_specs__documents_linked_outside_are_refused_by_every_tool),
+		cmocka_unit_test(mcp_specs__other_sessions_are_answered_while_a_large_spec_lints),
 	};
 
 	return sw_run_group("mcp_specs", tests);

@@ -165,6 +165,34 @@ static void review__names_parse(void **state)
 	assert_sw_fails(review_type_parse(&t, "epic", &err), SW_EINVAL, &err);
 }
 
+static void review__ticking_tasks_is_not_an_edit(void **state)
+{
+	static const char approved[] = "# Plan\r\n\r\n- [ ] 1. Store\r\n  - [ ]* 1.1 Tests\r\n* [ ] 2. API\r\n- [ ] not a task\n";
+	static const char ticked[] = "# Plan\r\n\r\n- [x] 1. Store\r\n  - [-]* 1.1 Tests\r\n* [~] 2. API\r\n- [X] not a task\n";
+	static const char edited[] = "# Plan\r\n\r\n- [x] 1. Store it\r\n  - [-]* 1.1 Tests\r\n* [~] 2. API\r\n- [X] not a task\n";
+	struct review r;
+	char legacy[VCS_OID_HEX];
+
+	SW_UNUSED(state);
+	review_init(&r, REVIEW_TYPE_FEATURE, 0, NULL);
+	assert_int_equal(r.phases[2].doc, REVIEW_DOC_TASKS);
+	review_mark_generated(&r.phases[2], 0, 0);
+	review_mark_approved(&r.phases[2], ticked, strlen(ticked));
+	/* Status characters are progress, whichever way they go; any other byte is an edit. */
+	assert_false(review_edited_since_approval(&r.phases[2], approved, strlen(approved)));
+	assert_false(review_edited_since_approval(&r.phases[2], ticked, strlen(ticked)));
+	assert_true(review_edited_since_approval(&r.phases[2], edited, strlen(edited)));
+	/* An approval recorded as the plain blob of the text still matches that text. */
+	vcs_blob_id(legacy, ticked, strlen(ticked));
+	memcpy(r.phases[2].blob, legacy, sizeof(legacy));
+	assert_false(review_edited_since_approval(&r.phases[2], ticked, strlen(ticked)));
+	/* Other documents count every byte. */
+	review_mark_generated(&r.phases[0], 0, 0);
+	review_mark_approved(&r.phases[0], approved, strlen(approved));
+	assert_true(review_edited_since_approval(&r.phases[0], ticked, strlen(ticked)));
+	review_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +201,7 @@ int main(void)
 		cmocka_unit_test(review__roundtrip_keeps_unknown_fields),
 		cmocka_unit_test(review__spec_without_record_is_unreviewed),
 		cmocka_unit_test(review__names_parse),
+		cmocka_unit_test(review__ticking_tasks_is_not_an_edit),
 	};
 	return sw_run_group("review", tests);
 }

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * test_spec.c - spec folders: discovery, loading with the cross-document
- * lint, single-file lint, and status changes under concurrent writers.
+ * lint, single-file lint, status changes under concurrent writers, and
+ * large generated documents parsed under an alarm that only a super-linear
+ * parser trips.
  */
 #include "helpers/sw_test.h"
 #include "base/fs.h"
 #include "specs-engine/spec.h"
+#include "specs-engine/trace.h"
+#include "specs-engine/waves.h"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -244,6 +248,103 @@ static void spec__concurrent_writers_lose_nothing(void **state)
 	free(dir);
 }
 
+#define BIG_REQS 25000   /* x 8 criteria = 200000 criteria */
+#define BIG_GROUPS 40000 /* x 5 sub-tasks = 200000 leaf tasks, one wave each group */
+
+static void check_crit(const struct req_criterion *c, void *data)
+{
+	size_t *n = data;
+
+	SW_UNUSED(c);
+	(*n)++;
+}
+
+static void spec__large_documents_parse_in_linear_time(void **state)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_buf r = SW_BUF_INIT, t = SW_BUF_INIT;
+	struct md_doc *rmd = NULL, *tmd = NULL;
+	struct req_doc *rd = NULL;
+	struct tasks_doc *td = NULL;
+	struct waves_plan *plan = NULL;
+	struct waves_deps ready = { NULL, 0, 0 };
+	struct trace *tr = NULL;
+	struct sw_diags diags = SW_DIAGS_INIT;
+	size_t i, hits = 0;
+	int g, k;
+
+	SW_UNUSED(state);
+	sw_buf_adds(&r, "# Requirements Document\n\n## Requirements\n\n");
+	for (g = 1; g <= BIG_REQS; g++) {
+		sw_buf_addf(&r, "### Requirement %d: R\n\n#### Acceptance Criteria\n\n", g);
+		for (k = 1; k <= 8; k++)
+			sw_buf_addf(&r, "%d. WHEN record %d arrives, THE system SHALL keep it\n", k, k);
+		sw_buf_adds(&r, "\n");
+	}
+	sw_buf_adds(&t, "# Implementation Plan\n\n");
+	for (g = 1; g <= BIG_GROUPS; g++) {
+		sw_buf_addf(&t, "- [ ] %d. Group\n", g);
+		for (k = 1; k <= 5; k++) {
+			int q = (g * 5 + k) % BIG_REQS + 1;
+
+			sw_buf_addf(&t, "  - [ ]%s %d.%d Part\n    - _Requirements: %d.1, %d.2-%d.5_\n", k == 5 ? "*" : "", g, k,
+				    q, q, q);
+		}
+	}
+	sw_buf_adds(&t, "\n## Task Dependency Graph\n\n```json\n{\"waves\": [\n");
+	for (g = 1; g <= BIG_GROUPS; g++) {
+		sw_buf_addf(&t, "{\"id\": %d, \"tasks\": [\"%d\"]", g - 1, g);
+		if (g > 1)
+			sw_buf_addf(&t, ", \"depends_on\": [%d]", g - 2);
+		sw_buf_addf(&t, "}%s\n", g < BIG_GROUPS ? "," : "");
+	}
+	sw_buf_adds(&t, "]}\n```\n");
+
+	/*
+	 * Quadratic work on these sizes takes hours; the whole case takes
+	 * seconds (a generous bound: the machine may be shared, or sanitized).
+	 */
+	alarm(120);
+	assert_sw_ok(md_parse(&rmd, r.ptr, r.len, &err), &err);
+	assert_sw_ok(req_parse(&rd, rmd, "requirements.md", &diags, &err), &err);
+	assert_sw_ok(md_parse(&tmd, t.ptr, t.len, &err), &err);
+	assert_sw_ok(tasks_parse(&td, tmd, "tasks.md", &diags, &err), &err);
+	assert_int_equal(rd->ncrit, BIG_REQS * 8);
+	assert_int_equal(td->ntasks, BIG_GROUPS * 6);
+	assert_int_equal(td->graph.nwaves, BIG_GROUPS);
+	for (i = 0; i < td->ntasks; i++)
+		assert_int_equal(tasks_find(td, td->tasks[i].id), i);
+	for (i = 0; i < rd->ncrit; i++)
+		assert_ptr_equal(req_find_criterion(rd, rd->crit[i].id), &rd->crit[i]);
+	for (i = 0; i < td->ntasks; i++)
+		for (k = 0; (size_t)k < td->tasks[i].reqs.nr; k++)
+			assert_true(req_ref_expand(rd, &td->tasks[i].reqs.v[k], check_crit, &hits) > 0);
+	assert_int_equal(hits, (size_t)BIG_GROUPS * 5 * 5); /* q.1 and q.2-q.5: 5 criteria per leaf */
+	assert_sw_ok(waves_build(&plan, td, &err), &err);
+	assert_false(plan->cycle);
+	/* Each group waits for the required parts of the one before; the last optional part runs after. */
+	assert_int_equal(plan->nwaves, BIG_GROUPS * 4 + 1);
+	waves_ready(&ready, td, plan);
+	assert_int_equal(ready.nr, 5); /* the parts of group 1, which is wave 0 of the file */
+	waves_check(td, "tasks.md", &diags);
+	assert_int_equal(diags.errors, 0);
+	assert_sw_ok(trace_build(&tr, rd, NULL, td, &err), &err);
+	assert_int_equal(tr->uncovered, (size_t)BIG_REQS * 3); /* x.6 to x.8 are named by no task */
+	assert_int_equal(tr->ndangling, 0);
+	alarm(0);
+
+	trace_free(tr);
+	free(ready.v);
+	waves_plan_free(plan);
+	tasks_doc_free(td);
+	req_doc_free(rd);
+	md_doc_free(tmd);
+	md_doc_free(rmd);
+	sw_diags_release(&diags);
+	sw_buf_release(&t);
+	sw_buf_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +353,7 @@ int main(void)
 		cmocka_unit_test(spec__single_file_keeps_its_own_findings),
 		cmocka_unit_test(spec__set_task_state_writes_atomically),
 		cmocka_unit_test(spec__concurrent_writers_lose_nothing),
+		cmocka_unit_test(spec__large_documents_parse_in_linear_time),
 	};
 
 	return sw_run_group("spec", tests);

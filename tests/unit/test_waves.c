@@ -121,12 +121,123 @@ static void waves__explicit_dependencies_and_cycles(void **state)
 	release(&p);
 }
 
+/* The diagnostic with @code, or NULL. */
+static const struct sw_diag *diag(const struct parsed *p, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < p->diags.nr; i++)
+		if (!strcmp(p->diags.v[i].code, code))
+			return &p->diags.v[i];
+	return NULL;
+}
+
+#define GRAPH_HEAD "- [ ] 1. A\n- [ ] 2. B\n- [ ] 3. C\n\n## Task Dependency Graph\n\n```json\n"
+
+static void waves__wave_dependencies_are_checked_where_written(void **state)
+{
+	struct parsed p;
+	const struct sw_diag *d;
+
+	SW_UNUSED(state);
+	/* Line 8 is the JSON's first line; the entry is the "1" in "depends_on":[0, 1]. */
+	parse(&p, GRAPH_HEAD "{\"waves\":[{\"id\":0,\"tasks\":[\"1\"]},\n"
+		  "{\"id\":1,\"tasks\":[\"2\",\"3\"],\"depends_on\":[0, 1]}]}\n```\n");
+	assert_non_null(d = diag(&p, "waves-self-dependency"));
+	assert_int_equal(d->line, 9);
+	assert_int_equal(d->col, 44);
+	assert_string_equal(d->msg, "wave 1 depends on itself");
+	assert_int_equal(d->severity, SW_SEV_ERROR);
+	assert_int_equal(p.diags.nr, 1);
+	release(&p);
+
+	parse(&p, GRAPH_HEAD "{\"waves\":[{\"id\":0,\"tasks\":[\"1\"]},\n"
+		  "  {\"id\":1,\"tasks\":[\"2\",\"3\"],\"depends_on\":[\"7\"]}]}\n```\n");
+	assert_non_null(d = diag(&p, "waves-unknown-wave"));
+	assert_int_equal(d->line, 9);
+	assert_int_equal(d->col, 43);
+	assert_string_equal(d->msg, "wave 1 depends on wave '7', which the graph does not have");
+	assert_int_equal(p.diags.nr, 1);
+	release(&p);
+
+	/* 0 -> 2 -> 1 -> 0: one cycle, reported once, at the entry that closes it. */
+	parse(&p, GRAPH_HEAD "{\"waves\":[\n"
+		  "{\"id\":0,\"tasks\":[\"1\"],\"depends_on\":[2]},\n"
+		  "{\"id\":1,\"tasks\":[\"2\"],\"depends_on\":[0]},\n"
+		  "{\"id\":2,\"tasks\":[\"3\"],\"depends_on\":[1]}]}\n```\n");
+	assert_non_null(d = diag(&p, "waves-cycle"));
+	assert_int_equal(d->line, 10);
+	assert_int_equal(d->col, 37);
+	assert_string_equal(d->msg, "wave 1 depends on wave 0, which closes a cycle: 1 -> 0 -> 2 -> 1");
+	{
+		size_t i, cycles = 0;
+
+		for (i = 0; i < p.diags.nr; i++)
+			cycles += !strcmp(p.diags.v[i].code, "waves-cycle");
+		assert_int_equal(cycles, 1);
+	}
+	/* Wave 0 waiting for wave 2, which runs after it, is reported too. */
+	assert_non_null(d = diag(&p, "waves-dependency-order"));
+	assert_int_equal(d->line, 9);
+	release(&p);
+
+	/* A well-formed chain lints clean. */
+	parse(&p, GRAPH_HEAD "{\"waves\":[{\"id\":0,\"tasks\":[\"1\"]},{\"id\":1,\"tasks\":[\"2\"],\"depends_on\":[0]},"
+		  "{\"id\":2,\"tasks\":[\"3\"],\"depends_on\":[0,1]}]}\n```\n");
+	assert_int_equal(p.diags.nr, 0);
+	release(&p);
+}
+
+static void waves__task_dependency_errors_point_at_the_entry(void **state)
+{
+	struct parsed p;
+	const struct sw_diag *d;
+
+	SW_UNUSED(state);
+	parse(&p, GRAPH_HEAD "{\"waves\":[{\"id\":0,\"tasks\":[\"1\"]},\n"
+		  "{\"id\":1,\"tasks\":[{\"id\":\"2\",\"depends_on\":[\"9\"]},\"3\"]}]}\n```\n");
+	assert_non_null(d = diag(&p, "waves-unknown-task"));
+	assert_int_equal(d->line, 9);
+	assert_int_equal(d->col, 42);
+	release(&p);
+}
+
+static void waves__next_honours_wave_dependencies(void **state)
+{
+	struct parsed p;
+	char buf[128];
+
+	SW_UNUSED(state);
+	/* Wave 0 waits for wave 1, whose task is not done: nothing in wave 0 may start. */
+	parse(&p, GRAPH_HEAD "{\"waves\":[{\"id\":0,\"tasks\":[\"1\"],\"depends_on\":[1]},"
+		  "{\"id\":1,\"tasks\":[\"2\",\"3\"]}]}\n```\n");
+	ready(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	release(&p);
+	/* Once wave 1 is done, wave 0's task is offered. */
+	parse(&p, "- [ ] 1. A\n- [x] 2. B\n- [x] 3. C\n\n## Task Dependency Graph\n\n```json\n"
+		  "{\"waves\":[{\"id\":0,\"tasks\":[\"1\"],\"depends_on\":[1]},{\"id\":1,\"tasks\":[\"2\",\"3\"]}]}\n```\n");
+	ready(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "1");
+	release(&p);
+	/* A dependency on an earlier wave holds while that wave is open. */
+	parse(&p, "- [ ] 1. A\n- [ ] 2. B\n- [ ] 3. C\n- [ ] 4. D\n\n## Task Dependency Graph\n\n```json\n"
+		  "{\"waves\":[{\"id\":\"a\",\"tasks\":[\"1\"]},{\"id\":\"b\",\"tasks\":[\"2\"]},"
+		  "{\"id\":\"c\",\"tasks\":[\"3\", \"4\"],\"depends_on\":[\"a\"]}]}\n```\n");
+	ready(&p, buf, sizeof(buf));
+	assert_string_equal(buf, "1");
+	release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(waves__computed_from_hierarchy_and_order),
 		cmocka_unit_test(waves__file_graph_decides_readiness),
 		cmocka_unit_test(waves__explicit_dependencies_and_cycles),
+		cmocka_unit_test(waves__wave_dependencies_are_checked_where_written),
+		cmocka_unit_test(waves__task_dependency_errors_point_at_the_entry),
+		cmocka_unit_test(waves__next_honours_wave_dependencies),
 	};
 
 	return sw_run_group("waves", tests);
