@@ -207,7 +207,8 @@ static int read_prompt(struct sw_buf *text, const struct ctx *c, const char *res
 	struct sw_inside in = SW_INSIDE_INIT;
 	int rc;
 
-	if (rest[0] == '/' || !c->root)
+	/* a global agent's files live beside it, under ~/.kiro */
+	if (rest[0] == '/' || !c->root || c->a->global)
 		return sw_read_file(text, path, PROMPT_FILE_MAX, err);
 	if ((rc = sw_inside_init(&in, c->root, "the workspace", err)) == 0)
 		rc = sw_inside_read(text, &in, path, PROMPT_FILE_MAX, err);

@@ -106,3 +106,15 @@ sw_test 'agent validate warns of file:// resources that match no file' '
 	printf "# Readme\n" >README.md && mkdir docs && : >"$HOME/notes.md" &&
 	sw agent validate >out 2>err && expect_grep "^1 agent checked: 0 errors, 0 warnings" out
 '
+
+sw_test 'a workspace agent prompt file that resolves outside the workspace is refused' '
+	sw init >/dev/null && mkdir -p .kiro/prompts && printf "SECRET-PROMPT\n" >../outside-prompt.md &&
+	ln -s "$(cd .. && pwd)/outside-prompt.md" .kiro/prompts/linked.md && printf "inside prompt\n" >.kiro/prompts/ok.md &&
+	printf "{\"prompt\": \"file://../prompts/linked.md\"}\n" >.kiro/agents/l.json &&
+	printf "{\"prompt\": \"file://../prompts/ok.md\"}\n" >.kiro/agents/k.json &&
+	expect_fail 1 sw agent validate >out 2>err &&
+	expect_grep "l.json:.*prompt file .\.\./prompts/linked\.md.: .*resolves outside the workspace" err &&
+	expect_no_grep "k.json" err &&
+	sw agent show k --json >k.json && grep -q "inside prompt" k.json &&
+	expect_fail 1 sw agent show l --json >l.json 2>err && ! grep -q SECRET-PROMPT l.json
+'
