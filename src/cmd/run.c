@@ -191,6 +191,10 @@ static void describe(struct sw_buf *b, const char *event, const cJSON *r, int ve
 	} else if (!strcmp(event, "dispatch")) {
 		sw_buf_addf(b, "%-8s started (%.0f running, packet %.0f bytes)", task, rec_num(r, "running"),
 			    rec_num(r, "packetBytes"));
+	} else if (!strcmp(event, "worktree")) {
+		if (!verbose)
+			goto none;
+		sw_buf_addf(b, "%-8s worktree %s (branch %s)", task, rec_str(r, "worktree"), rec_str(r, "branch"));
 	} else if (!strcmp(event, "tool")) {
 		if (!verbose)
 			goto none;
@@ -269,7 +273,7 @@ static char *settings_verify(const char *kiro_dir)
 
 static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 {
-	int json = ctx->json, dry = 0, sequential = 0, optional = 0, trust_all = 0, commit = 0, review = 0, rc, code = 0;
+	int json = ctx->json, dry = 0, sequential = 0, optional = 0, trust_all = 0, commit = 0, review = 0, worktrees = 0, rc, code = 0;
 	long parallel = 0, retries = 2, timeout = 0, budget = 0;
 	const char *agent = NULL, *agent_cmd = NULL, *model = NULL, *verify = NULL, *budget_usd = NULL;
 	double usd = 0;
@@ -291,6 +295,7 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		SW_OPT_STRING(0, "budget-usd", &budget_usd, "X", "stop the run once agents reported X USD of cost"),
 		SW_OPT_BOOL(0, "commit", &commit, "commit each verified task (with --sequential)"),
 		SW_OPT_BOOL(0, "review", &review, "a second, read-only agent session accepts or rejects each task"),
+		SW_OPT_BOOL(0, "worktrees", &worktrees, "each task in its own git worktree, its commit applied once verified"),
 		SW_OPT_JSON(&json),
 		SW_OPT_END,
 	};
@@ -327,9 +332,9 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		if (!*budget_usd || *end || !(usd > 0) || usd > 1e9)
 			return sw_usage_error(run_usage, "--budget-usd: expected a positive amount, got '%s'", budget_usd);
 	}
-	if (commit && !dry && !sequential && parallel != 1)
-		return sw_usage_error(run_usage, "--commit takes one task at a time: add --sequential "
-				      "(tasks running side by side share one working tree)");
+	if (commit && !worktrees && !dry && !sequential && parallel != 1)
+		return sw_usage_error(run_usage, "--commit takes one task at a time: add --sequential, or "
+				      "--worktrees (tasks running side by side share one working tree)");
 	if (agent_cmd && (model))
 		return sw_usage_error(run_usage, "--model is for the built-in agent; give the model in --agent-cmd");
 	if ((rc = cmd_spec_open(&s, ctx, argv[0])) != 0)
@@ -409,6 +414,7 @@ static int run_plan_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 	oo.budget_usd = usd;
 	oo.commit = commit;
 	oo.review = review;
+	oo.worktrees = worktrees;
 	oo.on_event = show_event;
 	oo.data = &sh;
 	spec_free(s);

@@ -62,6 +62,8 @@ struct slot {
 	struct hooks_action *hook;  /* the task hook running now */
 	struct acp_client *rev;     /* the reviewing agent while it runs */
 	struct sw_strvec rev_argv;
+	char *cwd;                  /* where the task works: the root, or its worktree */
+	char *wt_name;              /* its worktree and branch, NULL without one */
 	size_t next_hook;           /* index in o->hooks of the next one to look at */
 	int post;                   /* running the post-task hooks */
 };
@@ -196,6 +198,18 @@ static void slot_free(struct slot *s)
 		fclose(s->log);
 	sw_strvec_clear(&s->argv);
 	free(s->packet);
+	if (s->wt_name) {
+		struct sw_error err = SW_ERROR_INIT;
+
+		if (vcs_worktree_remove(s->o->opts->root, s->wt_name, &err) < 0) {
+			cJSON *r = task_rec(s->o, s->t);
+
+			cJSON_AddStringToObject(r, "error", err.msg);
+			record(s->o, "worktree-error", r);
+		}
+		free(s->wt_name);
+	}
+	free(s->cwd);
 	free(s);
 }
 
@@ -244,7 +258,7 @@ static void finish_run(struct orch *o)
 		record(o, "not-run", r);
 		o->res->cancelled++;
 	}
-	if (o->opts->commit && (o->res->done || o->opts->resume))
+	if ((o->opts->commit || o->opts->worktrees) && (o->res->done || o->opts->resume))
 		commit_tasks_file(o);
 	r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "status", o->res->cancelled_run ? "cancelled"
@@ -304,6 +318,8 @@ static void req_list(struct sw_buf *b, const struct tasks_task *t)
 			sw_buf_adds(b, r->id);
 	}
 }
+
+static void task_failed(struct slot *s, const char *why);
 
 /* One commit of what task @t changed (everything but tasks.md). */
 static void commit_task(struct orch *o, size_t t)
@@ -474,13 +490,70 @@ static void run_task_hooks(struct slot *s)
 	task_hooks_done(s);
 }
 
+/*
+ * A worktree task: its changes become one commit on its branch, applied to
+ * the current branch.  Returns 0, or -1 with the reason in @why.
+ */
+static int merge_task(struct slot *s, char *why, size_t n)
+{
+	struct orch *o = s->o;
+	const struct tasks_task *task = &o->plan->doc->tasks[o->plan->v[s->t].ti];
+	struct sw_buf msg = SW_BUF_INIT, reqs = SW_BUF_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	char oid[VCS_OID_HEX], picked[VCS_OID_HEX];
+	char *rel = sw_path_relative(o->spec->tasks.path, o->opts->root), *wt_tasks = sw_path_join(s->cwd, rel);
+	const char *exclude[2] = { wt_tasks, NULL };
+	cJSON *r = task_rec(o, s->t);
+	int rc = 0;
+
+	req_list(&reqs, task);
+	sw_buf_addf(&msg, "%s: task %s %s\n\nSpec: %s\nTask: %s\n", o->spec->name, task->id, task->title,
+		    o->spec->name, task->id);
+	if (reqs.len)
+		sw_buf_addf(&msg, "Requirements: %s\n", reqs.ptr);
+	sw_buf_addf(&msg, "Run: %s\n", o->res->run_id);
+	if (vcs_commit_worktree(s->cwd, exclude, msg.ptr, oid, &err) < 0) {
+		if (err.code == SW_ECONFLICT && !strcmp(err.msg, "nothing to commit")) {
+			cJSON_AddNullToObject(r, "commit");
+			cJSON_AddStringToObject(r, "note", "the task changed no file");
+			record(o, "commit", r);
+			goto out;
+		}
+		snprintf(why, n, "its worktree could not be committed: %s", err.msg);
+		rc = -1;
+		goto out;
+	}
+	if (vcs_pick_onto_head(o->opts->root, oid, picked, &err) < 0) {
+		snprintf(why, n, "its commit does not apply: %s", err.msg);
+		rc = -1;
+		goto out;
+	}
+	cJSON_AddStringToObject(r, "commit", picked);
+	cJSON_AddStringToObject(r, "worktreeCommit", oid);
+	record(o, "commit", r);
+	r = NULL;
+out:
+	cJSON_Delete(r);
+	sw_buf_release(&msg);
+	sw_buf_release(&reqs);
+	free(rel);
+	free(wt_tasks);
+	return rc;
+}
+
 static void task_succeeded(struct slot *s)
 {
 	struct orch *o = s->o;
-	cJSON *r = task_rec(o, s->t);
+	cJSON *r;
+	char why[700];
 
+	if (s->wt_name && merge_task(s, why, sizeof(why)) < 0) {
+		task_failed(s, why);
+		return;
+	}
+	r = task_rec(o, s->t);
 	set_state(o, s->t, TASKS_DONE);
-	if (o->opts->commit)
+	if (o->opts->commit && !s->wt_name)
 		commit_task(o, s->t);
 	cJSON_AddNumberToObject(r, "attempts", s->attempt);
 	cJSON_AddNumberToObject(r, "elapsedMs", (double)(uv_now(&o->loop) - s->start_ms));
@@ -745,7 +818,7 @@ static void agent_started(struct acp_client *c, int rc, const struct sw_error *e
 		s->packet = pp->prompt;
 	}
 	free(pp);
-	if (acp_client_new_session(c, s->o->opts->root, NULL, session_ready, s, &e2) < 0) {
+	if (acp_client_new_session(c, s->cwd, NULL, session_ready, s, &e2) < 0) {
 		snprintf(why, sizeof(why), "the agent did not open a session: %s", e2.msg);
 		attempt_failed(s, why, NULL, 0, 1);
 	}
@@ -777,9 +850,9 @@ static void build_agent_argv(struct slot *s)
 	}
 }
 
-static void client_opts(struct acp_client_opts *co, const struct orch_opts *oo)
+static void client_opts(struct acp_client_opts *co, const struct orch_opts *oo, const char *cwd)
 {
-	co->cwd = oo->root;
+	co->cwd = cwd;
 	co->fs_read = 1;
 	co->fs_write = 1;
 	co->terminal = 1;
@@ -795,7 +868,7 @@ static int start_agent(struct slot *s, const char *prompt, struct sw_error *err)
 	int rc;
 
 	build_agent_argv(s);
-	client_opts(&co, s->o->opts);
+	client_opts(&co, s->o->opts, s->cwd);
 	co.argv = (const char *const *)s->argv.v;
 	co.on_update = on_update;
 	co.on_stderr = on_stderr;
@@ -877,7 +950,7 @@ static void review_session(struct acp_client *c, int rc, const struct sw_error *
 		review_failed(s, why);
 		return;
 	}
-	if (vcs_diff_worktree(&diff, o->opts->root, 48u << 10, &e2) < 0)
+	if (vcs_diff_worktree(&diff, s->cwd, 48u << 10, &e2) < 0)
 		sw_buf_addf(&diff, "(the changes cannot be shown: %s)\n", e2.msg);
 	packet_review(&prompt, o->spec, o->plan, s->t, impl ? impl->text.ptr : NULL, diff.ptr);
 	sw_buf_release(&diff);
@@ -899,7 +972,7 @@ static void review_started(struct acp_client *c, int rc, const struct sw_error *
 		review_failed(s, why);
 		return;
 	}
-	if (acp_client_new_session(c, s->o->opts->root, NULL, review_session, s, &e2) < 0) {
+	if (acp_client_new_session(c, s->cwd, NULL, review_session, s, &e2) < 0) {
 		snprintf(why, sizeof(why), "the reviewer did not open a session: %s", e2.msg);
 		review_failed(s, why);
 	}
@@ -921,7 +994,7 @@ static void start_review(struct slot *s)
 	s->rev_argv = s->argv;
 	s->argv = keep;
 	co.argv = (const char *const *)s->rev_argv.v;
-	co.cwd = s->o->opts->root;
+	co.cwd = s->cwd;
 	co.fs_read = 1;
 	co.fs_write = 0;
 	co.terminal = 0;
@@ -945,7 +1018,16 @@ static void lint_check(struct slot *s)
 	size_t i, errors = 0;
 	int ok;
 
-	if (spec_load(&sp, o->opts->spec_dir, o->opts->base, &err) < 0) {
+	char *wt_spec = NULL;
+
+	/* in a worktree the task's own copy of the spec is the one it may have changed */
+	if (s->wt_name) {
+		char *rel = sw_path_relative(o->opts->spec_dir, o->opts->root);
+
+		wt_spec = sw_path_join(s->cwd, rel);
+		free(rel);
+	}
+	if (spec_load(&sp, wt_spec ? wt_spec : o->opts->spec_dir, o->opts->base, &err) < 0) {
 		sw_buf_addf(&out, "%s", err.msg);
 		errors = (size_t)-1;
 	} else {
@@ -964,6 +1046,7 @@ static void lint_check(struct slot *s)
 	cJSON_AddNumberToObject(r, "errors", errors == (size_t)-1 ? -1 : (double)errors);
 	record(o, "verify", r);
 	spec_free(sp);
+	free(wt_spec);
 	if (ok) {
 		sw_buf_release(&out);
 		if (o->opts->review)
@@ -1034,7 +1117,7 @@ static void start_verify(struct slot *s)
 	argv[2] = o->opts->verify;
 	argv[3] = NULL;
 	po.argv = argv;
-	po.cwd = o->opts->root;
+	po.cwd = s->cwd;
 	po.capture_stdout = po.capture_stderr = 1;
 	po.max_output = 1u << 20;
 	po.timeout_ms = o->opts->verify_timeout_ms ? o->opts->verify_timeout_ms : ORCH_TURN_DEFAULT_MS;
@@ -1048,6 +1131,38 @@ static void start_verify(struct slot *s)
 
 /* ---- dispatch ------------------------------------------------------------------------------- */
 
+/* The task's own worktree from HEAD, under the run's folder (a leftover of a killed run is replaced). */
+static int start_worktree(struct slot *s, struct sw_error *err)
+{
+	struct orch *o = s->o;
+	struct sw_buf name = SW_BUF_INIT, path = SW_BUF_INIT;
+	cJSON *r;
+	int rc;
+
+	sw_buf_addf(&name, "sw-%s-%s", o->res->run_id, plan_task_id(o->plan, s->t));
+	sw_buf_addf(&path, "%s/worktrees", o->run_dir);
+	if ((rc = sw_mkdir_p(path.ptr, err)) < 0)
+		goto out;
+	sw_buf_addf(&path, "/%s", plan_task_id(o->plan, s->t));
+	vcs_worktree_remove(o->opts->root, name.ptr, NULL);
+	rc = vcs_worktree_add(o->opts->root, name.ptr, path.ptr, err);
+	if (rc == 0) {
+		free(s->cwd);
+		s->cwd = sw_buf_detach(&path, NULL);
+		s->wt_name = sw_buf_detach(&name, NULL);
+		r = task_rec(o, s->t);
+		cJSON_AddStringToObject(r, "worktree", s->cwd);
+		cJSON_AddStringToObject(r, "branch", s->wt_name);
+		record(o, "worktree", r);
+	}
+out:
+	if (rc < 0)
+		sw_error_prefix(err, "no worktree for task %s", plan_task_id(o->plan, s->t));
+	sw_buf_release(&name);
+	sw_buf_release(&path);
+	return rc;
+}
+
 static void start_task(struct orch *o, size_t t)
 {
 	struct slot *s = sw_xcalloc(1, sizeof(*s));
@@ -1059,6 +1174,7 @@ static void start_task(struct orch *o, size_t t)
 	s->o = o;
 	s->t = t;
 	s->attempt = 1;
+	s->cwd = sw_xstrdup(o->opts->root);
 	s->start_ms = uv_now(&o->loop);
 	s->argv = (struct sw_strvec)SW_STRVEC_INIT;
 	o->slots[t] = s;
@@ -1083,7 +1199,10 @@ static void start_task(struct orch *o, size_t t)
 	cJSON_AddNumberToObject(r, "running", (double)plan_sched_running(o->sched));
 	record(o, "dispatch", r);
 	slog(s, "== task %s, attempt 1\n", plan_task_id(o->plan, t));
-	SW_UNUSED(err);
+	if (o->opts->worktrees && start_worktree(s, &err) < 0) {
+		task_failed(s, err.msg);
+		return;
+	}
 	run_task_hooks(s); /* preTaskExecution hooks, then the agent */
 }
 
@@ -1174,7 +1293,7 @@ static int probe_agent(struct orch *o, struct sw_error *err)
 	tmp.t = 0;
 	tmp.argv = (struct sw_strvec)SW_STRVEC_INIT;
 	build_agent_argv(&tmp);
-	client_opts(&co, o->opts);
+	client_opts(&co, o->opts, o->opts->root);
 	co.argv = (const char *const *)tmp.argv.v;
 	co.request_timeout_ms = 30000;
 	rc = acp_client_start(&c, &o->loop, &co, probe_started, &p, err);
@@ -1299,6 +1418,7 @@ static cJSON *options_json(const struct orch_opts *oo)
 	cJSON_AddNumberToObject(j, "budgetUsd", oo->budget_usd);
 	cJSON_AddBoolToObject(j, "commit", oo->commit);
 	cJSON_AddBoolToObject(j, "review", oo->review);
+	cJSON_AddBoolToObject(j, "worktrees", oo->worktrees);
 	cJSON_AddBoolToObject(j, "includeOptional", oo->plan.include_optional);
 	return j;
 }
@@ -1583,6 +1703,7 @@ int orch_resume_load(struct orch_resume *r, const char *kiro_dir, const char *id
 	r->opts.budget_usd = jnum(opts, "budgetUsd", 0);
 	r->opts.commit = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "commit"));
 	r->opts.review = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "review"));
+	r->opts.worktrees = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(opts, "worktrees"));
 out:
 	sw_strvec_clear(&done);
 	sw_buf_release(&b);

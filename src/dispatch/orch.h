@@ -21,8 +21,12 @@
  *      task's dependants are skipped and the rest goes on;
  *   5. with o->commit, the working tree is committed (git/vcs.h), tasks.md
  *      left out, with the message "<spec>: task <id> <title>" and the
- *      trailers Spec:, Task: and Requirements:; at the end of the run
- *      tasks.md is committed on its own.
+ *      trailers Spec:, Task:, Requirements: and Run:; at the end of the run
+ *      tasks.md is committed on its own.  With o->worktrees each task works
+ *      in its own worktree (.kiro/runs/<run>/worktrees/<task>, on branch
+ *      sw-<run>-<task>, from HEAD when it starts); its verified commit is
+ *      applied to the current branch like a cherry-pick, and a conflict
+ *      fails the task with the paths named.
  * Status changes go through spec_set_task_state(): locked, byte-preserving,
  * so edits made to tasks.md during the run are kept.  SIGINT or SIGTERM
  * (and `run cancel`) cancel the running turns and end the run; a token or
@@ -68,6 +72,8 @@ struct orch_opts {
 					    spec's tasks.md at the end */
 	const char *resume;              /* the run id to go on with (orch_resume_load), or NULL */
 	int review;                      /* a second, read-only session accepts or rejects each task */
+	int worktrees;                   /* each task in its own git worktree, its commit applied to the
+					    branch once verified (a conflict fails the task) */
 	orch_event_cb on_event;
 	void *data;
 };

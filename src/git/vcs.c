@@ -685,3 +685,198 @@ out:
 	git_repository_free(repo);
 	return rc;
 }
+
+/* ---- worktrees ----------------------------------------------------------------------------- */
+
+/* 'git worktree prune': records of worktrees whose folder is gone (a killed run's) are dropped. */
+static void prune_stale_worktrees(git_repository *repo)
+{
+	git_strarray names = { NULL, 0 };
+	size_t i;
+
+	if (git_worktree_list(&names, repo) < 0)
+		return;
+	for (i = 0; i < names.count; i++) {
+		git_worktree *wt = NULL;
+
+		if (git_worktree_lookup(&wt, repo, names.strings[i]) == 0 && git_worktree_validate(wt) < 0)
+			git_worktree_prune(wt, NULL);
+		git_worktree_free(wt);
+	}
+	git_strarray_dispose(&names);
+}
+
+int vcs_worktree_add(const char *dir, const char *name, const char *path, struct sw_error *err)
+{
+	git_repository *repo = NULL;
+	git_worktree *wt = NULL;
+	int rc = 0, lrc;
+
+	git_libgit2_init();
+	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "'%s' is not inside a git repository", dir);
+		goto out;
+	}
+	if (git_repository_head_unborn(repo) == 1) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "the repository of '%s' has no commit yet", dir);
+		goto out;
+	}
+	prune_stale_worktrees(repo);
+	lrc = git_worktree_add(&wt, repo, name, path, NULL);
+	if (lrc == GIT_EEXISTS)
+		rc = sw_error_set(err, SW_ECONFLICT, "a worktree or branch named '%s' exists already", name);
+	else if (lrc < 0)
+		rc = lg_fail(err, SW_ERROR, "cannot add a worktree");
+out:
+	git_worktree_free(wt);
+	git_repository_free(repo);
+	return rc;
+}
+
+int vcs_worktree_remove(const char *dir, const char *name, struct sw_error *err)
+{
+	git_repository *repo = NULL;
+	git_worktree *wt = NULL;
+	git_reference *ref = NULL;
+	git_worktree_prune_options po;
+	int rc = 0;
+
+	git_libgit2_init();
+	git_worktree_prune_options_init(&po, GIT_WORKTREE_PRUNE_OPTIONS_VERSION);
+	po.flags = GIT_WORKTREE_PRUNE_VALID | GIT_WORKTREE_PRUNE_LOCKED | GIT_WORKTREE_PRUNE_WORKING_TREE;
+	if (git_repository_open_ext(&repo, dir, 0, NULL) < 0) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "'%s' is not inside a git repository", dir);
+		goto out;
+	}
+	if (git_worktree_lookup(&wt, repo, name) == 0 && git_worktree_prune(wt, &po) < 0)
+		rc = lg_fail(err, SW_ERROR, "cannot remove the worktree");
+	/* a fresh look at the repository: the pruned worktree no longer holds the branch */
+	git_repository_free(repo);
+	repo = NULL;
+	if (!rc && git_repository_open_ext(&repo, dir, 0, NULL) < 0)
+		rc = lg_fail(err, SW_ERROR, "cannot open the repository again");
+	/*
+	 * The reference itself: git_branch_delete() would refuse while any stale
+	 * worktree record (of a killed run) names a branch checked out.
+	 */
+	if (!rc && git_branch_lookup(&ref, repo, name, GIT_BRANCH_LOCAL) == 0 && git_reference_delete(ref) < 0)
+		rc = lg_fail(err, SW_ERROR, "cannot delete the worktree's branch");
+out:
+	git_reference_free(ref);
+	git_worktree_free(wt);
+	git_repository_free(repo);
+	return rc;
+}
+
+/* "a.c, b/c.h" for the conflicts of @idx (at most 10 named). */
+static void conflict_paths(struct sw_buf *b, git_index *idx)
+{
+	git_index_conflict_iterator *it = NULL;
+	const git_index_entry *anc, *ours, *theirs;
+	size_t n = 0;
+
+	if (git_index_conflict_iterator_new(&it, idx) < 0)
+		return;
+	while (git_index_conflict_next(&anc, &ours, &theirs, it) == 0) {
+		const git_index_entry *e = ours ? ours : theirs ? theirs : anc;
+
+		if (n++ < 10)
+			sw_buf_addf(b, "%s%s", n > 1 ? ", " : "", e->path);
+	}
+	if (n > 10)
+		sw_buf_addf(b, " and %zu more", n - 10);
+	git_index_conflict_iterator_free(it);
+}
+
+struct checkout_notes {
+	struct sw_buf paths;
+	size_t n;
+};
+
+static int checkout_conflict(git_checkout_notify_t why, const char *path, const git_diff_file *baseline,
+			     const git_diff_file *target, const git_diff_file *workdir, void *payload)
+{
+	struct checkout_notes *cn = payload;
+
+	SW_UNUSED(baseline);
+	SW_UNUSED(target);
+	SW_UNUSED(workdir);
+	if (why == GIT_CHECKOUT_NOTIFY_CONFLICT && cn->n++ < 10)
+		sw_buf_addf(&cn->paths, "%s%s", cn->n > 1 ? ", " : "", path);
+	return 0;
+}
+
+int vcs_pick_onto_head(const char *dir, const char *oid_hex, char new_oid[VCS_OID_HEX], struct sw_error *err)
+{
+	struct vcs_spec_commit *c = sw_xcalloc(1, sizeof(*c));
+	git_commit *pick = NULL;
+	git_index *idx = NULL, *repo_idx = NULL;
+	git_tree *tree = NULL;
+	git_oid oid, tree_oid;
+	git_checkout_options co;
+	struct checkout_notes cn = { SW_BUF_INIT, 0 };
+	struct sw_buf paths = SW_BUF_INIT;
+	const git_commit *parents[1];
+	int rc = 0, lrc;
+
+	new_oid[0] = '\0';
+	git_libgit2_init();
+	if (git_repository_open_ext(&c->repo, dir, 0, NULL) < 0) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "'%s' is not inside a git repository", dir);
+		goto out;
+	}
+	if ((rc = load_head(c, 0, err)) < 0 || (rc = load_identity(c, err)) < 0)
+		goto out;
+	if (!c->head) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "the repository of '%s' has no commit yet", dir);
+		goto out;
+	}
+	if (git_oid_fromstr(&oid, oid_hex) < 0 || git_commit_lookup(&pick, c->repo, &oid) < 0) {
+		rc = sw_error_set(err, SW_ENOTFOUND, "no commit %s", oid_hex);
+		goto out;
+	}
+	if (git_cherrypick_commit(&idx, c->repo, pick, c->head, 0, NULL) < 0) {
+		rc = lg_fail(err, SW_ERROR, "cannot apply the task's commit");
+		goto out;
+	}
+	if (git_index_has_conflicts(idx)) {
+		conflict_paths(&paths, idx);
+		rc = sw_error_set(err, SW_ECONFLICT, "its changes conflict with what is on HEAD now: %s", paths.ptr);
+		goto out;
+	}
+	if (git_index_write_tree_to(&tree_oid, idx, c->repo) < 0 || git_tree_lookup(&tree, c->repo, &tree_oid) < 0) {
+		rc = lg_fail(err, SW_ERROR, "cannot write the tree");
+		goto out;
+	}
+	/* The working tree first: a file changed there and by the task stops everything here. */
+	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
+	co.checkout_strategy = GIT_CHECKOUT_SAFE;
+	co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
+	co.notify_cb = checkout_conflict;
+	co.notify_payload = &cn;
+	lrc = git_checkout_tree(c->repo, (git_object *)tree, &co);
+	if (lrc < 0 || cn.n) {
+		rc = cn.n ? sw_error_set(err, SW_ECONFLICT, "files changed in the working tree stand in the way: %s",
+					  cn.paths.ptr)
+			  : lg_fail(err, SW_ERROR, "cannot check the task's changes out");
+		goto out;
+	}
+	parents[0] = c->head;
+	lrc = git_commit_create(&oid, c->repo, "HEAD", git_commit_author(pick), c->committer, NULL,
+				git_commit_message(pick), tree, 1, parents);
+	if (lrc < 0) {
+		rc = lrc == GIT_EMODIFIED ? sw_error_set(err, SW_ECONFLICT, "the branch moved while committing")
+					  : lg_fail(err, SW_ERROR, "cannot commit");
+		goto out;
+	}
+	git_oid_tostr(new_oid, VCS_OID_HEX, &oid);
+out:
+	sw_buf_release(&paths);
+	sw_buf_release(&cn.paths);
+	git_tree_free(tree);
+	git_index_free(idx);
+	git_index_free(repo_idx);
+	git_commit_free(pick);
+	vcs_spec_free(c);
+	return rc;
+}

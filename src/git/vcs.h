@@ -117,6 +117,28 @@ int vcs_head_message(char **msg, char oid_hex[VCS_OID_HEX], const char *dir, str
  */
 int vcs_diff_worktree(struct sw_buf *out, const char *dir, size_t max, struct sw_error *err);
 
+/*
+ * Worktrees for tasks that run side by side.  vcs_worktree_add() checks
+ * HEAD of the repository holding @dir out at @path, on a new branch @name
+ * (also the worktree's name); vcs_worktree_remove() deletes the folder,
+ * the worktree's records and the branch.  Errors: SW_ENOTFOUND (no
+ * repository, no commit yet), SW_ECONFLICT (the name is taken), SW_ERROR.
+ */
+int vcs_worktree_add(const char *dir, const char *name, const char *path, struct sw_error *err);
+int vcs_worktree_remove(const char *dir, const char *name, struct sw_error *err);
+
+/*
+ * Applies commit @oid_hex (made in a worktree on top of an earlier HEAD)
+ * to HEAD of the working tree holding @dir, as 'git cherry-pick' does:
+ * the changed files are checked out, the index updated, and a commit with
+ * the same message and author made on the current branch (@new_oid).
+ * Nothing changes when it cannot apply.  Errors: SW_ECONFLICT (the
+ * changes conflict with HEAD, or with files changed in the working tree;
+ * the message names the paths), SW_ENOTFOUND, SW_EINVAL (no identity),
+ * SW_ERROR.
+ */
+int vcs_pick_onto_head(const char *dir, const char *oid_hex, char new_oid[VCS_OID_HEX], struct sw_error *err);
+
 int vcs_commit_worktree(const char *dir, const char *const *exclude, const char *message,
 			char oid_hex[VCS_OID_HEX], struct sw_error *err);
 

@@ -8,7 +8,8 @@ library only.
 Environment: TASK_AGENT_DELAY_MS (a pause before the turn ends, default 0),
 TASK_AGENT_FAIL (a task id whose file is written as "broken", for
 verification failures), TASK_AGENT_LOG (a file that gets one line per
-prompt: "pid task").
+prompt: "pid task"), TASK_AGENT_SHARED (a file every task also writes, with
+its own content, so tasks side by side conflict).
 """
 import json
 import os
@@ -60,6 +61,9 @@ for line in sys.stdin:
         body = "broken\n" if os.environ.get("TASK_AGENT_FAIL") == task else "task %s\n" % task
         with open(os.path.join(cwd, "task-out", task + ".txt"), "w") as f:
             f.write(body)
+        if os.environ.get("TASK_AGENT_SHARED"):
+            with open(os.path.join(cwd, os.environ["TASK_AGENT_SHARED"]), "w") as f:
+                f.write("written by task %s\n" % task)
         time.sleep(delay)
         send({"jsonrpc": "2.0", "method": "session/update", "params": {
             "sessionId": params.get("sessionId"),

@@ -228,3 +228,28 @@ JSON
 	expect_grep "1.1 *verify (review): ok" out && expect_grep "1.1 *done in .* (2 attempts" out &&
 	ms_check 5
 '
+
+sw_test '--worktrees: tasks side by side in their own worktrees, each commit applied; a conflict fails its task' '
+	git init -q . && git config user.name Tester && git config user.email t@example.com &&
+	mkdir -p .kiro/specs/p && {
+		printf "# Plan\n\n"; for i in 1 2 3 4; do printf -- "- [ ] %s. task %s\n" $i $i; done
+		printf "\n## Task Dependency Graph\n\n\`\`\`json\n{\"waves\":[{\"id\":0,\"tasks\":[\"1\",\"2\",\"3\",\"4\"]}]}\n\`\`\`\n"
+	} >.kiro/specs/p/tasks.md &&
+	printf "out\nerr\n" >.gitignore && git add -A && git commit -q -m base &&
+	PY=/usr/bin/python3 && { [ -x "$PY" ] || PY=python3; } &&
+	TASK_AGENT_DELAY_MS=300 sw run p --worktrees --parallel 4 --agent-cmd "$PY $SW_TOP/tests/acp/task-agent.py" \
+		--verify "test -f task-out/\$(ls task-out | head -n 1)" >out 2>err &&
+	expect_grep "run done: 4 done" out &&
+	test "$(git rev-list --count HEAD)" -eq 6 && git log -1 --format=%s | grep -q "p: 4 tasks done" &&
+	for t in 1 2 3 4; do grep -qx "task $t" task-out/$t.txt || exit 1; done &&
+	test "$(git log --format=%B | grep -c "^Task: ")" -eq 4 &&
+	test -z "$(git status --porcelain --untracked-files=no -- task-out)" &&
+	test -z "$(git worktree list | grep -v "$(pwd) ")" && test -z "$(git branch --list "sw-*")" &&
+	git reset -q --hard HEAD~5 && rm -rf task-out &&
+	TASK_AGENT_SHARED=shared.txt TASK_AGENT_DELAY_MS=300 expect_fail 1 sw run p --worktrees --parallel 4 \
+		--agent-cmd "$PY $SW_TOP/tests/acp/task-agent.py" >out 2>err &&
+	expect_grep "run failed: 1 done, 3 failed" out &&
+	expect_grep "failed: its commit does not apply: its changes conflict with what is on HEAD now: shared.txt" out &&
+	test "$(git rev-list --count HEAD)" -eq 3 && test -z "$(git branch --list "sw-*")" &&
+	test "$(grep -c "^- \[x\]" .kiro/specs/p/tasks.md)" -eq 1 && test "$(grep -c "^- \[ \]" .kiro/specs/p/tasks.md)" -eq 3
+'
