@@ -162,7 +162,7 @@ static void ears__every_class_has_a_name_and_template(void **state)
 	int c;
 
 	SW_UNUSED(state);
-	for (c = EARS_NONE; c <= EARS_COMPLEX; c++) {
+	for (c = EARS_NONE; c <= EARS_PROPERTY; c++) {
 		assert_int_equal(ears_class_from_name(ears_class_name((enum ears_class)c)), c);
 		assert_non_null(strstr(ears_class_template((enum ears_class)c), "SHALL"));
 	}
@@ -174,6 +174,9 @@ static void ears__subject_span(void **state)
 	struct ears_result r;
 	const char *a = "WHEN a user posts, THE Notes_Service SHALL store it";
 	const char *b = "WHEN x THEN the system SHALL y";
+	const char *c = "WHILE a sync is running the Editor SHALL queue the change";
+	const char *d = "FOR ALL registered users, THE Auth_Service SHALL store a salted hash";
+	const char *e = "FOR ALL valid X, parsing then printing SHALL produce X";
 
 	SW_UNUSED(state);
 	ears_classify(&r, a, strlen(a), EARS_CTX_FEATURE);
@@ -182,6 +185,19 @@ static void ears__subject_span(void **state)
 	assert_int_equal(r.shall_off, (size_t)(strstr(a, "SHALL") - a));
 	ears_classify(&r, b, strlen(b), EARS_CTX_FEATURE);
 	assert_memory_equal(b + r.subject_off, "system", r.subject_len);
+	/* Without its comma, the system is what follows the last "the". */
+	ears_classify(&r, c, strlen(c), EARS_CTX_FEATURE);
+	assert_int_equal(r.cls, EARS_STATE);
+	assert_int_equal(r.subject_len, strlen("Editor"));
+	assert_memory_equal(c + r.subject_off, "Editor", r.subject_len);
+	/* A property names its system only in the ", THE <system> SHALL" form. */
+	ears_classify(&r, d, strlen(d), EARS_CTX_FEATURE);
+	assert_int_equal(r.cls, EARS_PROPERTY);
+	assert_memory_equal(d + r.subject_off, "Auth_Service", r.subject_len);
+	assert_int_equal(r.subject_len, strlen("Auth_Service"));
+	ears_classify(&r, e, strlen(e), EARS_CTX_FEATURE);
+	assert_int_equal(r.cls, EARS_PROPERTY);
+	assert_int_equal(r.subject_len, 0);
 }
 
 static void ears__long_input_is_linear_and_safe(void **state)
