@@ -609,7 +609,7 @@ int req_parse(struct req_doc **out, const struct md_doc *md, const char *path, s
 				if (level <= 2)
 					in_glossary = is_glossary_heading(text);
 			}
-			if (text)
+			if (text && !is_criteria_heading(text))
 				snprintf(heading, sizeof(heading), "%s", text);
 			label[0] = '\0';
 			free(text);
