@@ -858,6 +858,32 @@ void req_refs_parse(struct req_refs *out, const struct md_doc *md, size_t off, s
 	}
 }
 
+int req_ref_names(const struct req_ref *ref, const struct req_criterion *c)
+{
+	char rid[16];
+
+	switch (ref->kind) {
+	case REQ_REF_ALL:
+		return 1;
+	case REQ_REF_CRITERION:
+		return !strcmp(c->id, ref->id) || (*c->alias && !strcasecmp(c->alias, ref->id));
+	case REQ_REF_REQUIREMENT:
+		snprintf(rid, sizeof(rid), "%d", c->req);
+		return !strcmp(rid, ref->id);
+	case REQ_REF_RANGE:
+		if (!strchr(ref->to, '.')) {
+			/* "1-3": whole requirements 1 to 3. */
+			long a = strtol(ref->id, NULL, 10), b = strtol(ref->to, NULL, 10);
+
+			return c->req >= a && c->req <= b;
+		}
+		return req_id_cmp(c->id, ref->id) >= 0 && req_id_cmp(c->id, ref->to) <= 0;
+	case REQ_REF_TEXT:
+		break;
+	}
+	return 0;
+}
+
 size_t req_ref_expand(const struct req_doc *doc, const struct req_ref *ref,
 		      void (*fn)(const struct req_criterion *c, void *data), void *data)
 {
@@ -867,33 +893,8 @@ size_t req_ref_expand(const struct req_doc *doc, const struct req_ref *ref,
 		return 0;
 	for (i = 0; i < doc->ncrit; i++) {
 		const struct req_criterion *c = &doc->crit[i];
-		int hit = 0;
-		char rid[16];
 
-		switch (ref->kind) {
-		case REQ_REF_ALL:
-			hit = 1;
-			break;
-		case REQ_REF_CRITERION:
-			hit = !strcmp(c->id, ref->id) || (*c->alias && !strcasecmp(c->alias, ref->id));
-			break;
-		case REQ_REF_REQUIREMENT:
-			snprintf(rid, sizeof(rid), "%d", c->req);
-			hit = !strcmp(rid, ref->id);
-			break;
-		case REQ_REF_RANGE:
-			hit = req_id_cmp(c->id, ref->id) >= 0 && req_id_cmp(c->id, ref->to) <= 0;
-			if (!strchr(ref->to, '.')) {
-				/* "1-3": whole requirements 1 to 3. */
-				long a = strtol(ref->id, NULL, 10), b = strtol(ref->to, NULL, 10);
-
-				hit = c->req >= a && c->req <= b;
-			}
-			break;
-		case REQ_REF_TEXT:
-			break;
-		}
-		if (hit) {
+		if (req_ref_names(ref, c)) {
 			n++;
 			if (fn)
 				fn(c, data);

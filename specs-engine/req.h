@@ -131,6 +131,8 @@ void req_refs_release(struct req_refs *refs);
  */
 size_t req_ref_expand(const struct req_doc *doc, const struct req_ref *ref,
 		      void (*fn)(const struct req_criterion *c, void *data), void *data);
+/* 1 when @ref names criterion @c. */
+int req_ref_names(const struct req_ref *ref, const struct req_criterion *c);
 
 /* ---- helpers shared by the spec parsers ------------------------------------------- */
 
