@@ -97,14 +97,14 @@ static size_t comma_at(const char *p, size_t left)
 struct opener {
 	const char *words; /* the opener, upper case, words separated by one space */
 	int kind;
-	int upper_only;    /* matched only in capitals ("FOR" is too common otherwise) */
+	int upper_only;    /* matched only in capitals: "On the page, …" names a place, not a trigger */
 };
 
 static const struct opener openers[] = {
 	{ "AS SOON AS", EV_WHEN, 0 }, { "AS LONG AS", EV_WHILE, 0 }, { "AT ALL TIMES", -1, 0 },
 	{ "WHENEVER", EV_WHEN, 0 },   { "AFTER", EV_WHEN, 0 },      { "BEFORE", EV_WHEN, 0 },
-	{ "ONCE", EV_WHEN, 0 },       { "UPON", EV_WHEN, 0 },       { "ON", EV_WHEN, 0 },
-	{ "EVERY", EV_WHEN, 0 },      { "DURING", EV_WHILE, 0 },    { "WITH", EV_WHILE, 0 },
+	{ "ONCE", EV_WHEN, 0 },       { "UPON", EV_WHEN, 0 },       { "ON", EV_WHEN, 1 },
+	{ "EVERY", EV_WHEN, 0 },      { "DURING", EV_WHILE, 0 },    { "WITH", EV_WHILE, 1 },
 	{ "FOR", EV_WHERE, 1 },
 };
 
