@@ -45,6 +45,10 @@ struct scan {
 	int if_seen, then_seen;
 	size_t modal, modal_end; /* first MUST / SHOULD / WILL, (size_t)-1 if none */
 	size_t lower_shall;      /* a shall in another case, (size_t)-1 if none */
+	/* While scanning: */
+	int content;             /* content seen since the last keyword */
+	int pre_open;            /* the last keyword event was a precondition keyword */
+	size_t pre, pre_end;     /* ... that keyword */
 };
 
 static int is_word(unsigned char c)
@@ -113,36 +117,127 @@ struct opener_hit {
 	size_t off, end; /* the opener's bytes */
 };
 
-static void scan_text(struct scan *s, const char *t, size_t len, int ci, const struct opener_hit *op)
+/* The first token, when none was seen yet: -1 for content, else the keyword's kind. */
+static void note_first(struct scan *s, int kind, size_t i, size_t j)
 {
-	size_t i = 0;
-	int content_since_kw = 1, last_was_pre = 0;
-	size_t last_pre = 0, last_pre_end = 0;
+	if (s->first_kind != -2)
+		return;
+	s->first_kind = kind;
+	s->first_off = i;
+	s->first_end = j;
+}
 
+/* A precondition keyword with nothing after it ("WHEN , THE …"). */
+static void note_empty(struct scan *s)
+{
+	if (s->pre_open && !s->content && !s->have_empty) {
+		s->have_empty = 1;
+		s->empty_kw = s->pre;
+		s->empty_kw_end = s->pre_end;
+	}
+}
+
+/* Starts a scan; with @op, the opener stands for its keyword.  Returns where scanning begins. */
+static size_t scan_init(struct scan *s, int ci, const struct opener_hit *op)
+{
 	memset(s, 0, sizeof(*s));
 	s->ci = ci;
 	s->shall = s->shall2 = s->modal = s->lower_shall = (size_t)-1;
 	s->first_kind = -2;
 	s->first_kw_kind = -1;
-	if (op) {
-		/* The opener stands for its keyword; one that adds no condition is not a precondition. */
-		s->first_kind = op->op->kind < 0 ? EV_WHEN : op->op->kind;
-		s->first_off = op->off;
-		s->first_end = op->end;
-		if (op->op->kind >= 0) {
-			s->mask_pending = 1u << op->op->kind;
-			s->first_kw_kind = op->op->kind;
-			last_was_pre = 1;
-			last_pre = op->off;
-			last_pre_end = op->end;
-			content_since_kw = 0;
-		}
-		i = op->end;
+	s->content = 1;
+	if (!op)
+		return 0;
+	/* One that adds no condition ("AT ALL TIMES") is not a precondition. */
+	s->first_kind = op->op->kind < 0 ? EV_WHEN : op->op->kind;
+	s->first_off = op->off;
+	s->first_end = op->end;
+	if (op->op->kind >= 0) {
+		s->mask_pending = 1u << op->op->kind;
+		s->first_kw_kind = op->op->kind;
+		s->pre_open = 1;
+		s->pre = op->off;
+		s->pre_end = op->end;
+		s->content = 0;
 	}
+	return op->end;
+}
+
+/*
+ * The word [@i, @j): SHALL (returns -2), a keyword before the first SHALL
+ * (returns its kind), or content (returns -1); notes modals and a SHALL in
+ * another case on the way.
+ */
+static int scan_word(struct scan *s, const char *t, size_t i, size_t j)
+{
+	size_t w;
+
+	if (word_eq(t + i, j - i, "SHALL", s->ci)) {
+		if (s->shall == (size_t)-1) {
+			s->shall = i;
+			s->shall_end = j;
+		} else if (s->shall2 == (size_t)-1) {
+			s->shall2 = i;
+		}
+		s->shall_count++;
+		note_first(s, -1, i, j);
+		return -2;
+	}
+	if (!s->ci && s->lower_shall == (size_t)-1 && word_eq(t + i, j - i, "SHALL", 1))
+		s->lower_shall = i;
+	if (s->modal == (size_t)-1 && (word_eq(t + i, j - i, "MUST", 0) || word_eq(t + i, j - i, "SHOULD", 0) ||
+				       word_eq(t + i, j - i, "WILL", 0))) {
+		s->modal = i;
+		s->modal_end = j;
+	}
+	if (s->shall == (size_t)-1)
+		for (w = 0; w < SW_ARRAY_SIZE(ev_word); w++)
+			if (word_eq(t + i, j - i, ev_word[w], s->ci))
+				return (int)w;
+	return -1;
+}
+
+/* A keyword or comma event [@i, @j) before the first SHALL. */
+static void scan_event(struct scan *s, int kind, size_t i, size_t j)
+{
+	/* "WHEN THE user …" is not an empty trigger: THE only opens a noun. */
+	if (kind != EV_THE)
+		note_empty(s);
+	if (kind != EV_COMMA)
+		note_first(s, kind, i, j);
+	if (kind <= EV_WHERE) {
+		s->mask_pending |= 1u << kind;
+		if (s->first_kw_kind < 0)
+			s->first_kw_kind = kind;
+		if (kind == EV_IF)
+			s->if_seen = 1;
+		s->pre_open = 1;
+		s->pre = i;
+		s->pre_end = j;
+	} else {
+		if (kind == EV_THEN)
+			s->then_seen = 1;
+		s->have_bnd = 1;
+		s->bnd_kind = (enum ev_kind)kind;
+		s->bnd = i;
+		s->bnd_end = j;
+		s->mask_committed |= s->mask_pending;
+		s->mask_pending = 0;
+		if (kind == EV_THE)
+			return;
+		s->pre_open = 0;
+	}
+	s->content = 0;
+}
+
+static void scan_text(struct scan *s, const char *t, size_t len, int ci, const struct opener_hit *op)
+{
+	size_t i = scan_init(s, ci, op);
+
 	while (i < len) {
 		unsigned char c = (unsigned char)t[i];
 		size_t k, j;
-		int kind = -1;
+		int kind;
 
 		if ((k = comma_at(t + i, len - i)) != 0) {
 			kind = EV_COMMA;
@@ -150,110 +245,30 @@ static void scan_text(struct scan *s, const char *t, size_t len, int ci, const s
 		} else if (is_word(c)) {
 			for (j = i; j < len && is_word((unsigned char)t[j]); j++)
 				;
-			if (word_eq(t + i, j - i, "SHALL", ci)) {
-				if (s->shall == (size_t)-1) {
-					s->shall = i;
-					s->shall_end = j;
-				} else if (s->shall2 == (size_t)-1) {
-					s->shall2 = i;
-				}
-				s->shall_count++;
-				if (s->first_kind == -2) {
-					s->first_kind = -1;
-					s->first_off = i;
-					s->first_end = j;
-				}
-				i = j;
-				continue;
-			}
-			if (!ci && s->lower_shall == (size_t)-1 && word_eq(t + i, j - i, "SHALL", 1))
-				s->lower_shall = i;
-			if (s->modal == (size_t)-1 && (word_eq(t + i, j - i, "MUST", 0) || word_eq(t + i, j - i, "SHOULD", 0) ||
-						       word_eq(t + i, j - i, "WILL", 0))) {
-				s->modal = i;
-				s->modal_end = j;
-			}
-			if (s->shall == (size_t)-1) {
-				size_t w;
-
-				for (w = 0; w < SW_ARRAY_SIZE(ev_word); w++)
-					if (word_eq(t + i, j - i, ev_word[w], ci)) {
-						kind = (int)w;
-						break;
-					}
+			kind = scan_word(s, t, i, j);
+			if (kind == -1) {
+				note_first(s, -1, i, j);
+				s->content = 1;
 			}
 			if (kind < 0) {
-				if (s->first_kind == -2) {
-					s->first_kind = -1;
-					s->first_off = i;
-					s->first_end = j;
-				}
-				content_since_kw = 1;
 				i = j;
 				continue;
 			}
 		} else {
 			if (!is_filler(c)) {
-				if (s->first_kind == -2) {
-					s->first_kind = -1;
-					s->first_off = i;
-					for (s->first_end = i + 1; s->first_end < len && s->first_end - i < 12 &&
-					     !is_filler((unsigned char)t[s->first_end]); s->first_end++)
-						;
-				}
-				content_since_kw = 1;
+				for (j = i + 1; j < len && j - i < 12 && !is_filler((unsigned char)t[j]); j++)
+					;
+				note_first(s, -1, i, j);
+				s->content = 1;
 			}
 			i++;
 			continue;
 		}
-		/* A keyword or comma event before the first SHALL. */
-		if (s->shall != (size_t)-1) {
-			i = j;
-			continue;
-		}
-		/* "WHEN THE user …" is not an empty trigger: THE only opens a noun. */
-		if (kind != EV_THE && last_was_pre && !content_since_kw && !s->have_empty) {
-			s->have_empty = 1;
-			s->empty_kw = last_pre;
-			s->empty_kw_end = last_pre_end;
-		}
-		if (s->first_kind == -2 && kind != EV_COMMA) {
-			s->first_kind = kind;
-			s->first_off = i;
-			s->first_end = j;
-		}
-		if (kind <= EV_WHERE) {
-			s->mask_pending |= 1u << kind;
-			if (s->first_kw_kind < 0)
-				s->first_kw_kind = kind;
-			if (kind == EV_IF)
-				s->if_seen = 1;
-			last_was_pre = 1;
-			last_pre = i;
-			last_pre_end = j;
-		} else {
-			if (kind == EV_THEN)
-				s->then_seen = 1;
-			s->have_bnd = 1;
-			s->bnd_kind = (enum ev_kind)kind;
-			s->bnd = i;
-			s->bnd_end = j;
-			s->mask_committed |= s->mask_pending;
-			s->mask_pending = 0;
-			if (kind == EV_THE) {
-				i = j;
-				continue;
-			}
-			last_was_pre = 0;
-		}
-		content_since_kw = 0;
+		if (s->shall == (size_t)-1)
+			scan_event(s, kind, i, j);
 		i = j;
 	}
-	if (last_was_pre && !content_since_kw && !s->have_empty) {
-		s->have_empty = 1;
-		s->empty_kw = last_pre;
-		s->empty_kw_end = last_pre_end;
-	}
+	note_empty(s);
 }
 
 static struct ears_finding *add_finding(struct ears_result *r, enum sw_severity sev, const char *code, size_t off,
