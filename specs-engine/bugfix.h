@@ -10,11 +10,17 @@
  * (unchanged), and may wrap over several lines; an ordered list inside a
  * section is accepted too (item M of section S is S.M).
  *
+ * Headings in other languages ("## Bug 分析", "### 当前行为（缺陷）") are
+ * found by structure: "N.M" clauses with N in 1..3 open items under any
+ * heading, and a section heading in unknown words takes its place among
+ * the analysis sections (first = defect, second = expected, third =
+ * unchanged); the item's own number still decides its section.
+ *
  * The model has one pseudo-requirement per section number (1, 2, 3), so
  * tasks.md references such as "_Requirements: 2.1, 3.2_" resolve the same
  * way as for feature specs.  Each item is classified with the EARS context
- * of its section: the defect needs no SHALL, unchanged behaviour expects
- * SHALL CONTINUE TO.
+ * of its section: the defect describes today's behaviour and is neither
+ * classified nor linted, unchanged behaviour expects SHALL CONTINUE TO.
  * Diagnostic codes: bugfix-none, bugfix-section, req-duplicate-criterion,
  * ears-* (ears.h), md-utf8, spec-empty.
  */

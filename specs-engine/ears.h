@@ -11,6 +11,9 @@
  *   unwanted      IF <condition>, THEN THE <system> SHALL <response>
  *   optional      WHERE <feature>, THE <system> SHALL <response>
  *   complex       two or more kinds of precondition (WHILE … WHEN …)
+ *   property      FOR ALL <inputs>, THE <system> SHALL <what holds> (also
+ *                 "FOR ALL valid X, parsing then printing X SHALL produce X"),
+ *                 the quantified criteria written for property-based tests
  * A criterion with no English keyword at all but a Chinese, Japanese or
  * Korean modal ("…すること", "系统应…", "…해야 한다") is classified by its
  * condition marker and flagged with a warning (ears-localized).
@@ -18,16 +21,26 @@
  * "unchanged behaviour" form; SHALL may stand last (Japanese word order:
  * "WHEN … THEN … 表示される SHALL").
  *
- * The classifier is a single linear pass without allocation, so a
- * criterion of any length costs O(length).  It never fails: a criterion
- * that matches no pattern gets class EARS_NONE and an error finding whose
- * offset is where matching stopped, with a hint naming the nearest pattern.
+ * What people write besides the patterns is read by its meaning, with a
+ * style warning: an opener that is not an EARS keyword (ears-opener: ON,
+ * AFTER, BEFORE, ONCE, UPON, EVERY, WHENEVER, AS SOON AS read as WHEN;
+ * WITH, DURING, AS LONG AS as WHILE; FOR <scope> as WHERE; AT ALL TIMES as
+ * ubiquitous), a precondition whose comma is missing (ears-missing-then:
+ * "WHILE <state> the <system> SHALL …"), and keywords in lower case.  A
+ * bugfix defect clause (EARS_CTX_BUG_CURRENT) describes today's faulty
+ * behaviour: it gets class EARS_NONE and no findings.
  *
- * Finding codes (stable; see docs/json.md):
- *   errors    ears-no-shall, ears-precondition, ears-empty-condition,
- *             ears-missing-then, ears-empty-response
- *   warnings  ears-lowercase, ears-localized, ears-multiple-shall, ears-vague,
- *             ears-if-without-then, ears-unchanged-form, ears-defect-form
+ * The classifier makes a few linear passes without allocation, so a
+ * criterion of any length costs O(length).  It never fails: a criterion
+ * that matches no pattern gets class EARS_NONE and, unless only its
+ * precondition is unreadable (a warning), an error finding whose offset is
+ * where matching stopped, with a hint naming the nearest pattern.
+ *
+ * Finding codes (stable; see docs/spec-json.md and README.md, Severity):
+ *   errors    ears-no-shall, ears-empty-condition, ears-empty-response
+ *   warnings  ears-precondition, ears-missing-then, ears-opener,
+ *             ears-lowercase, ears-localized, ears-multiple-shall, ears-vague,
+ *             ears-if-without-then, ears-unchanged-form, ears-property-form
  * The glossary check (ears-unknown-subject) needs the glossary and is done
  * by the caller on subject_off/subject_len.
  */
@@ -45,12 +58,13 @@ enum ears_class {
 	EARS_UNWANTED,
 	EARS_OPTIONAL,
 	EARS_COMPLEX,
+	EARS_PROPERTY,   /* FOR ALL <inputs>, … SHALL …: a property for property-based tests */
 };
 
 /* Where the criterion stands: bugfix sections change what is required. */
 enum ears_context {
 	EARS_CTX_FEATURE = 0,   /* requirements.md acceptance criterion */
-	EARS_CTX_BUG_CURRENT,   /* bugfix.md 1.x: the defect, SHALL not required */
+	EARS_CTX_BUG_CURRENT,   /* bugfix.md 1.x: the defect, not classified (EARS_NONE) */
 	EARS_CTX_BUG_EXPECTED,  /* bugfix.md 2.x */
 	EARS_CTX_BUG_UNCHANGED, /* bugfix.md 3.x: SHALL CONTINUE TO expected */
 };
@@ -89,7 +103,7 @@ struct ears_result {
  */
 void ears_classify(struct ears_result *out, const char *text, size_t len, enum ears_context ctx);
 
-/* "ubiquitous", "event-driven", "state-driven", "unwanted", "optional", "complex", "none". */
+/* "ubiquitous", "event-driven", "state-driven", "unwanted", "optional", "complex", "property", "none". */
 const char *ears_class_name(enum ears_class cls);
 /* The class named @name, or -1. */
 int ears_class_from_name(const char *name);

@@ -211,6 +211,7 @@ struct req__index {
 	size_t *crit_by_id;  /* indices into doc->crit */
 	size_t *crit_by_req; /* indices into doc->crit */
 	size_t *req_by_id;   /* indices into doc->reqs */
+	int has_alias;       /* some criterion has a label ("AC-3") */
 };
 
 struct sort_ent {
@@ -311,8 +312,10 @@ static const struct req__index *get_index(const struct req_doc *cdoc)
 	x->crit_by_req = sw_xcalloc(doc->ncrit + 1, sizeof(size_t));
 	x->req_by_id = sw_xcalloc(doc->nreqs + 1, sizeof(size_t));
 	e = sw_xcalloc(n + 1, sizeof(*e));
-	for (i = 0; i < doc->ncrit; i++)
+	for (i = 0; i < doc->ncrit; i++) {
 		sort_key(&e[i], doc->crit[i].id, i);
+		x->has_alias |= doc->crit[i].alias[0] != '\0';
+	}
 	qsort(e, doc->ncrit, sizeof(*e), sort_ent_cmp);
 	for (i = 0; i < doc->ncrit; i++)
 		x->crit_by_id[i] = e[i].i;
@@ -586,6 +589,19 @@ static int numset_add(struct numset *s, size_t scope, long num)
 	return 0;
 }
 
+/* 1 when (@scope, @num) was added. */
+static int numset_has(const struct numset *s, size_t scope, long num)
+{
+	size_t h;
+
+	if (!s->cap)
+		return 0;
+	for (h = numset_hash(scope, num, s->cap - 1); s->v[h].used; h = (h + 1) & (s->cap - 1))
+		if (s->v[h].scope == scope && s->v[h].num == num)
+			return 1;
+	return 0;
+}
+
 static void add_criteria(struct req_doc *doc, struct req_requirement *rq, const struct md_doc *md,
 			 const struct md_node *list, const char *path, struct sw_diags *diags, struct numset *seen)
 {
@@ -629,6 +645,179 @@ static void add_criteria(struct req_doc *doc, struct req_requirement *rq, const 
 	}
 }
 
+/* ---- layouts besides Kiro's ordered criteria lists --------------------------------- */
+
+/* 1 when some item of @list has the word SHALL (any case): a list of criteria, not of notes. */
+static int list_has_shall(const struct md_doc *md, const struct md_node *list)
+{
+	const char *t = md_doc_text(md);
+	size_t s, e, i;
+
+	md_node_range(md, list, &s, &e);
+	for (i = s; i + 5 <= e; i++)
+		if (!strncasecmp(t + i, "shall", 5) && (i == s || !isalnum((unsigned char)t[i - 1])) &&
+		    (i + 5 == e || !isalnum((unsigned char)t[i + 5])))
+			return 1;
+	return 0;
+}
+
+/*
+ * An "AC-N" label opening a bullet ("[ ] AC-3: …", "**AC-3** …", "AC 3.") at
+ * @t: sets *@num and the alias ("AC-3") and returns the bytes up to the
+ * criterion text, or 0 when there is none.
+ */
+static size_t ac_label(const char *t, size_t n, long *num, char *alias, size_t asz)
+{
+	size_t i = 0, d;
+	char *end;
+
+	if (n >= 3 && t[0] == '[' && t[2] == ']')
+		i = 3;
+	while (i < n && (t[i] == ' ' || t[i] == '*' || t[i] == '_' || t[i] == '`'))
+		i++;
+	if (i + 3 > n || strncasecmp(t + i, "AC", 2))
+		return 0;
+	i += 2;
+	if (i < n && (t[i] == '-' || t[i] == ' ' || t[i] == '_'))
+		i++;
+	if (i >= n || !isdigit((unsigned char)t[i]))
+		return 0;
+	*num = strtol(t + i, &end, 10);
+	d = (size_t)(end - t);
+	if (*num <= 0 || *num > 100000 || (d < n && isalnum((unsigned char)t[d])))
+		return 0;
+	snprintf(alias, asz, "AC-%ld", *num);
+	while (d < n && (t[d] == '*' || t[d] == '_' || t[d] == '`' || t[d] == ':' || t[d] == '.' || t[d] == ')' ||
+			 t[d] == ' ' || t[d] == '-'))
+		d++;
+	return d;
+}
+
+/* 1 when requirement @rq (its criteria are the last ones of @doc) has criterion number @num. */
+/* 1 if requirement @rq has a criterion numbered @num (through the parse's set of numbers). */
+static int rq_has_num(const struct req_doc *doc, const struct req_requirement *rq, long num, const struct numset *seen)
+{
+	return numset_has(seen, (size_t)(rq - doc->reqs), num);
+}
+
+/* Appends criterion @rq.@num over bytes [@s, @e); the caller checks it. */
+static struct req_criterion *push_criterion(struct req_doc *doc, struct req_requirement *rq, const struct md_doc *md,
+					    long num, size_t s, size_t e)
+{
+	struct req_criterion *c;
+
+	SW_ALLOC_GROW(doc->crit, doc->ncrit + 1, doc->acrit);
+	c = &doc->crit[doc->ncrit++];
+	memset(c, 0, sizeof(*c));
+	c->req = rq->num;
+	c->num = (int)num;
+	snprintf(c->id, sizeof(c->id), "%d.%ld", rq->num, num);
+	c->off = s;
+	c->end = e;
+	c->ctx = EARS_CTX_FEATURE;
+	md_offset_pos(md, s, &c->line, &c->col);
+	rq->ncrit++;
+	return c;
+}
+
+/*
+ * Bullets under a requirement: "- [ ] AC-3: …" is criterion N.3 (also cited
+ * as AC-3); a bullet without a number is read by its place (N.1, N.2, …)
+ * and one warning says so, since its id changes when a bullet is added.
+ */
+static void add_bullet_criteria(struct req_doc *doc, struct req_requirement *rq, const struct md_doc *md,
+				const struct md_node *list, const char *path, struct sw_diags *diags, struct numset *seen)
+{
+	const char *t = md_doc_text(md);
+	const struct md_node *item;
+	long place = (long)rq->ncrit, first = 0, last = 0;
+	size_t first_off = 0;
+
+	for (item = md_first_child(list); item; item = md_next(item)) {
+		const struct md_node *para = md_first_child(item);
+		struct req_criterion *c;
+		char alias[REQ_ID_MAX];
+		size_t s, e, k;
+		long num;
+
+		if (!para || md_node_type(para) != MD_PARAGRAPH)
+			continue;
+		md_node_range(md, para, &s, &e);
+		place++;
+		if ((k = ac_label(t + s, e - s, &num, alias, sizeof(alias))) != 0) {
+			if (numset_add(seen, (size_t)(rq - doc->reqs), num)) {
+				md_diag_at(diags, md, path, SW_SEV_ERROR, "req-duplicate-criterion", s, NULL,
+					   "duplicate criterion %s in requirement %s", alias, rq->id);
+				continue;
+			}
+			c = push_criterion(doc, rq, md, num, s + k, e);
+			snprintf(c->alias, sizeof(c->alias), "%s", alias);
+		} else {
+			numset_add(seen, (size_t)(rq - doc->reqs), place);
+			c = push_criterion(doc, rq, md, place, s, e);
+			if (!first) {
+				first = place;
+				first_off = s;
+			}
+			last = place;
+		}
+		req__check_criterion(c, doc, md, path, diags);
+	}
+	if (first)
+		md_diag_at(diags, md, path, SW_SEV_WARNING, "req-unnumbered", first_off,
+			   "number them: '1. WHEN …, THE … SHALL …'",
+			   "requirement %s: criteria written as bullets have no number; read as %s.%ld-%s.%ld by their order, "
+			   "which changes when one is added", rq->id, rq->id, first, rq->id, last);
+}
+
+/*
+ * A second ordered list in one requirement that numbers from the start
+ * again (a "CAN:" list, then a "CANNOT:" list): its ids repeat the first
+ * list's, so a reference could mean either.  The first list keeps its ids;
+ * this one is reported, not loaded.  Returns 1 when @list restarts.
+ */
+static int list_restarts(const struct req_doc *doc, const struct req_requirement *rq, const struct md_doc *md,
+			 const struct md_node *list, const char *label, const char *path, struct sw_diags *diags,
+			 const struct numset *seen)
+{
+	const struct md_node *item = md_first_child(list);
+	size_t is, ie, n = 0;
+	long num;
+
+	if (!item || !rq->ncrit)
+		return 0;
+	md_node_range(md, item, &is, &ie);
+	num = strtol(md_doc_text(md) + is, NULL, 10);
+	if (!rq_has_num(doc, rq, num, seen))
+		return 0;
+	for (; item; item = md_next(item))
+		n++;
+	md_diag_at(diags, md, path, SW_SEV_WARNING, "req-list-restart", is,
+		   "number the lists on (…, N.4, N.5) or give each its own requirement",
+		   "requirement %s: the list%s%s%s numbers its %zu criteria from %ld again; they repeat ids of an "
+		   "earlier list and cannot be cited", rq->id, *label ? " after '" : "", label, *label ? "'" : "", n, num);
+	return 1;
+}
+
+/*
+ * Numbered criteria under no requirement ("## Non-Functional Requirements"
+ * then "1. THE System SHALL …"): nothing can cite them.
+ */
+static void orphan_list(const struct md_doc *md, const struct md_node *list, const char *heading, const char *path,
+			struct sw_diags *diags)
+{
+	const struct md_node *item;
+	size_t s, e, n = 0;
+
+	for (item = md_first_child(list); item; item = md_next(item))
+		n++;
+	md_node_range(md, list, &s, &e);
+	md_diag_at(diags, md, path, SW_SEV_WARNING, "req-orphan-criteria", s,
+		   "put them under '### Requirement N: Title' so they become N.1, N.2, …",
+		   "%zu criteria%s%s%s belong to no requirement; tasks cannot cite them", n, *heading ? " under '" : "",
+		   heading, *heading ? "'" : "");
+}
+
 int req_parse(struct req_doc **out, const struct md_doc *md, const char *path, struct sw_diags *diags,
 	      struct sw_error *err)
 {
@@ -637,6 +826,8 @@ int req_parse(struct req_doc **out, const struct md_doc *md, const char *path, s
 	struct req_requirement *cur = NULL;
 	int in_glossary = 0, in_criteria = 0, cur_level = 0, prev_num = 0;
 	struct numset req_nums = { NULL, 0, 0 }, crit_nums = { NULL, 0, 0 };
+	int crit_level = 0;   /* level of the criteria heading; deeper headings stay in the criteria */
+	char heading[80] = "", label[48] = ""; /* the last heading; a short paragraph before a list ("CANNOT:") */
 	size_t bad;
 
 	SW_UNUSED(err);
@@ -680,6 +871,9 @@ int req_parse(struct req_doc **out, const struct md_doc *md, const char *path, s
 				prev_num = num;
 			} else if (cur && level > cur_level && is_criteria_heading(text)) {
 				in_criteria = 1;
+				crit_level = level;
+			} else if (cur && in_criteria && level > crit_level) {
+				/* A group inside the criteria ("##### 28a: Proactive Orchestration"). */
 			} else {
 				if (cur && level <= cur_level)
 					cur = NULL;
@@ -687,24 +881,38 @@ int req_parse(struct req_doc **out, const struct md_doc *md, const char *path, s
 				if (level <= 2)
 					in_glossary = is_glossary_heading(text);
 			}
+			if (text && !is_criteria_heading(text))
+				snprintf(heading, sizeof(heading), "%s", text);
+			label[0] = '\0';
 			free(text);
-		} else if (type == MD_PARAGRAPH && cur) {
+		} else if (type == MD_PARAGRAPH) {
 			char *text = node_plain(n);
 
-			if (!cur->story && is_story(text) && !in_criteria)
+			snprintf(label, sizeof(label), "%s", strlen(text) < sizeof(label) ? text : "");
+			if (cur && !cur->story && is_story(text) && !in_criteria) {
 				cur->story = sw_xstrdup(text);
-			else if (is_criteria_heading(text) && strlen(text) < 40)
+			} else if (cur && is_criteria_heading(text) && strlen(text) < 40) {
 				in_criteria = 1;
+				crit_level = 7; /* a heading after a bold "Acceptance Criteria" paragraph ends them */
+			}
 			free(text);
 		} else if (type == MD_LIST) {
-			if (in_glossary && !md_list_ordered(n)) {
+			int ordered = md_list_ordered(n), criteria = in_criteria || list_has_shall(md, n);
+
+			if (in_glossary && !ordered) {
 				const struct md_node *item;
 
 				for (item = md_first_child(n); item; item = md_next(item))
 					add_term(doc, md, item);
-			} else if (cur && in_criteria && md_list_ordered(n)) {
-				add_criteria(doc, cur, md, n, path, diags, &crit_nums);
+			} else if (cur && criteria && ordered) {
+				if (!list_restarts(doc, cur, md, n, label, path, diags, &crit_nums))
+					add_criteria(doc, cur, md, n, path, diags, &crit_nums);
+			} else if (cur && criteria) {
+				add_bullet_criteria(doc, cur, md, n, path, diags, &crit_nums);
+			} else if (!cur && ordered && list_has_shall(md, n)) {
+				orphan_list(md, n, heading, path, diags);
 			}
+			label[0] = '\0';
 		}
 	}
 	if (diags) {
@@ -768,6 +976,22 @@ static size_t dash_at(const char *p, size_t n)
 	return 0;
 }
 
+/* "01.02" -> "1.2": references written with zero-padded numbers ("REQ-01") name the same ids. */
+static void strip_zeros(char *id)
+{
+	char *w = id, *r = id;
+
+	while (*r) {
+		while (r[0] == '0' && isdigit((unsigned char)r[1]))
+			r++;
+		while (*r && *r != '.')
+			*w++ = *r++;
+		if (*r == '.')
+			*w++ = *r++;
+	}
+	*w = '\0';
+}
+
 void req_refs_parse(struct req_refs *out, const struct md_doc *md, size_t off, size_t end)
 {
 	const char *t = md_doc_text(md);
@@ -812,8 +1036,9 @@ void req_refs_parse(struct req_refs *out, const struct md_doc *md, size_t off, s
 				size_t wl = strlen(words[w]);
 
 				if (e - s > wl && !strncasecmp(t + s, words[w], wl) &&
-				    (t[s + wl] == ' ' || t[s + wl] == ':' || isdigit((unsigned char)t[s + wl]))) {
-					s += wl;
+				    (t[s + wl] == ' ' || t[s + wl] == ':' || isdigit((unsigned char)t[s + wl]) ||
+				     (t[s + wl] == '-' && !strcmp(words[w], "req")))) {
+					s += wl + (t[s + wl] == '-');
 					break;
 				}
 			}
@@ -822,7 +1047,20 @@ void req_refs_parse(struct req_refs *out, const struct md_doc *md, size_t off, s
 			s++;
 		if (s >= e)
 			continue;
+		{
+			/* "AC-3": a criterion by the label it was written with. */
+			long num;
+			char alias[REQ_ID_MAX];
+
+			if (ac_label(t + s, e - s, &num, alias, sizeof(alias))) {
+				struct req_ref *r = push_ref(out, REQ_REF_CRITERION, md, s);
+
+				snprintf(r->id, sizeof(r->id), "%s", alias);
+				continue;
+			}
+		}
 		k = req_scan_id(t + s, e - s, id, sizeof(id));
+		strip_zeros(id);
 		if (k) {
 			size_t p = s + k, d;
 
@@ -835,6 +1073,7 @@ void req_refs_parse(struct req_refs *out, const struct md_doc *md, size_t off, s
 				while (q < e && t[q] == ' ')
 					q++;
 				k2 = req_scan_id(t + q, e - q, to, sizeof(to));
+				strip_zeros(to);
 				if (k2) {
 					struct req_ref *r = push_ref(out, REQ_REF_RANGE, md, s);
 
@@ -907,6 +1146,32 @@ static int plain_number(const char *s, long *out)
 	return 1;
 }
 
+int req_ref_names(const struct req_ref *ref, const struct req_criterion *c)
+{
+	char rid[16];
+
+	switch (ref->kind) {
+	case REQ_REF_ALL:
+		return 1;
+	case REQ_REF_CRITERION:
+		return !strcmp(c->id, ref->id) || (*c->alias && !strcasecmp(c->alias, ref->id));
+	case REQ_REF_REQUIREMENT:
+		snprintf(rid, sizeof(rid), "%d", c->req);
+		return !strcmp(rid, ref->id);
+	case REQ_REF_RANGE:
+		if (!strchr(ref->to, '.')) {
+			/* "1-3": whole requirements 1 to 3. */
+			long a = strtol(ref->id, NULL, 10), b = strtol(ref->to, NULL, 10);
+
+			return c->req >= a && c->req <= b;
+		}
+		return req_id_cmp(c->id, ref->id) >= 0 && req_id_cmp(c->id, ref->to) <= 0;
+	case REQ_REF_TEXT:
+		break;
+	}
+	return 0;
+}
+
 size_t req_ref_expand(const struct req_doc *doc, const struct req_ref *ref,
 		      void (*fn)(const struct req_criterion *c, void *data), void *data)
 {
@@ -960,6 +1225,14 @@ size_t req_ref_expand(const struct req_doc *doc, const struct req_ref *ref,
 	for (i = a; i < b; i++)
 		if (ref->kind != REQ_REF_CRITERION || !strcmp(doc->crit[order[i]].id, ref->id))
 			hits[nhits++] = order[i];
+	if (!nhits && ref->kind == REQ_REF_CRITERION && x->has_alias) {
+		/* "AC-3" names a criterion by its label: rare, so a scan */
+		free(hits);
+		hits = sw_xcalloc(doc->ncrit + 1, sizeof(*hits));
+		for (i = 0; i < doc->ncrit; i++)
+			if (req_ref_names(ref, &doc->crit[i]))
+				hits[nhits++] = i;
+	}
 	/* Callers see the criteria in file order. */
 	qsort(hits, nhits, sizeof(*hits), size_cmp);
 	for (i = 0; fn && i < nhits; i++)

@@ -13,11 +13,21 @@
  * ordered list whose items are the criteria N.M, where M is the number as
  * written.  Criteria may wrap over several lines.
  *
+ * Other layouts Kiro users keep load too, and what cannot be traced is a
+ * warning: "- [ ] AC-3: …" bullets are criterion N.3 (also cited "AC-3");
+ * criteria written as bullets without numbers are read by their order
+ * (req-unnumbered); "#### REQ-01: …" is requirement 1; criteria lists
+ * under no requirement (a "Non-Functional Requirements" list) are reported
+ * (req-orphan-criteria); a second list in one requirement that numbers
+ * from 1 again ("CAN:" then "CANNOT:") is reported, not loaded
+ * (req-list-restart); headings inside the criteria group them.
+ *
  * req_parse() builds the model and, when given a struct sw_diags, checks
  * what one file can check on its own: duplicate and missing numbers, EARS
  * (ears.h) of every criterion, subjects missing from the glossary.
  * Diagnostic codes: req-none, req-duplicate, req-numbering, req-no-criteria,
- * req-duplicate-criterion, req-criterion-numbering, ears-* (ears.h),
+ * req-duplicate-criterion, req-criterion-numbering, req-unnumbered,
+ * req-orphan-criteria, req-list-restart, ears-* (ears.h),
  * ears-unknown-subject, md-utf8, spec-empty.
  */
 #ifndef SPECS_REQ_H
@@ -38,6 +48,7 @@ struct req_criterion {
 	size_t off, end;       /* byte range of the text in the file */
 	enum ears_context ctx; /* feature, or the bugfix section */
 	enum ears_class cls;   /* EARS class (EARS_NONE when it matches none) */
+	char alias[REQ_ID_MAX]; /* the label it was written with ("AC-3"), "" if none */
 	unsigned ears_flags;   /* EARS_NEGATIVE | ... */
 };
 
@@ -99,8 +110,8 @@ int req_glossary_has(const struct req_doc *doc, const char *name, size_t len);
 /* ---- reference lists ---------------------------------------------------------------- */
 
 enum req_ref_kind {
-	REQ_REF_CRITERION,   /* "1.2" */
-	REQ_REF_REQUIREMENT, /* "3": every criterion of requirement 3 */
+	REQ_REF_CRITERION,   /* "1.2", or a label such as "AC-3" */
+	REQ_REF_REQUIREMENT, /* "3" (also "REQ-03"): every criterion of requirement 3 */
 	REQ_REF_RANGE,       /* "2.1–2.4" (en dash, hyphen or "to") */
 	REQ_REF_ALL,         /* "all", "All", "All requirements" */
 	REQ_REF_TEXT,        /* anything else ("Various") */
@@ -135,6 +146,8 @@ void req_refs_release(struct req_refs *refs);
  */
 size_t req_ref_expand(const struct req_doc *doc, const struct req_ref *ref,
 		      void (*fn)(const struct req_criterion *c, void *data), void *data);
+/* 1 when @ref names criterion @c. */
+int req_ref_names(const struct req_ref *ref, const struct req_criterion *c);
 
 /* ---- helpers shared by the spec parsers ------------------------------------------- */
 

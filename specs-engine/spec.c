@@ -313,14 +313,50 @@ static void list_extra(struct spec *s, const char *dir, const char *const used[3
 	SW_QSORT(s->extra.v, s->extra.nr, cmp_str);
 }
 
+/*
+ * References into a requirements file that numbers no criterion at all
+ * (free prose, "## Acceptance Criteria" checklists without numbers) cannot
+ * be checked: one warning per citing file says so, instead of an error per
+ * reference.  Returns 1 when it reported them.
+ */
+static int untraceable(struct spec *s, const struct trace *tr)
+{
+	size_t i, n[2] = { 0, 0 };
+	const struct trace_dangling *first[2] = { NULL, NULL };
+
+	if (!s->reqs || s->reqs->ncrit)
+		return 0;
+	for (i = 0; i < tr->ndangling; i++) {
+		const struct trace_dangling *d = &tr->dangling[i];
+		int k = d->from == TRACE_FROM_PROPERTY;
+
+		if (d->from == TRACE_FROM_TASK_PROPERTY)
+			continue;
+		if (!n[k]++)
+			first[k] = d;
+	}
+	for (i = 0; i < 2; i++)
+		if (n[i]) {
+			struct sw_diag *dg = sw_diag_add(&s->diags, SW_SEV_WARNING, "trace-untraceable",
+							 i ? s->design.display : s->tasks.display, first[i]->line,
+							 first[i]->col, "%zu reference%s to criteria cannot be traced: %s numbers none",
+							 n[i], n[i] == 1 ? "" : "s", sw_basename(s->req.display));
+			sw_diag_set_hint(dg, "number the criteria ('### Requirement N' with '1. WHEN …, THE … SHALL …') "
+					 "so references can name them");
+		}
+	return 1;
+}
+
 /* Cross-document findings: dangling references, coverage, the waves graph. */
 static void cross_check(struct spec *s)
 {
 	struct trace *tr = NULL;
 	size_t i;
+	int skip_criteria;
 
 	if (trace_build(&tr, s->reqs, s->design_doc, s->tasks_doc, NULL) < 0)
 		return;
+	skip_criteria = untraceable(s, tr);
 	for (i = 0; i < tr->ndangling; i++) {
 		const struct trace_dangling *d = &tr->dangling[i];
 		const char *file = d->from == TRACE_FROM_PROPERTY ? s->design.display : s->tasks.display;
@@ -331,6 +367,8 @@ static void cross_check(struct spec *s)
 					 "task %s names %s, which design.md does not define", d->owner, d->ref);
 			continue;
 		}
+		if (skip_criteria)
+			continue;
 		if (d->from == TRACE_FROM_PROPERTY)
 			dg = sw_diag_add(&s->diags, SW_SEV_ERROR, "trace-unknown-criterion", file, d->line, d->col,
 					 "property %s validates %s, which %s does not have", d->owner, d->ref,

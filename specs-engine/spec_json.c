@@ -146,8 +146,9 @@ cJSON *spec_json_refs(const struct req_refs *refs)
 
 cJSON *spec_json_criterion(const struct spec *s, const struct req_criterion *c)
 {
-	cJSON *co = cJSON_CreateObject();
+	cJSON *co = cJSON_CreateObject(), *props;
 	char *text = spec_criterion_text(s, c);
+	size_t i, j;
 
 	cJSON_AddStringToObject(co, "id", c->id);
 	cJSON_AddNumberToObject(co, "line", c->line);
@@ -155,6 +156,19 @@ cJSON *spec_json_criterion(const struct spec *s, const struct req_criterion *c)
 	cJSON_AddStringToObject(co, "text", text);
 	cJSON_AddStringToObject(co, "ears", ears_class_name(c->cls));
 	cJSON_AddBoolToObject(co, "negative", !!(c->ears_flags & EARS_NEGATIVE));
+	if (*c->alias)
+		cJSON_AddStringToObject(co, "label", c->alias);
+	/* The design's correctness properties that validate it. */
+	props = cJSON_AddArrayToObject(co, "properties");
+	for (i = 0; s->design_doc && i < s->design_doc->nprops; i++) {
+		const struct design_property *p = &s->design_doc->props[i];
+
+		for (j = 0; j < p->validates.nr; j++)
+			if (req_ref_names(&p->validates.v[j], c)) {
+				cJSON_AddItemToArray(props, cJSON_CreateString(p->id));
+				break;
+			}
+	}
 	free(text);
 	return co;
 }

@@ -73,9 +73,9 @@ sw_test 'lint of a clean spec exits 0' '
 
 sw_test 'lint reports errors with file:line:col, code and caret, exits 1' '
 	demo_ws &&
-	sed -i "s/^2. IF the note body/2. the note body/; s/_Requirements: 2.2_/_Requirements: 2.9_/; s/- \[ \] 4.1/- [?] 4.1/" .kiro/specs/demo/*.md &&
+	sed -i "s/^2. IF the note body is empty,/2. IF ,/; s/_Requirements: 2.2_/_Requirements: 2.9_/; s/- \[ \] 4.1/- [?] 4.1/" .kiro/specs/demo/*.md &&
 	expect_fail 1 sw spec lint demo 2>err &&
-	expect_grep "requirements.md:21:4: error: criterion 1.2: expected WHEN, WHILE, IF or WHERE .*\[ears-precondition\]" err &&
+	expect_grep "requirements.md:21:6: error: criterion 1.2: expected the condition after .IF., found nothing \[ears-empty-condition\]" err &&
 	expect_grep "tasks.md:25:22: error: task 4.2 names requirement 2.9" err &&
 	expect_grep "tasks.md:22:5: error: expected .\[ \]., .\[x\]., .\[-\]. or .\[~\]., found .\[?\]. \[tasks-checkbox\]" err &&
 	expect_grep "tasks.md:34:26: error: wave 2 names task .4.1., which tasks.md does not have \[waves-unknown-task\]" err &&

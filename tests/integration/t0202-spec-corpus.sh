@@ -15,7 +15,6 @@ known_errors() {
 49LabsAI__SovSeal/.kiro/specs/lockdrop-app/tasks.md trace-unknown-criterion 12
 JoEz89__Kiro-AutismCenter/.kiro/specs/autism-center-website/tasks.md trace-unknown-criterion 15
 Ryotaverse69__suptia-kiro/.kiro/specs/suptia-frontend-ui-ux/requirements.md ears-no-shall 32
-llamojha__no-vibe-no-code-kiroween/.kiro/specs/idea-panel-document-generation/requirements.md ears-missing-then 1
 zxj6827111-blip__KIROGOVCOMPARE/.kiro/specs/gov-report-diff/requirements.md ears-no-shall 3
 zxj6827111-blip__KIROGOVCOMPARE/.kiro/specs/gov-report-diff/tasks.md trace-unknown-criterion 12
 LIST

@@ -66,7 +66,8 @@ static void bugfix__sections_items_and_contexts(void **state)
 	assert_int_equal(c->col, 5);
 	assert_memory_equal(md_doc_text(md) + c->end - 11, "table empty", 11);
 	assert_int_equal(c->ctx, EARS_CTX_BUG_CURRENT);
-	assert_int_equal(c->cls, EARS_EVENT);
+	/* The defect describes today's behaviour: no EARS class. */
+	assert_int_equal(c->cls, EARS_NONE);
 	/* Two items in one paragraph. */
 	assert_int_equal(req_find_criterion(doc, "1.3")->line, 15);
 	assert_int_equal(req_find_criterion(doc, "2.1")->ctx, EARS_CTX_BUG_EXPECTED);
@@ -103,11 +104,87 @@ static void bugfix__empty_and_shapeless(void **state)
 	sw_diags_release(&diags);
 }
 
+/* Headings in Chinese: the three sections are found by their N.M clauses, in order. */
+static const char zh[] =
+	"# Bugfix 需求文档\n"
+	"\n"
+	"## 简介\n"
+	"\n"
+	"导出按钮在空列表上崩溃。\n"
+	"\n"
+	"## Bug 分析\n"
+	"\n"
+	"### 当前行为（缺陷）\n"
+	"\n"
+	"1.1 WHEN 列表为空时用户点击导出 THEN 系统抛出异常\n"
+	"\n"
+	"1.2 The export button is fast and simple and crashes\n"
+	"\n"
+	"### 期望行为（正确）\n"
+	"\n"
+	"2.1 WHEN 列表为空时用户点击导出, THE Exporter SHALL 生成只有表头的文件\n"
+	"\n"
+	"### 不变行为（回归防护）\n"
+	"\n"
+	"3.1 WHEN 列表非空时用户点击导出 THEN 系统 SHALL CONTINUE TO 导出全部行\n"
+	"\n"
+	"## 修复方案\n"
+	"\n"
+	"4.1 修改导出函数\n";
+
+static const char es[] =
+	"# Corrección\n\n## Análisis del error\n\n### Comportamiento que falla\n\n"
+	"1.1 WHEN el usuario guarda THEN el sistema pierde el borrador\n\n"
+	"### Lo que debe pasar\n\n"
+	"1. WHEN el usuario guarda, THE Editor SHALL conservar el borrador\n\n"
+	"### Lo que no cambia\n\n"
+	"1. WHEN el usuario abre un borrador THEN el sistema SHALL CONTINUE TO mostrarlo\n";
+
+static void bugfix__localized_sections_by_structure(void **state)
+{
+	struct sw_error err = SW_ERROR_INIT;
+	struct sw_diags diags = SW_DIAGS_INIT;
+	struct md_doc *md = NULL;
+	struct req_doc *doc = NULL;
+	size_t i;
+
+	SW_UNUSED(state);
+	assert_sw_ok(md_parse(&md, zh, strlen(zh), &err), &err);
+	assert_sw_ok(bugfix_parse(&doc, md, "bugfix.md", &diags, &err), &err);
+	assert_int_equal(doc->ncrit, 4); /* 4.1 is not in the analysis */
+	assert_int_equal(req_find_criterion(doc, "1.2")->ctx, EARS_CTX_BUG_CURRENT);
+	assert_int_equal(req_find_criterion(doc, "1.2")->cls, EARS_NONE);
+	assert_int_equal(req_find_criterion(doc, "2.1")->cls, EARS_EVENT);
+	assert_int_equal(req_find_criterion(doc, "3.1")->ctx, EARS_CTX_BUG_UNCHANGED);
+	assert_true(req_find_criterion(doc, "3.1")->ears_flags & EARS_CONTINUE);
+	/* Defect clauses are not linted: no vague word, no missing SHALL. */
+	for (i = 0; i < diags.nr; i++)
+		if (diags.v[i].line == 13)
+			fail_msg("defect clause linted: %s %s", diags.v[i].code, diags.v[i].msg);
+	assert_int_equal(diags.errors, 0);
+	req_doc_free(doc);
+	md_doc_free(md);
+	sw_diags_release(&diags);
+
+	/* Headings the parser has no words for, ordered lists: sections by their place. */
+	diags = (struct sw_diags)SW_DIAGS_INIT;
+	assert_sw_ok(md_parse(&md, es, strlen(es), &err), &err);
+	assert_sw_ok(bugfix_parse(&doc, md, "bugfix.md", &diags, &err), &err);
+	assert_int_equal(doc->ncrit, 3);
+	assert_int_equal(req_find_criterion(doc, "2.1")->ctx, EARS_CTX_BUG_EXPECTED);
+	assert_int_equal(req_find_criterion(doc, "3.1")->ctx, EARS_CTX_BUG_UNCHANGED);
+	assert_int_equal(diags.errors, 0);
+	req_doc_free(doc);
+	md_doc_free(md);
+	sw_diags_release(&diags);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(bugfix__sections_items_and_contexts),
 		cmocka_unit_test(bugfix__empty_and_shapeless),
+		cmocka_unit_test(bugfix__localized_sections_by_structure),
 	};
 
 	return sw_run_group("bugfix", tests);

@@ -162,7 +162,7 @@ static void ears__every_class_has_a_name_and_template(void **state)
 	int c;
 
 	SW_UNUSED(state);
-	for (c = EARS_NONE; c <= EARS_COMPLEX; c++) {
+	for (c = EARS_NONE; c <= EARS_PROPERTY; c++) {
 		assert_int_equal(ears_class_from_name(ears_class_name((enum ears_class)c)), c);
 		assert_non_null(strstr(ears_class_template((enum ears_class)c), "SHALL"));
 	}
@@ -174,6 +174,9 @@ static void ears__subject_span(void **state)
 	struct ears_result r;
 	const char *a = "WHEN a user posts, THE Notes_Service SHALL store it";
 	const char *b = "WHEN x THEN the system SHALL y";
+	const char *c = "WHILE a sync is running the Editor SHALL queue the change";
+	const char *d = "FOR ALL registered users, THE Auth_Service SHALL store a salted hash";
+	const char *e = "FOR ALL valid X, parsing then printing SHALL produce X";
 
 	SW_UNUSED(state);
 	ears_classify(&r, a, strlen(a), EARS_CTX_FEATURE);
@@ -182,6 +185,50 @@ static void ears__subject_span(void **state)
 	assert_int_equal(r.shall_off, (size_t)(strstr(a, "SHALL") - a));
 	ears_classify(&r, b, strlen(b), EARS_CTX_FEATURE);
 	assert_memory_equal(b + r.subject_off, "system", r.subject_len);
+	/* Without its comma, the system is what follows the last "the". */
+	ears_classify(&r, c, strlen(c), EARS_CTX_FEATURE);
+	assert_int_equal(r.cls, EARS_STATE);
+	assert_int_equal(r.subject_len, strlen("Editor"));
+	assert_memory_equal(c + r.subject_off, "Editor", r.subject_len);
+	/* A property names its system only in the ", THE <system> SHALL" form. */
+	ears_classify(&r, d, strlen(d), EARS_CTX_FEATURE);
+	assert_int_equal(r.cls, EARS_PROPERTY);
+	assert_memory_equal(d + r.subject_off, "Auth_Service", r.subject_len);
+	assert_int_equal(r.subject_len, strlen("Auth_Service"));
+	ears_classify(&r, e, strlen(e), EARS_CTX_FEATURE);
+	assert_int_equal(r.cls, EARS_PROPERTY);
+	assert_int_equal(r.subject_len, 0);
+}
+
+/* The severity policy: what breaks meaning is an error, style is a warning. */
+static void ears__style_is_a_warning(void **state)
+{
+	static const struct { const char *text; const char *code; enum sw_severity sev; } cases[] = {
+		{ "Given a valid token, THE API SHALL return the profile", "ears-precondition", SW_SEV_WARNING },
+		{ "WHILE a sync runs the Editor SHALL lock the note", "ears-missing-then", SW_SEV_WARNING },
+		{ "AFTER login, THE Dashboard SHALL show the summary", "ears-opener", SW_SEV_WARNING },
+		{ "When the user saves, THE Editor SHALL store the draft", "ears-lowercase", SW_SEV_WARNING },
+		{ "FOR ALL inputs, parse(print(x)) equals x", "ears-property-form", SW_SEV_WARNING },
+		{ "THE Editor SHALL store the draft and SHALL sync it", "ears-multiple-shall", SW_SEV_WARNING },
+		{ "WHEN , THE System SHALL log the event", "ears-empty-condition", SW_SEV_ERROR },
+		{ "Users can export reports", "ears-no-shall", SW_SEV_ERROR },
+		{ "THE System SHALL NOT", "ears-empty-response", SW_SEV_ERROR },
+	};
+	struct ears_result r;
+	size_t i, f;
+
+	SW_UNUSED(state);
+	for (i = 0; i < SW_ARRAY_SIZE(cases); i++) {
+		ears_classify(&r, cases[i].text, strlen(cases[i].text), EARS_CTX_FEATURE);
+		for (f = 0; f < r.nr && strcmp(r.f[f].code, cases[i].code); f++)
+			;
+		if (f == r.nr)
+			fail_msg("'%s': no %s", cases[i].text, cases[i].code);
+		if (r.f[f].severity != cases[i].sev)
+			fail_msg("'%s': %s has the wrong severity", cases[i].text, cases[i].code);
+		/* A style warning keeps the class; an error leaves none. */
+		assert_true((r.cls == EARS_NONE) == (cases[i].sev == SW_SEV_ERROR || !strcmp(cases[i].code, "ears-precondition")));
+	}
 }
 
 static void ears__long_input_is_linear_and_safe(void **state)
@@ -209,6 +256,7 @@ int main(void)
 		cmocka_unit_test(ears__fixture_cases),
 		cmocka_unit_test(ears__every_class_has_a_name_and_template),
 		cmocka_unit_test(ears__subject_span),
+		cmocka_unit_test(ears__style_is_a_warning),
 		cmocka_unit_test(ears__long_input_is_linear_and_safe),
 	};
 

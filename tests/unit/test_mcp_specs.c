@@ -367,6 +367,34 @@ static void mcp_specs__lint_matches_the_engine(void **state)
 	fx_stop(&f);
 }
 
+/* A FOR ALL criterion is a property, linked to the correctness property that validates it. */
+static void mcp_specs__property_criteria(void **state)
+{
+	struct fx f;
+	const cJSON *sc, *o, *row;
+
+	SW_UNUSED(state);
+	fx_start(&f);
+	sw_test_write(f.root, ".kiro/specs/codec/requirements.md",
+		      "# Requirements\n\n### Requirement 1: Codec\n\n#### Acceptance Criteria\n\n"
+		      "1. WHEN a record is saved, THE Codec SHALL encode it\n"
+		      "2. FOR ALL valid records, encoding then decoding SHALL produce an equal record\n");
+	sw_test_write(f.root, ".kiro/specs/codec/design.md",
+		      "# Design\n\n## Correctness Properties\n\n### Property 1: Round trip\n\n"
+		      "*For any* valid record, decode(encode(r)) equals r.\n\n**Validates: Requirements 1.2**\n");
+	sc = ok(call(&f, "spec_read", "{\"spec\":\"codec\",\"requirement\":\"1.2\"}"));
+	o = cJSON_GetObjectItem(sc, "criterion");
+	assert_string_equal(str(o, "ears"), "property");
+	assert_string_equal(cJSON_GetArrayItem(cJSON_GetObjectItem(o, "properties"), 0)->valuestring, "1");
+	sc = ok(call(&f, "spec_trace", "{\"spec\":\"codec\"}"));
+	row = named(cJSON_GetObjectItem(sc, "rows"), "criterion", "1.2");
+	assert_string_equal(str(row, "ears"), "property");
+	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(row, "properties")), 1);
+	sc = ok(call(&f, "spec_lint", "{\"spec\":\"codec\"}"));
+	assert_int_equal((int)num(sc, "errors"), 0);
+	fx_stop(&f);
+}
+
 static void mcp_specs__trace_and_next(void **state)
 {
 	struct fx f;
@@ -812,6 +840,7 @@ int main(void)
 		cmocka_unit_test(mcp_specs__refuses_hostile_spec_names),
 		cmocka_unit_test(mcp_specs__lint_matches_the_engine),
 		cmocka_unit_test(mcp_specs__trace_and_next),
+		cmocka_unit_test(mcp_specs__property_criteria),
 		cmocka_unit_test(mcp_specs__set_task_status_changes_only_the_bracket_bytes),
 		cmocka_unit_test(mcp_specs__tools_list_carries_schemas_and_hints),
 		cmocka_unit_test(mcp_specs__serves_spec_documents_as_resources),

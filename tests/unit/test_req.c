@@ -211,6 +211,84 @@ static void req__ranges_expand(void **state)
 	release(&p);
 }
 
+/* Layouts Kiro users keep: each loads, numbered criteria stay traceable, the rest is a warning. */
+static void req__user_layouts(void **state)
+{
+	struct parsed p;
+	struct req_refs refs = REQ_REFS_INIT;
+	struct sw_error err = SW_ERROR_INIT;
+	struct md_doc *md = NULL;
+	const char *reft = "AC-2, REQ-02, 01.03";
+	const struct sw_diag *dg;
+
+	SW_UNUSED(state);
+	/* Flat AC-N checkbox lists: criterion N.M, also cited as AC-M. */
+	parse(&p, "# R\n\n### Requirement 1: Login\n\n**Acceptance Criteria:**\n\n"
+		  "- [ ] AC-1: WHEN a user signs in, THE Auth SHALL issue a token\n"
+		  "- [x] **AC-2**: THE Auth SHALL lock the account after 5 failures\n");
+	assert_int_equal(p.doc->ncrit, 2);
+	assert_string_equal(p.doc->crit[1].id, "1.2");
+	assert_string_equal(p.doc->crit[1].alias, "AC-2");
+	assert_int_equal(p.doc->crit[0].cls, EARS_EVENT);
+	assert_int_equal(p.diags.nr, 0);
+	assert_sw_ok(md_parse(&md, reft, strlen(reft), &err), &err);
+	req_refs_parse(&refs, md, 0, strlen(reft));
+	assert_int_equal(refs.nr, 3);
+	assert_int_equal(refs.v[0].kind, REQ_REF_CRITERION);
+	assert_int_equal(req_ref_expand(p.doc, &refs.v[0], NULL, NULL), 1);
+	assert_int_equal(refs.v[1].kind, REQ_REF_REQUIREMENT);
+	assert_string_equal(refs.v[1].id, "2");
+	assert_string_equal(refs.v[2].id, "1.3");
+	req_refs_release(&refs);
+	md_doc_free(md);
+	release(&p);
+
+	/* "#### REQ-NN" sections with bullets: read by their order, with one warning. */
+	parse(&p, "# R\n\n## Functional\n\n#### REQ-01: Export\n\n"
+		  "- WHEN the user clicks export, THE App SHALL write a CSV file\n"
+		  "- THE App SHALL name the file after the list\n\n"
+		  "#### REQ-02: Import\n\n- THE App SHALL read CSV files\n");
+	assert_int_equal(p.doc->nreqs, 2);
+	assert_int_equal(p.doc->ncrit, 3);
+	assert_non_null(req_find_criterion(p.doc, "1.2"));
+	assert_non_null(req_find_criterion(p.doc, "2.1"));
+	assert_int_equal(count(&p, "req-unnumbered"), 2);
+	assert_int_equal(p.diags.errors, 0);
+	dg = sw_test_diag(&p.diags, "req-unnumbered");
+	assert_non_null(strstr(dg->msg, "1.1-1.2"));
+	release(&p);
+
+	/* Numbered criteria outside any requirement: kept out, said why. */
+	parse(&p, "# R\n\n### Requirement 1\n\n#### Acceptance Criteria\n\n1. THE App SHALL start\n\n"
+		  "## Non-Functional Requirements\n\n1. THE App SHALL respond within 2 s\n2. THE App SHALL log errors\n\n"
+		  "## Notes\n\n1. Written by the team\n");
+	assert_int_equal(p.doc->ncrit, 1);
+	assert_int_equal(count(&p, "req-orphan-criteria"), 1);
+	dg = sw_test_diag(&p.diags, "req-orphan-criteria");
+	assert_int_equal(dg->severity, SW_SEV_WARNING);
+	assert_non_null(strstr(dg->msg, "Non-Functional Requirements"));
+	release(&p);
+
+	/* CAN / CANNOT sub-lists numbered from 1 each: the first keeps its ids, the second is a warning. */
+	parse(&p, "# R\n\n### Requirement 1: Roles\n\n#### Acceptance Criteria\n\n**Editors CAN:**\n\n"
+		  "1. THE Editor SHALL change drafts\n2. THE Editor SHALL publish\n\n**Editors CANNOT:**\n\n"
+		  "1. THE Editor SHALL NOT delete users\n2. THE Editor SHALL NOT change roles\n");
+	assert_int_equal(p.doc->ncrit, 2);
+	assert_int_equal(p.diags.errors, 0);
+	dg = sw_test_diag(&p.diags, "req-list-restart");
+	assert_int_equal(dg->severity, SW_SEV_WARNING);
+	assert_non_null(strstr(dg->msg, "Editors CANNOT:"));
+	release(&p);
+
+	/* Groups inside the criteria ("##### 28a: …") keep the criteria going. */
+	parse(&p, "# R\n\n### Requirement 28: Core\n\n#### Acceptance Criteria\n\n##### 28a: Orchestration\n\n"
+		  "1. THE Core SHALL monitor pillars\n\n##### 28b: Health\n\n2. THE Core SHALL assess health\n");
+	assert_int_equal(p.doc->ncrit, 2);
+	assert_non_null(req_find_criterion(p.doc, "28.2"));
+	assert_int_equal(count(&p, "req-no-criteria"), 0);
+	release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +297,7 @@ int main(void)
 		cmocka_unit_test(req__scenarios_are_not_requirements),
 		cmocka_unit_test(req__reference_lists),
 		cmocka_unit_test(req__ranges_expand),
+		cmocka_unit_test(req__user_layouts),
 	};
 
 	return sw_run_group("req", tests);
