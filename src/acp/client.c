@@ -1562,3 +1562,15 @@ void acp_run_result_release(struct acp_run_result *res)
 	res->agent = res->session = NULL;
 	res->session_id = NULL;
 }
+
+int acp_client_reuse(struct acp_client *c, void *data, struct sw_error *err)
+{
+	if (c->op != OP_NONE)
+		return sw_error_set(err, SW_EINVAL, "another operation is still running on the agent");
+	if (c->exited || jrpc_closed(c->rpc))
+		return sw_error_set(err, SW_EIO, "the agent is gone");
+	free(c->session_id);
+	c->session_id = NULL;
+	c->o.data = data;
+	return 0;
+}

@@ -152,6 +152,15 @@ int acp_client_prompt_text(struct acp_client *c, const char *text, uint64_t dead
 const struct acp_turn *acp_client_turn(const struct acp_client *c);
 
 /*
+ * Lets the client open another session on the same agent process (one
+ * agent serving task after task): the current session is forgotten here
+ * (ACP v1 has no call to close one; the agent keeps it until it exits) and
+ * the callbacks of acp_client_opts get @data from now on.  Errors:
+ * SW_EINVAL (an operation is running), SW_EIO (the agent is gone).
+ */
+int acp_client_reuse(struct acp_client *c, void *data, struct sw_error *err);
+
+/*
  * Cancels the running turn: session/cancel, pending permission requests
  * answered "cancelled"; the turn ends with the agent's answer (normally
  * stopReason "cancelled"), or after cancel_grace_ms with the process group

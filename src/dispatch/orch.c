@@ -87,6 +87,12 @@ struct orch {
 	int ended;
 	struct sw_error io_err;     /* the first journal or tasks.md failure */
 	struct kiro_hooks hooks;    /* the workspace's hooks (only task events are used) */
+	struct idle_agent {
+		struct acp_client *c;
+		char *key;          /* its command line, arguments joined by \x1f */
+	} *idle;                    /* agents waiting for their next task */
+	size_t nidle, aidle;
+	size_t agents_started;      /* agent processes this run started */
 };
 
 /* ---- journal and events ------------------------------------------------------------------ */
@@ -176,6 +182,8 @@ static void set_state(struct orch *o, size_t t, enum tasks_state st)
 
 static void schedule(struct orch *o);
 static void commit_tasks_file(struct orch *o);
+static void pool_put(struct orch *o, struct acp_client *c, const struct sw_strvec *argv);
+static void pool_drain(struct orch *o);
 
 static void agent_closed(struct acp_client *c, int rc, const struct sw_error *err, void *data)
 {
@@ -258,6 +266,7 @@ static void finish_run(struct orch *o)
 		record(o, "not-run", r);
 		o->res->cancelled++;
 	}
+	pool_drain(o);
 	if ((o->opts->commit || o->opts->worktrees) && (o->res->done || o->opts->resume))
 		commit_tasks_file(o);
 	r = cJSON_CreateObject();
@@ -269,6 +278,7 @@ static void finish_run(struct orch *o)
 	cJSON_AddNumberToObject(r, "notRun", (double)o->res->cancelled);
 	cJSON_AddNumberToObject(r, "tokens", (double)o->res->tokens);
 	cJSON_AddNumberToObject(r, "costUsd", o->res->cost);
+	cJSON_AddNumberToObject(r, "agentProcesses", (double)o->agents_started);
 	record(o, "end", r);
 	if (o->signals_open) {
 		uv_close((uv_handle_t *)&o->sigint, NULL);
@@ -565,7 +575,7 @@ static void task_succeeded(struct slot *s)
 	s->post = 1;
 	s->next_hook = 0;
 	if (s->acp) {
-		acp_client_shutdown(s->acp, agent_closed, NULL);
+		pool_put(o, s->acp, &s->argv);
 		s->acp = NULL;
 	}
 	run_task_hooks(s);
@@ -656,6 +666,8 @@ static void on_update(struct acp_client *c, const char *kind, const cJSON *updat
 	struct slot *s = data;
 
 	SW_UNUSED(c);
+	if (!s)
+		return; /* an idle agent */
 	if (!strcmp(kind, "agent_message_chunk")) {
 		const cJSON *content = cJSON_GetObjectItemCaseSensitive(update, "content");
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(content, "text");
@@ -679,7 +691,8 @@ static void on_stderr(struct acp_client *c, const char *buf, size_t len, void *d
 	struct slot *s = data;
 
 	SW_UNUSED(c);
-	slog(s, "%.*s", (int)len, buf);
+	if (s)
+		slog(s, "%.*s", (int)len, buf);
 }
 
 static long num_member(const cJSON *o, const char *key)
@@ -860,6 +873,76 @@ static void client_opts(struct acp_client_opts *co, const struct orch_opts *oo, 
 	co->policy.allow = oo->trust;
 }
 
+/* ---- agents kept between tasks ----------------------------------------------------------- */
+
+static char *agent_key(const struct sw_strvec *argv)
+{
+	struct sw_buf b = SW_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < argv->nr; i++)
+		sw_buf_addf(&b, "%s%s", i ? "\x1f" : "", argv->v[i]);
+	return sw_buf_detach(&b, NULL);
+}
+
+/*
+ * Keeps agent @c (its task done) for a later task with the same command
+ * line, or shuts it down: when the run is ending, when tasks work in
+ * worktrees (an agent's own folder would be one that is removed), or when
+ * as many agents as the cap are waiting already.
+ */
+static void pool_put(struct orch *o, struct acp_client *c, const struct sw_strvec *argv)
+{
+	struct sw_error err = SW_ERROR_INIT;
+
+	if (o->cancelling || o->ended || o->opts->worktrees || o->nidle >= o->plan->parallel ||
+	    acp_client_reuse(c, NULL, &err) < 0) {
+		acp_client_shutdown(c, agent_closed, NULL);
+		return;
+	}
+	SW_ALLOC_GROW(o->idle, o->nidle + 1, o->aidle);
+	o->idle[o->nidle].c = c;
+	o->idle[o->nidle].key = agent_key(argv);
+	o->nidle++;
+}
+
+/* An idle agent for @argv, now serving slot @s, or NULL. */
+static struct acp_client *pool_take(struct orch *o, const struct sw_strvec *argv, struct slot *s)
+{
+	char *key = agent_key(argv);
+	struct acp_client *c = NULL;
+	size_t i;
+
+	for (i = 0; i < o->nidle && !c; i++) {
+		struct sw_error err = SW_ERROR_INIT;
+
+		if (strcmp(o->idle[i].key, key))
+			continue;
+		c = o->idle[i].c;
+		free(o->idle[i].key);
+		o->idle[i] = o->idle[--o->nidle];
+		if (acp_client_reuse(c, s, &err) < 0) {
+			/* it died while it waited */
+			acp_client_shutdown(c, agent_closed, NULL);
+			c = NULL;
+			i--;
+		}
+	}
+	free(key);
+	return c;
+}
+
+static void pool_drain(struct orch *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->nidle; i++) {
+		acp_client_shutdown(o->idle[i].c, agent_closed, NULL);
+		free(o->idle[i].key);
+	}
+	o->nidle = 0;
+}
+
 /* Starts a fresh agent for slot @s; @prompt (copied; NULL: s->packet) opens its session. */
 static int start_agent(struct slot *s, const char *prompt, struct sw_error *err)
 {
@@ -868,14 +951,20 @@ static int start_agent(struct slot *s, const char *prompt, struct sw_error *err)
 	int rc;
 
 	build_agent_argv(s);
+	pp->s = s;
+	pp->prompt = prompt ? sw_xstrdup(prompt) : NULL;
+	s->session = 0;
+	/* An idle agent with the same command line takes the task in a new session. */
+	if ((s->acp = pool_take(s->o, &s->argv, s)) != NULL) {
+		agent_started(s->acp, 0, NULL, pp);
+		return 0;
+	}
 	client_opts(&co, s->o->opts, s->cwd);
 	co.argv = (const char *const *)s->argv.v;
 	co.on_update = on_update;
 	co.on_stderr = on_stderr;
 	co.data = s;
-	pp->s = s;
-	pp->prompt = prompt ? sw_xstrdup(prompt) : NULL;
-	s->session = 0;
+	s->o->agents_started++;
 	rc = acp_client_start(&s->acp, &s->o->loop, &co, agent_started, pp, err);
 	if (rc < 0) {
 		acp_client_free(s->acp);
@@ -1296,6 +1385,9 @@ static int probe_agent(struct orch *o, struct sw_error *err)
 	client_opts(&co, o->opts, o->opts->root);
 	co.argv = (const char *const *)tmp.argv.v;
 	co.request_timeout_ms = 30000;
+	co.on_update = on_update; /* for when it serves a task later */
+	co.on_stderr = on_stderr;
+	o->agents_started++;
 	rc = acp_client_start(&c, &o->loop, &co, probe_started, &p, err);
 	if (rc == 0) {
 		while (!p.done && uv_run(&o->loop, UV_RUN_ONCE))
@@ -1316,9 +1408,15 @@ static int probe_agent(struct orch *o, struct sw_error *err)
 		}
 		if (rc < 0)
 			*err = p.err;
-		acp_client_shutdown(c, probe_closed, &closed);
-		while (!closed && uv_run(&o->loop, UV_RUN_ONCE))
-			;
+		if (rc == 0) {
+			/* it passed: it serves the first task */
+			pool_put(o, c, &tmp.argv);
+			c = NULL;
+		} else {
+			acp_client_shutdown(c, probe_closed, &closed);
+			while (!closed && uv_run(&o->loop, UV_RUN_ONCE))
+				;
+		}
 	}
 	acp_client_free(c);
 	if (rc < 0 && !p.err.code)
@@ -1579,6 +1677,7 @@ out:
 	journal_close(o.j);
 	plan_sched_free(o.sched);
 	kiro_hooks_release(&o.hooks);
+	free(o.idle);
 	plan_free(o.plan);
 	spec_free(o.spec);
 	free(o.slots);

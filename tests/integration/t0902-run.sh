@@ -44,6 +44,14 @@ assert sorted(done)==["1.1","2","3.1","3.2","3.3","4"], done
 assert done[:2]==["1.1","2"] and done[-1]=="4", done  # checkpoints are barriers
 assert all(r["ts"].endswith("Z") for r in recs)
 assert recs[-1]["status"]=="done" and recs[-1]["tokens"]==660
+assert 1 <= recs[-1]["agentProcesses"] <= 2, recs[-1]  # agents serve task after task, one session each
+PY
+	python3 - "$MS_DIR/requests.ndjson" <<PY &&
+import json,sys
+bodies=[json.loads(l)["body"] for l in open(sys.argv[1])]
+assert len(bodies)==6
+for b in bodies:  # a new session per task: no task sees the conversation of another
+    assert sum(("Task %s of the spec" % t) in b for t in ["1.1","2","3.1","3.2","3.3","4"])==1, b[:300]
 PY
 	sw run status --json >st.json &&
 	jq_py st.json "assert d[\"status\"]==\"done\" and d[\"done\"]==6 and [t[\"state\"] for t in d[\"tasks\"]]==[\"done\"]*6, d" &&
