@@ -7,8 +7,8 @@
 #   2. speedup with tasks whose turn takes a fixed 200 ms, at a cap of
 #      N = 1, 2, 4, 8, 16 (goal: at least 0.9 N);
 #   3. the orchestrator's peak RSS during the TASKS run.
-# The agent's own time is measured in the same run: the same agent started
-# and driven through one prompt by a bare client, with no orchestrator.
+# The agent's own time is measured in the same run: one process of the same
+# agent driven through a session and a prompt per task by a bare client.
 #
 #   bench/run.sh                 TASKS=1000
 #   TASKS=200 bench/run.sh       a quicker run
@@ -69,29 +69,37 @@ def run(d, cap, delay_ms):
     return wall, rss
 
 def agent_alone(n, delay_ms):
-    """The agent started and driven through one prompt by a bare client, n times."""
+    """One agent process driven by a bare client through n sessions of one prompt each:
+    the agent's own time per task when it serves task after task (as the run's agents do)."""
     env = dict(os.environ, TASK_AGENT_DELAY_MS=str(delay_ms))
     d = os.path.join(work, "alone")
     os.makedirs(d, exist_ok=True)
-    msgs = [
-        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": 1}},
-        {"jsonrpc": "2.0", "id": 2, "method": "session/new", "params": {"cwd": d, "mcpServers": []}},
-        {"jsonrpc": "2.0", "id": 3, "method": "session/prompt",
-         "params": {"sessionId": "s", "prompt": [{"type": "text", "text": "# Task 1 of the spec 'bench'"}]}},
-    ]
-    data = "".join(json.dumps(m) + "\n" for m in msgs).encode()
+    p = subprocess.Popen([py, agent], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=d)
+    def ask(msg):
+        p.stdin.write((json.dumps(msg) + "\n").encode())
+        p.stdin.flush()
+        while True:
+            r = json.loads(p.stdout.readline())
+            if r.get("id") == msg["id"]:
+                return r
+    ask({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": 1}})
     t0 = time.monotonic()
-    for _ in range(n):
-        subprocess.run([py, agent], input=data, stdout=subprocess.DEVNULL, env=env, cwd=d, check=True)
-    return (time.monotonic() - t0) / n
+    for i in range(n):
+        ask({"jsonrpc": "2.0", "id": 2 * i + 1, "method": "session/new", "params": {"cwd": d, "mcpServers": []}})
+        ask({"jsonrpc": "2.0", "id": 2 * i + 2, "method": "session/prompt",
+             "params": {"sessionId": "s", "prompt": [{"type": "text", "text": "# Task %d of the spec 'bench'" % i}]}})
+    per = (time.monotonic() - t0) / n
+    p.stdin.close()
+    p.wait()
+    return per
 
 # 1. overhead per task
 d = workspace("overhead", ntasks)
-alone = agent_alone(30, 0)
+alone = agent_alone(ntasks, 0)
 wall, rss = run(d, 1, 0)
 per_task = wall / ntasks
 overhead_ms = (per_task - alone) * 1000
-print("overhead: %d tasks one at a time in %.1f s: %.1f ms a task; the agent alone %.1f ms a turn;"
+print("overhead: %d tasks one at a time in %.1f s: %.1f ms a task; the agent alone %.2f ms a task;"
       " orchestration %.2f ms a task (goal < 2 ms: %s)" %
       (ntasks, wall, per_task * 1000, alone * 1000, overhead_ms, "met" if overhead_ms < 2 else "not met"))
 print("memory: orchestrator peak RSS %.1f MB at %d tasks" % (rss / 1024.0, ntasks))

@@ -647,3 +647,38 @@ out:
 	free(top);
 	return rc;
 }
+
+int spec_set_task_states(const char *dir, const char *const *ids, size_t n, enum tasks_state st,
+			 struct sw_error *err)
+{
+	char *path = sw_path_join(dir, "tasks.md"), *top = NULL;
+	struct sw_buf text = SW_BUF_INIT;
+	size_t i, changed = 0;
+	int fd = -1, rc;
+
+	if ((rc = sw_dir_lock(&fd, dir, SPEC_LOCK_TIMEOUT_MS, err)) < 0)
+		goto out;
+	if ((rc = read_bytes(&text, NULL, path, SPEC_MAX_FILE, err)) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		struct tasks_change *ch = NULL;
+		size_t nch = 0;
+
+		if ((rc = tasks_set_state(&text, ids[i], st, &ch, &nch, err)) < 0) {
+			sw_error_at(err, path, 0, 0);
+			goto out;
+		}
+		changed += nch;
+		free(ch);
+	}
+	top = changed ? workspace_of(dir) : NULL;
+	if (changed && (rc = sw_write_atomic_within(path, top, text.ptr, text.len, err)) < 0)
+		goto out;
+	rc = 0;
+out:
+	sw_file_unlock(fd, dir);
+	sw_buf_release(&text);
+	free(path);
+	free(top);
+	return rc;
+}

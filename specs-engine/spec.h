@@ -129,6 +129,14 @@ int spec_source(const struct spec *s, const char *display, const char **text, si
  */
 int spec_set_task_state(const char *dir, const char *id, enum tasks_state st, struct tasks_change **changes,
 			size_t *nchanges, struct sw_error *err);
+
+/*
+ * spec_set_task_state() for the @n tasks @ids at once: one read, one write
+ * (a run marks its whole plan queued this way).  A task id that is not
+ * there stops it with SW_ENOTFOUND before anything is written.
+ */
+int spec_set_task_states(const char *dir, const char *const *ids, size_t n, enum tasks_state st,
+			 struct sw_error *err);
 /* As spec_set_task_state(), reading tasks.md only if it resolves inside @root (NULL: no check). */
 int spec_set_task_state_inside(const char *root, const char *dir, const char *id, enum tasks_state st,
 			       struct tasks_change **changes, size_t *nchanges, struct sw_error *err);

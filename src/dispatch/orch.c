@@ -1643,9 +1643,25 @@ int orch_run(struct orch_result *res, const struct orch_opts *opts, struct sw_di
 	} else {
 		record_plan(&o);
 	}
-	for (i = 0; i < o.plan->n; i++)
-		if (o.plan->v[i].why == PLAN_RUNS)
-			set_state(&o, i, TASKS_QUEUED);
+	{
+		/* the whole plan queued in one write */
+		const char **ids = sw_xcalloc(o.plan->n + 1, sizeof(*ids));
+		size_t k = 0;
+		struct sw_error qerr = SW_ERROR_INIT;
+
+		for (i = 0; i < o.plan->n; i++)
+			if (o.plan->v[i].why == PLAN_RUNS)
+				ids[k++] = plan_task_id(o.plan, i);
+		if (spec_set_task_states(opts->spec_dir, ids, k, TASKS_QUEUED, &qerr) < 0) {
+			cJSON *r = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(r, "error", qerr.msg);
+			record(&o, "status-error", r);
+			if (!o.io_err.code)
+				o.io_err = qerr;
+		}
+		free(ids);
+	}
 	uv_signal_init(&o.loop, &o.sigint);
 	uv_signal_init(&o.loop, &o.sigterm);
 	o.sigint.data = o.sigterm.data = &o;
