@@ -159,25 +159,11 @@ struct show {
 	int verbose;
 };
 
-static const char *rec_str(const cJSON *r, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double rec_num(const cJSON *r, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 /* One line of text for a journal record; NULL for records not shown without -v. */
 static void describe(struct sw_buf *b, const char *event, const cJSON *r, int verbose)
 {
-	const char *task = rec_str(r, "task");
-	const char *ts = rec_str(r, "ts");
+	const char *task = runs_str(r, "task");
+	const char *ts = runs_str(r, "ts");
 	const cJSON *ok = cJSON_GetObjectItemCaseSensitive(r, "ok");
 
 	sw_buf_reset(b);
@@ -185,49 +171,49 @@ static void describe(struct sw_buf *b, const char *event, const cJSON *r, int ve
 	if (!strcmp(event, "plan")) {
 		const cJSON *tasks = cJSON_GetObjectItemCaseSensitive(r, "tasks");
 
-		sw_buf_addf(b, "run %s: %d task%s of %s, at most %.0f at once", rec_str(r, "runId"),
-			    cJSON_GetArraySize(tasks), cJSON_GetArraySize(tasks) == 1 ? "" : "s", rec_str(r, "spec"),
-			    rec_num(r, "parallel"));
+		sw_buf_addf(b, "run %s: %d task%s of %s, at most %.0f at once", runs_str(r, "runId"),
+			    cJSON_GetArraySize(tasks), cJSON_GetArraySize(tasks) == 1 ? "" : "s", runs_str(r, "spec"),
+			    runs_num(r, "parallel"));
 	} else if (!strcmp(event, "dispatch")) {
-		sw_buf_addf(b, "%-8s started (%.0f running, packet %.0f bytes)", task, rec_num(r, "running"),
-			    rec_num(r, "packetBytes"));
+		sw_buf_addf(b, "%-8s started (%.0f running, packet %.0f bytes)", task, runs_num(r, "running"),
+			    runs_num(r, "packetBytes"));
 	} else if (!strcmp(event, "worktree")) {
 		if (!verbose)
 			goto none;
-		sw_buf_addf(b, "%-8s worktree %s (branch %s)", task, rec_str(r, "worktree"), rec_str(r, "branch"));
+		sw_buf_addf(b, "%-8s worktree %s (branch %s)", task, runs_str(r, "worktree"), runs_str(r, "branch"));
 	} else if (!strcmp(event, "tool")) {
 		if (!verbose)
 			goto none;
-		sw_buf_addf(b, "%-8s tool: %s", task, rec_str(r, "title"));
+		sw_buf_addf(b, "%-8s tool: %s", task, runs_str(r, "title"));
 	} else if (!strcmp(event, "usage")) {
 		if (!verbose)
 			goto none;
 		sw_buf_addf(b, "%-8s usage recorded", task);
 	} else if (!strcmp(event, "verify")) {
-		sw_buf_addf(b, "%-8s verify (%s): %s", task, rec_str(r, "check"), cJSON_IsTrue(ok) ? "ok" : "failed");
+		sw_buf_addf(b, "%-8s verify (%s): %s", task, runs_str(r, "check"), cJSON_IsTrue(ok) ? "ok" : "failed");
 	} else if (!strcmp(event, "retry")) {
-		sw_buf_addf(b, "%-8s retry %.0f: %s", task, rec_num(r, "attempt"), rec_str(r, "reason"));
+		sw_buf_addf(b, "%-8s retry %.0f: %s", task, runs_num(r, "attempt"), runs_str(r, "reason"));
 	} else if (!strcmp(event, "done")) {
-		sw_buf_addf(b, "%-8s done in %.1f s (%.0f attempt%s, %.0f tokens)", task, rec_num(r, "elapsedMs") / 1000,
-			    rec_num(r, "attempts"), rec_num(r, "attempts") == 1 ? "" : "s", rec_num(r, "tokens"));
+		sw_buf_addf(b, "%-8s done in %.1f s (%.0f attempt%s, %.0f tokens)", task, runs_num(r, "elapsedMs") / 1000,
+			    runs_num(r, "attempts"), runs_num(r, "attempts") == 1 ? "" : "s", runs_num(r, "tokens"));
 	} else if (!strcmp(event, "failed") || !strcmp(event, "cancelled") || !strcmp(event, "skipped") ||
 		   !strcmp(event, "not-run")) {
-		sw_buf_addf(b, "%-8s %s: %s", task, event, rec_str(r, "reason"));
+		sw_buf_addf(b, "%-8s %s: %s", task, event, runs_str(r, "reason"));
 	} else if (!strcmp(event, "cancel")) {
-		sw_buf_addf(b, "cancelling: %s", rec_str(r, "reason"));
+		sw_buf_addf(b, "cancelling: %s", runs_str(r, "reason"));
 	} else if (!strcmp(event, "budget")) {
-		sw_buf_addf(b, "budget reached: %.0f tokens, %.4f USD", rec_num(r, "tokens"), rec_num(r, "costUsd"));
+		sw_buf_addf(b, "budget reached: %.0f tokens, %.4f USD", runs_num(r, "tokens"), runs_num(r, "costUsd"));
 	} else if (!strcmp(event, "end")) {
 		sw_buf_addf(b, "run %s: %.0f done, %.0f failed, %.0f skipped, %.0f not run, %.0f tokens",
-			    rec_str(r, "status"), rec_num(r, "done"), rec_num(r, "failed"), rec_num(r, "skipped"),
-			    rec_num(r, "notRun"), rec_num(r, "tokens"));
+			    runs_str(r, "status"), runs_num(r, "done"), runs_num(r, "failed"), runs_num(r, "skipped"),
+			    runs_num(r, "notRun"), runs_num(r, "tokens"));
 	} else {
 		if (!strcmp(event, "commit") && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r, "commit")))
-			sw_buf_addf(b, "%-8s committed %.12s", *task ? task : rec_str(r, "file"), rec_str(r, "commit"));
+			sw_buf_addf(b, "%-8s committed %.12s", *task ? task : runs_str(r, "file"), runs_str(r, "commit"));
 		else if (!strcmp(event, "commit"))
 			sw_buf_addf(b, "%-8s nothing to commit", task);
 		else
-			sw_buf_addf(b, "%s %s %s", event, task, rec_str(r, "error"));
+			sw_buf_addf(b, "%s %s %s", event, task, runs_str(r, "error"));
 	}
 	return;
 none:
@@ -522,9 +508,9 @@ static int run_list_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		if (!cJSON_GetArraySize(arr))
 			printf("no runs yet (start one with 'specwright run SPEC')\n");
 		cJSON_ArrayForEach(r, arr)
-			printf("%-40s %-12s %-24s %3.0f done %3.0f failed %3.0f skipped\n", rec_str(r, "run"),
-			       rec_str(r, "status"), rec_str(r, "spec"), rec_num(r, "done"), rec_num(r, "failed"),
-			       rec_num(r, "skipped"));
+			printf("%-40s %-12s %-24s %3.0f done %3.0f failed %3.0f skipped\n", runs_str(r, "run"),
+			       runs_str(r, "status"), runs_str(r, "spec"), runs_num(r, "done"), runs_num(r, "failed"),
+			       runs_num(r, "skipped"));
 	}
 done:
 	cJSON_Delete(arr);
@@ -573,17 +559,17 @@ static int run_status_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		sw_cmd_json_print_line_take(sum);
 		sum = NULL;
 	} else {
-		printf("run %s (%s): %s\n", id, rec_str(sum, "spec"), rec_str(sum, "status"));
+		printf("run %s (%s): %s\n", id, runs_str(sum, "spec"), runs_str(sum, "status"));
 		printf("%-8s %-10s %8s %9s %8s  %s\n", "task", "state", "attempts", "elapsed", "tokens", "title");
 		cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(sum, "tasks")) {
 			char el[32] = "-";
 
 			if (cJSON_GetObjectItemCaseSensitive(t, "elapsedMs"))
-				snprintf(el, sizeof(el), "%.1f s", rec_num(t, "elapsedMs") / 1000);
-			printf("%-8s %-10s %8.0f %9s %8.0f  %s\n", rec_str(t, "id"), rec_str(t, "state"),
-			       rec_num(t, "attempts"), el, rec_num(t, "tokens"), rec_str(t, "title"));
-			if (*rec_str(t, "reason") && strcmp(rec_str(t, "state"), "done"))
-				printf("%-8s   %s\n", "", rec_str(t, "reason"));
+				snprintf(el, sizeof(el), "%.1f s", runs_num(t, "elapsedMs") / 1000);
+			printf("%-8s %-10s %8.0f %9s %8.0f  %s\n", runs_str(t, "id"), runs_str(t, "state"),
+			       runs_num(t, "attempts"), el, runs_num(t, "tokens"), runs_str(t, "title"));
+			if (*runs_str(t, "reason") && strcmp(runs_str(t, "state"), "done"))
+				printf("%-8s   %s\n", "", runs_str(t, "reason"));
 		}
 	}
 	cJSON_Delete(sum);
@@ -630,7 +616,7 @@ static int run_log_cmd(int argc, const char **argv, struct sw_ctx *ctx)
 		if (json)
 			sw_json_print(&b, r, 0);
 		else
-			describe(&b, rec_str(r, "event"), r, 1);
+			describe(&b, runs_str(r, "event"), r, 1);
 		if (b.len)
 			puts(b.ptr);
 		sw_buf_reset(&b);

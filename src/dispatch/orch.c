@@ -331,11 +331,26 @@ static void req_list(struct sw_buf *b, const struct tasks_task *t)
 
 static void task_failed(struct slot *s, const char *why);
 
+/* The commit message of task @t: its title, then the Spec, Task, Requirements and Run trailers. */
+static void task_message(struct sw_buf *msg, struct orch *o, size_t t)
+{
+	const struct tasks_task *task = &o->plan->doc->tasks[o->plan->v[t].ti];
+	struct sw_buf reqs = SW_BUF_INIT;
+
+	req_list(&reqs, task);
+	sw_buf_addf(msg, "%s: task %s %s\n\nSpec: %s\nTask: %s\n", o->spec->name, task->id, task->title,
+		    o->spec->name, task->id);
+	if (reqs.len)
+		sw_buf_addf(msg, "Requirements: %s\n", reqs.ptr);
+	sw_buf_addf(msg, "Run: %s\n", o->res->run_id);
+	sw_buf_release(&reqs);
+}
+
 /* One commit of what task @t changed (everything but tasks.md). */
 static void commit_task(struct orch *o, size_t t)
 {
 	const struct tasks_task *task = &o->plan->doc->tasks[o->plan->v[t].ti];
-	struct sw_buf msg = SW_BUF_INIT, reqs = SW_BUF_INIT;
+	struct sw_buf msg = SW_BUF_INIT;
 	struct sw_error err = SW_ERROR_INIT;
 	char oid[VCS_OID_HEX];
 	const char *exclude[2];
@@ -343,12 +358,7 @@ static void commit_task(struct orch *o, size_t t)
 
 	exclude[0] = o->spec->tasks.path;
 	exclude[1] = NULL;
-	req_list(&reqs, task);
-	sw_buf_addf(&msg, "%s: task %s %s\n\nSpec: %s\nTask: %s\n", o->spec->name, task->id, task->title,
-		    o->spec->name, task->id);
-	if (reqs.len)
-		sw_buf_addf(&msg, "Requirements: %s\n", reqs.ptr);
-	sw_buf_addf(&msg, "Run: %s\n", o->res->run_id);
+	task_message(&msg, o, t);
 	/* A run killed after this task's commit and before its journal record: the commit is there. */
 	if (o->opts->resume) {
 		char *head = NULL, hid[VCS_OID_HEX], want[200];
@@ -377,7 +387,6 @@ static void commit_task(struct orch *o, size_t t)
 	}
 out:
 	sw_buf_release(&msg);
-	sw_buf_release(&reqs);
 }
 
 /* At the end of a --commit run: tasks.md as the run left it. */
@@ -507,8 +516,7 @@ static void run_task_hooks(struct slot *s)
 static int merge_task(struct slot *s, char *why, size_t n)
 {
 	struct orch *o = s->o;
-	const struct tasks_task *task = &o->plan->doc->tasks[o->plan->v[s->t].ti];
-	struct sw_buf msg = SW_BUF_INIT, reqs = SW_BUF_INIT;
+	struct sw_buf msg = SW_BUF_INIT;
 	struct sw_error err = SW_ERROR_INIT;
 	char oid[VCS_OID_HEX], picked[VCS_OID_HEX];
 	char *rel = sw_path_relative(o->spec->tasks.path, o->opts->root), *wt_tasks = sw_path_join(s->cwd, rel);
@@ -516,12 +524,7 @@ static int merge_task(struct slot *s, char *why, size_t n)
 	cJSON *r = task_rec(o, s->t);
 	int rc = 0;
 
-	req_list(&reqs, task);
-	sw_buf_addf(&msg, "%s: task %s %s\n\nSpec: %s\nTask: %s\n", o->spec->name, task->id, task->title,
-		    o->spec->name, task->id);
-	if (reqs.len)
-		sw_buf_addf(&msg, "Requirements: %s\n", reqs.ptr);
-	sw_buf_addf(&msg, "Run: %s\n", o->res->run_id);
+	task_message(&msg, o, s->t);
 	if (vcs_commit_worktree(s->cwd, exclude, msg.ptr, oid, &err) < 0) {
 		if (err.code == SW_ECONFLICT && !strcmp(err.msg, "nothing to commit")) {
 			cJSON_AddNullToObject(r, "commit");
@@ -545,7 +548,6 @@ static int merge_task(struct slot *s, char *why, size_t n)
 out:
 	cJSON_Delete(r);
 	sw_buf_release(&msg);
-	sw_buf_release(&reqs);
 	free(rel);
 	free(wt_tasks);
 	return rc;

@@ -70,14 +70,14 @@ int runs_dir(char **dir, const char *kiro_dir, const char *id, struct sw_error *
 	return 0;
 }
 
-static const char *rec_str(const cJSON *r, const char *key)
+const char *runs_str(const cJSON *r, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
 
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-static double rec_num(const cJSON *r, const char *key)
+double runs_num(const cJSON *r, const char *key)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, key);
 
@@ -110,7 +110,7 @@ cJSON *runs_summary(const char *id, const char *dir, const cJSON *journal)
 
 	cJSON_AddStringToObject(o, "run", id);
 	cJSON_ArrayForEach(r, journal) {
-		const char *ev = rec_str(r, "event"), *task = rec_str(r, "task");
+		const char *ev = runs_str(r, "event"), *task = runs_str(r, "task");
 		cJSON *t;
 
 		if (!strcmp(ev, "plan")) {
@@ -119,13 +119,13 @@ cJSON *runs_summary(const char *id, const char *dir, const cJSON *journal)
 			plan = r;
 			cJSON_ArrayForEach(pt, cJSON_GetObjectItemCaseSensitive(r, "tasks")) {
 				t = cJSON_CreateObject();
-				cJSON_AddStringToObject(t, "id", rec_str(pt, "id"));
-				cJSON_AddStringToObject(t, "title", rec_str(pt, "title"));
+				cJSON_AddStringToObject(t, "id", runs_str(pt, "id"));
+				cJSON_AddStringToObject(t, "title", runs_str(pt, "title"));
 				cJSON_AddStringToObject(t, "state", "queued");
 				cJSON_AddNumberToObject(t, "attempts", 0);
 				cJSON_AddNumberToObject(t, "tokens", 0);
-				cJSON_AddItemToObject(tasks, rec_str(pt, "id"), t);
-				cJSON_AddItemToArray(order, cJSON_CreateString(rec_str(pt, "id")));
+				cJSON_AddItemToObject(tasks, runs_str(pt, "id"), t);
+				cJSON_AddItemToArray(order, cJSON_CreateString(runs_str(pt, "id")));
 			}
 			continue;
 		}
@@ -144,33 +144,33 @@ cJSON *runs_summary(const char *id, const char *dir, const cJSON *journal)
 			cJSON_ReplaceItemInObject(t, "state", cJSON_CreateString("running"));
 			cJSON_ReplaceItemInObject(t, "attempts", cJSON_CreateNumber(1));
 		} else if (!strcmp(ev, "retry")) {
-			cJSON_ReplaceItemInObject(t, "attempts", cJSON_CreateNumber(rec_num(r, "attempt")));
+			cJSON_ReplaceItemInObject(t, "attempts", cJSON_CreateNumber(runs_num(r, "attempt")));
 		} else if (!strcmp(ev, "usage")) {
 			const cJSON *u = cJSON_GetObjectItemCaseSensitive(r, "usage");
 
-			cJSON_ReplaceItemInObject(t, "tokens", cJSON_CreateNumber(rec_num(t, "tokens") +
-										   rec_num(u, "inputTokens") +
-										   rec_num(u, "outputTokens")));
+			cJSON_ReplaceItemInObject(t, "tokens", cJSON_CreateNumber(runs_num(t, "tokens") +
+										   runs_num(u, "inputTokens") +
+										   runs_num(u, "outputTokens")));
 		} else if (!strcmp(ev, "done") || !strcmp(ev, "failed") || !strcmp(ev, "skipped") ||
 			   !strcmp(ev, "cancelled") || !strcmp(ev, "not-run")) {
 			cJSON_ReplaceItemInObject(t, "state", cJSON_CreateString(ev));
 			if (cJSON_GetObjectItemCaseSensitive(r, "reason"))
-				cJSON_AddStringToObject(t, "reason", rec_str(r, "reason"));
+				cJSON_AddStringToObject(t, "reason", runs_str(r, "reason"));
 			if (cJSON_GetObjectItemCaseSensitive(r, "elapsedMs"))
-				cJSON_AddNumberToObject(t, "elapsedMs", rec_num(r, "elapsedMs"));
+				cJSON_AddNumberToObject(t, "elapsedMs", runs_num(r, "elapsedMs"));
 		}
 	}
 	if (end)
-		status = rec_str(end, "status");
+		status = runs_str(end, "status");
 	else if (runs_pid(dir))
 		status = "running";
 	else
 		status = "interrupted";
-	cJSON_AddStringToObject(o, "spec", plan ? rec_str(plan, "spec") : "");
+	cJSON_AddStringToObject(o, "spec", plan ? runs_str(plan, "spec") : "");
 	cJSON_AddStringToObject(o, "status", status);
-	cJSON_AddStringToObject(o, "started", plan ? rec_str(plan, "ts") : "");
+	cJSON_AddStringToObject(o, "started", plan ? runs_str(plan, "ts") : "");
 	if (end)
-		cJSON_AddStringToObject(o, "ended", rec_str(end, "ts"));
+		cJSON_AddStringToObject(o, "ended", runs_str(end, "ts"));
 	{
 		cJSON *arr = cJSON_CreateArray(), *x;
 		size_t counts[6] = { 0 };
@@ -179,7 +179,7 @@ cJSON *runs_summary(const char *id, const char *dir, const cJSON *journal)
 
 		cJSON_ArrayForEach(x, order) {
 			cJSON *t = cJSON_GetObjectItemCaseSensitive(tasks, x->valuestring);
-			const char *st = rec_str(t, "state");
+			const char *st = runs_str(t, "state");
 
 			for (k = 0; k < 5 && strcmp(names[k], st); k++)
 				;

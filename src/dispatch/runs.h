@@ -31,6 +31,10 @@ int runs_dir(char **dir, const char *kiro_dir, const char *id, struct sw_error *
 /* The pid of the run in @dir while its process lives, else 0. */
 long runs_pid(const char *dir);
 
+/* A journal record's string member @key ("" when absent) and number member (0 when absent). */
+const char *runs_str(const cJSON *rec, const char *key);
+double runs_num(const cJSON *rec, const char *key);
+
 /* The summary of run @id from @journal (a journal_read() array); caller frees. */
 cJSON *runs_summary(const char *id, const char *dir, const cJSON *journal);
 
