@@ -998,6 +998,17 @@ static int cmd_hooks_stop(int argc, const char **argv, struct sw_ctx *ctx)
 		unlink(pid_path);
 	}
 	sw_file_unlock(fd, pid_path);
+	/* The lock goes a moment before the process: "stopped" means it is gone. */
+	{
+		int waited = 0;
+
+		while (kill((pid_t)pid, 0) == 0 && waited < 5000) {
+			struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+			nanosleep(&ts, NULL);
+			waited += 10;
+		}
+	}
 	printf("stopped the hook watcher (pid %ld)\n", pid);
 out:
 	free(pid_path);

@@ -1082,6 +1082,7 @@ static void start_review(struct slot *s)
 	/* the same agent command, in a session that may read and not write */
 	s->argv = (struct sw_strvec)SW_STRVEC_INIT;
 	build_agent_argv(s);
+	sw_strvec_clear(&s->rev_argv); /* a review after a rejection */
 	s->rev_argv = s->argv;
 	s->argv = keep;
 	co.argv = (const char *const *)s->rev_argv.v;
