@@ -463,7 +463,7 @@ static int ignores_db(const char *text)
 		while (n && (line[n - 1] == '\r' || line[n - 1] == ' '))
 			n--;
 		if ((n == strlen(KB_GITIGNORE_LINE) && !memcmp(line, KB_GITIGNORE_LINE, n)) ||
-		    (n == strlen(KB_GITIGNORE_LINE) - 1 && !memcmp(line, KB_GITIGNORE_LINE + 1, n)))
+		    (n == strlen(KB_GITIGNORE_LINE) - 1 && !memcmp(line, &KB_GITIGNORE_LINE[1], n)))
 			return 1;
 		if (!nl)
 			break;
