@@ -10,6 +10,7 @@
  */
 #include "compat.h"
 #include "contain.h"
+#include "fsat.h"
 #include "fs.h"
 
 #include <fcntl.h>
@@ -167,25 +168,7 @@ int sw_inside_read(struct sw_buf *out, const struct sw_inside *in, const char *p
 	if ((rc = sw_inside_open(&fd, in, path, 0, err)) < 0)
 		goto out;
 	name = shown(in, path);
-	for (;;) {
-		ssize_t n;
-
-		sw_buf_grow(out, 65536);
-		n = read(fd, out->ptr + out->len, out->cap - out->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = sw_error_errno(err, SW_EIO, "cannot read '%s'", name);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		sw_buf_setlen(out, out->len + (size_t)n);
-		if (out->len - start > max) {
-			rc = sw_error_set(err, SW_ETOOBIG, "'%s' is larger than %zu bytes", name, max);
-			goto out;
-		}
-	}
+	rc = sw_fs_read_fd(out, fd, max, name, err);
 out:
 	if (rc < 0) {
 		sw_buf_setlen(out, start);
