@@ -40,64 +40,11 @@
 #include "hooks/action.h"
 #include "kiro/hookfile.h"
 #include "specs-engine/spec.h"
-
-#define ORCH_TURN_DEFAULT_MS (30u * 60 * 1000)
-#define ORCH_LOG_CHUNK_MAX (4u << 20) /* per task log */
-
-struct orch;
-
-struct slot {
-	struct orch *o;
-	size_t t;                   /* plan index */
-	int attempt;                /* 1-based */
-	struct acp_client *acp;
-	int session;                /* a session is open on acp */
-	struct sw_proc *proc;       /* the verify command while it runs */
-	uint64_t start_ms;
-	FILE *log;
-	struct sw_strvec argv;      /* the agent command */
-	char *packet;
-	long tokens;
-	double cost;
-	struct hooks_action *hook;  /* the task hook running now */
-	struct acp_client *rev;     /* the reviewing agent while it runs */
-	struct sw_strvec rev_argv;
-	char *cwd;                  /* where the task works: the root, or its worktree */
-	char *wt_name;              /* its worktree and branch, NULL without one */
-	size_t next_hook;           /* index in o->hooks of the next one to look at */
-	int post;                   /* running the post-task hooks */
-};
-
-struct orch {
-	const struct orch_opts *opts;
-	struct orch_result *res;
-	uv_loop_t loop;
-	uv_signal_t sigint, sigterm;
-	int signals_open;
-	struct spec *spec;
-	struct plan *plan;
-	struct plan_sched *sched;
-	struct journal *j;
-	char *run_dir;
-	size_t base_errors;         /* lint errors of the spec when the run began */
-	struct slot **slots;        /* per plan index while it runs */
-	unsigned char *told;        /* per plan index: its end is in the journal */
-	size_t nslots;
-	int cancelling;
-	int ended;
-	struct sw_error io_err;     /* the first journal or tasks.md failure */
-	struct kiro_hooks hooks;    /* the workspace's hooks (only task events are used) */
-	struct idle_agent {
-		struct acp_client *c;
-		char *key;          /* its command line, arguments joined by \x1f */
-	} *idle;                    /* agents waiting for their next task */
-	size_t nidle, aidle;
-	size_t agents_started;      /* agent processes this run started */
-};
+#include "dispatch/orch_int.h"
 
 /* ---- journal and events ------------------------------------------------------------------ */
 
-static void record(struct orch *o, const char *event, cJSON *rec)
+void orch__record(struct orch *o, const char *event, cJSON *rec)
 {
 	struct sw_error err = SW_ERROR_INIT;
 	cJSON *copy;
@@ -138,7 +85,7 @@ static cJSON *strings(char *const *v, size_t n)
 	return a;
 }
 
-static cJSON *task_rec(struct orch *o, size_t t)
+cJSON *orch__task_rec(struct orch *o, size_t t)
 {
 	cJSON *r = cJSON_CreateObject();
 
@@ -168,10 +115,10 @@ static void set_state(struct orch *o, size_t t, enum tasks_state st)
 	size_t n = 0;
 
 	if (spec_set_task_state(o->opts->spec_dir, plan_task_id(o->plan, t), st, &ch, &n, &err) < 0) {
-		cJSON *r = task_rec(o, t);
+		cJSON *r = orch__task_rec(o, t);
 
 		cJSON_AddStringToObject(r, "error", err.msg);
-		record(o, "status-error", r);
+		orch__record(o, "status-error", r);
 		if (!o->io_err.code)
 			o->io_err = err;
 	}
@@ -181,7 +128,6 @@ static void set_state(struct orch *o, size_t t, enum tasks_state st)
 /* ---- the end of a task and of the run ------------------------------------------------------ */
 
 static void schedule(struct orch *o);
-static void commit_tasks_file(struct orch *o);
 static void pool_put(struct orch *o, struct acp_client *c, const struct sw_strvec *argv);
 static void pool_drain(struct orch *o);
 
@@ -210,10 +156,10 @@ static void slot_free(struct slot *s)
 		struct sw_error err = SW_ERROR_INIT;
 
 		if (vcs_worktree_remove(s->o->opts->root, s->wt_name, &err) < 0) {
-			cJSON *r = task_rec(s->o, s->t);
+			cJSON *r = orch__task_rec(s->o, s->t);
 
 			cJSON_AddStringToObject(r, "error", err.msg);
-			record(s->o, "worktree-error", r);
+			orch__record(s->o, "worktree-error", r);
 		}
 		free(s->wt_name);
 	}
@@ -233,17 +179,17 @@ static void tell_skipped(struct orch *o)
 			continue;
 		o->told[i] = 1;
 		set_state(o, i, TASKS_TODO);
-		r = task_rec(o, i);
+		r = orch__task_rec(o, i);
 		if (o->cancelling) {
 			/* not skipped for a failure: the run stops */
 			o->res->cancelled++;
 			cJSON_AddStringToObject(r, "reason", "the run was cancelled");
-			record(o, "not-run", r);
+			orch__record(o, "not-run", r);
 			continue;
 		}
 		o->res->skipped++;
 		cJSON_AddStringToObject(r, "reason", "a task it depends on failed");
-		record(o, "skipped", r);
+		orch__record(o, "skipped", r);
 	}
 }
 
@@ -261,14 +207,14 @@ static void finish_run(struct orch *o)
 			continue;
 		o->told[i] = 1;
 		set_state(o, i, TASKS_TODO);
-		r = task_rec(o, i);
+		r = orch__task_rec(o, i);
 		cJSON_AddStringToObject(r, "reason", o->cancelling ? "the run was cancelled" : "not started");
-		record(o, "not-run", r);
+		orch__record(o, "not-run", r);
 		o->res->cancelled++;
 	}
 	pool_drain(o);
 	if ((o->opts->commit || o->opts->worktrees) && (o->res->done || o->opts->resume))
-		commit_tasks_file(o);
+		orch__commit_tasks_file(o);
 	r = cJSON_CreateObject();
 	cJSON_AddStringToObject(r, "status", o->res->cancelled_run ? "cancelled"
 					      : o->res->failed || o->res->skipped ? "failed" : "done");
@@ -279,7 +225,7 @@ static void finish_run(struct orch *o)
 	cJSON_AddNumberToObject(r, "tokens", (double)o->res->tokens);
 	cJSON_AddNumberToObject(r, "costUsd", o->res->cost);
 	cJSON_AddNumberToObject(r, "agentProcesses", (double)o->agents_started);
-	record(o, "end", r);
+	orch__record(o, "end", r);
 	if (o->signals_open) {
 		uv_close((uv_handle_t *)&o->sigint, NULL);
 		uv_close((uv_handle_t *)&o->sigterm, NULL);
@@ -308,114 +254,7 @@ static void end_slot(struct slot *s, int ok)
 	maybe_finish(o);
 }
 
-/* The task's requirement references as written ("1.1, 2.1–2.4"). */
-static void req_list(struct sw_buf *b, const struct tasks_task *t)
-{
-	size_t i;
-
-	for (i = 0; i < t->reqs.nr; i++) {
-		const struct req_ref *r = &t->reqs.v[i];
-
-		if (b->len)
-			sw_buf_adds(b, ", ");
-		if (r->kind == REQ_REF_RANGE)
-			sw_buf_addf(b, "%s-%s", r->id, r->to);
-		else if (r->kind == REQ_REF_ALL)
-			sw_buf_adds(b, "all");
-		else if (r->kind == REQ_REF_TEXT)
-			sw_buf_adds(b, r->text);
-		else
-			sw_buf_adds(b, r->id);
-	}
-}
-
 static void task_failed(struct slot *s, const char *why);
-
-/* The commit message of task @t: its title, then the Spec, Task, Requirements and Run trailers. */
-static void task_message(struct sw_buf *msg, struct orch *o, size_t t)
-{
-	const struct tasks_task *task = &o->plan->doc->tasks[o->plan->v[t].ti];
-	struct sw_buf reqs = SW_BUF_INIT;
-
-	req_list(&reqs, task);
-	sw_buf_addf(msg, "%s: task %s %s\n\nSpec: %s\nTask: %s\n", o->spec->name, task->id, task->title,
-		    o->spec->name, task->id);
-	if (reqs.len)
-		sw_buf_addf(msg, "Requirements: %s\n", reqs.ptr);
-	sw_buf_addf(msg, "Run: %s\n", o->res->run_id);
-	sw_buf_release(&reqs);
-}
-
-/* One commit of what task @t changed (everything but tasks.md). */
-static void commit_task(struct orch *o, size_t t)
-{
-	const struct tasks_task *task = &o->plan->doc->tasks[o->plan->v[t].ti];
-	struct sw_buf msg = SW_BUF_INIT;
-	struct sw_error err = SW_ERROR_INIT;
-	char oid[VCS_OID_HEX];
-	const char *exclude[2];
-	cJSON *r = task_rec(o, t);
-
-	exclude[0] = o->spec->tasks.path;
-	exclude[1] = NULL;
-	task_message(&msg, o, t);
-	/* A run killed after this task's commit and before its journal record: the commit is there. */
-	if (o->opts->resume) {
-		char *head = NULL, hid[VCS_OID_HEX], want[200];
-
-		snprintf(want, sizeof(want), "\nTask: %s\n", task->id);
-		if (vcs_head_message(&head, hid, o->opts->root, NULL) == 0 && strstr(head, want) &&
-		    strstr(head, o->res->run_id)) {
-			cJSON_AddStringToObject(r, "commit", hid);
-			cJSON_AddBoolToObject(r, "recovered", 1);
-			record(o, "commit", r);
-			free(head);
-			goto out;
-		}
-		free(head);
-	}
-	if (vcs_commit_worktree(o->opts->root, exclude, msg.ptr, oid, &err) == 0) {
-		cJSON_AddStringToObject(r, "commit", oid);
-		record(o, "commit", r);
-	} else if (err.code == SW_ECONFLICT && !strcmp(err.msg, "nothing to commit")) {
-		cJSON_AddNullToObject(r, "commit");
-		cJSON_AddStringToObject(r, "note", "the task changed no file");
-		record(o, "commit", r);
-	} else {
-		cJSON_AddStringToObject(r, "error", err.msg);
-		record(o, "commit-error", r);
-	}
-out:
-	sw_buf_release(&msg);
-}
-
-/* At the end of a --commit run: tasks.md as the run left it. */
-static void commit_tasks_file(struct orch *o)
-{
-	struct vcs_prepare_opts po = VCS_PREPARE_OPTS_INIT;
-	struct vcs_spec_commit *c = NULL;
-	struct sw_error err = SW_ERROR_INIT;
-	struct sw_buf msg = SW_BUF_INIT;
-	char oid[VCS_OID_HEX];
-	cJSON *r = cJSON_CreateObject();
-
-	po.dir = o->opts->spec_dir;
-	sw_buf_addf(&msg, "%s: %zu task%s done\n\nSpec: %s\nRun: %s\n", o->spec->name, o->res->done,
-		    o->res->done == 1 ? "" : "s", o->spec->name, o->res->run_id);
-	if (vcs_spec_prepare(&c, &po, &err) == 0 && vcs_spec_nchanges(c) &&
-	    vcs_spec_commit(c, msg.ptr, oid, &err) == 0) {
-		cJSON_AddStringToObject(r, "commit", oid);
-		cJSON_AddStringToObject(r, "file", o->spec->tasks.display);
-		record(o, "commit", r);
-	} else if (err.code) {
-		cJSON_AddStringToObject(r, "error", err.msg);
-		record(o, "commit-error", r);
-	} else {
-		cJSON_Delete(r);
-	}
-	vcs_spec_free(c);
-	sw_buf_release(&msg);
-}
 
 /* ---- Kiro's task hooks ------------------------------------------------------------------ */
 
@@ -446,7 +285,7 @@ static void task_hook_done(struct hooks_action *a, void *data)
 	struct orch *o = s->o;
 	const struct kiro_hook *h = o->hooks.v[s->next_hook - 1];
 	int ok = !a->timed_out && !a->term_signal && a->exit_status == 0;
-	cJSON *r = task_rec(o, s->t);
+	cJSON *r = orch__task_rec(o, s->t);
 	char why[600];
 
 	cJSON_AddStringToObject(r, "hook", h->id);
@@ -454,7 +293,7 @@ static void task_hook_done(struct hooks_action *a, void *data)
 	cJSON_AddBoolToObject(r, "ok", ok);
 	if (!a->term_signal)
 		cJSON_AddNumberToObject(r, "exit", a->exit_status);
-	record(o, "hook", r);
+	orch__record(o, "hook", r);
 	slog(s, "\n== hook %s (%s): %s\n%.*s%.*s", h->id, s->post ? "postTaskExecution" : "preTaskExecution",
 	     ok ? "ok" : "failed", (int)a->out.len, a->out.ptr, (int)a->errout.len, a->errout.ptr);
 	if (!ok && !s->post) {
@@ -495,11 +334,11 @@ static void run_task_hooks(struct slot *s)
 		ho.data = s;
 		if (hooks_action_start(&s->hook, &o->loop, &ho, &err) == 0)
 			return;
-		r = task_rec(o, s->t);
+		r = orch__task_rec(o, s->t);
 		cJSON_AddStringToObject(r, "hook", h->id);
 		cJSON_AddBoolToObject(r, "ok", 0);
 		cJSON_AddStringToObject(r, "error", err.msg);
-		record(o, "hook", r);
+		orch__record(o, "hook", r);
 		if (!s->post) {
 			task_failed(s, err.msg);
 			return;
@@ -509,69 +348,25 @@ static void run_task_hooks(struct slot *s)
 	task_hooks_done(s);
 }
 
-/*
- * A worktree task: its changes become one commit on its branch, applied to
- * the current branch.  Returns 0, or -1 with the reason in @why.
- */
-static int merge_task(struct slot *s, char *why, size_t n)
-{
-	struct orch *o = s->o;
-	struct sw_buf msg = SW_BUF_INIT;
-	struct sw_error err = SW_ERROR_INIT;
-	char oid[VCS_OID_HEX], picked[VCS_OID_HEX];
-	char *rel = sw_path_relative(o->spec->tasks.path, o->opts->root), *wt_tasks = sw_path_join(s->cwd, rel);
-	const char *exclude[2] = { wt_tasks, NULL };
-	cJSON *r = task_rec(o, s->t);
-	int rc = 0;
-
-	task_message(&msg, o, s->t);
-	if (vcs_commit_worktree(s->cwd, exclude, msg.ptr, oid, &err) < 0) {
-		if (err.code == SW_ECONFLICT && !strcmp(err.msg, "nothing to commit")) {
-			cJSON_AddNullToObject(r, "commit");
-			cJSON_AddStringToObject(r, "note", "the task changed no file");
-			record(o, "commit", r);
-			goto out;
-		}
-		snprintf(why, n, "its worktree could not be committed: %s", err.msg);
-		rc = -1;
-		goto out;
-	}
-	if (vcs_pick_onto_head(o->opts->root, oid, picked, &err) < 0) {
-		snprintf(why, n, "its commit does not apply: %s", err.msg);
-		rc = -1;
-		goto out;
-	}
-	cJSON_AddStringToObject(r, "commit", picked);
-	cJSON_AddStringToObject(r, "worktreeCommit", oid);
-	record(o, "commit", r);
-	r = NULL;
-out:
-	cJSON_Delete(r);
-	sw_buf_release(&msg);
-	free(rel);
-	free(wt_tasks);
-	return rc;
-}
-
 static void task_succeeded(struct slot *s)
 {
 	struct orch *o = s->o;
 	cJSON *r;
 	char why[700];
 
-	if (s->wt_name && merge_task(s, why, sizeof(why)) < 0) {
+	if (s->wt_name && orch__merge_task(s, why, sizeof(why)) < 0) {
 		task_failed(s, why);
 		return;
 	}
-	r = task_rec(o, s->t);
+	r = orch__task_rec(o, s->t);
 	set_state(o, s->t, TASKS_DONE);
 	if (o->opts->commit && !s->wt_name)
-		commit_task(o, s->t);
+		orch__commit_task(o, s->t);
 	cJSON_AddNumberToObject(r, "attempts", s->attempt);
 	cJSON_AddNumberToObject(r, "elapsedMs", (double)(uv_now(&o->loop) - s->start_ms));
 	cJSON_AddNumberToObject(r, "tokens", (double)s->tokens);
 	cJSON_AddNumberToObject(r, "costUsd", s->cost);
-	record(o, "done", r);
+	orch__record(o, "done", r);
 	o->res->done++;
 	/* postTaskExecution hooks, then the slot ends */
 	s->post = 1;
@@ -586,17 +381,17 @@ static void task_succeeded(struct slot *s)
 static void task_failed(struct slot *s, const char *why)
 {
 	struct orch *o = s->o;
-	cJSON *r = task_rec(o, s->t);
+	cJSON *r = orch__task_rec(o, s->t);
 
 	set_state(o, s->t, TASKS_TODO);
 	cJSON_AddStringToObject(r, "reason", why);
 	cJSON_AddNumberToObject(r, "attempts", s->attempt);
 	cJSON_AddNumberToObject(r, "elapsedMs", (double)(uv_now(&o->loop) - s->start_ms));
 	if (o->cancelling) {
-		record(o, "cancelled", r);
+		orch__record(o, "cancelled", r);
 		o->res->cancelled++;
 	} else {
-		record(o, "failed", r);
+		orch__record(o, "failed", r);
 		o->res->failed++;
 	}
 	slog(s, "\n== task failed: %s\n", why);
@@ -626,10 +421,10 @@ static void attempt_failed(struct slot *s, const char *what, const char *output,
 		return;
 	}
 	s->attempt++;
-	r = task_rec(o, s->t);
+	r = orch__task_rec(o, s->t);
 	cJSON_AddNumberToObject(r, "attempt", s->attempt);
 	cJSON_AddStringToObject(r, "reason", what);
-	record(o, "retry", r);
+	orch__record(o, "retry", r);
 	packet_retry(&retry, id, what, output, len);
 	if (!agent_dead && s->acp && s->session) {
 		/* The same session hears what went wrong. */
@@ -679,11 +474,11 @@ static void on_update(struct acp_client *c, const char *kind, const cJSON *updat
 	} else if (!strcmp(kind, "tool_call")) {
 		const cJSON *title = cJSON_GetObjectItemCaseSensitive(update, "title");
 		const cJSON *tkind = cJSON_GetObjectItemCaseSensitive(update, "kind");
-		cJSON *r = task_rec(s->o, s->t);
+		cJSON *r = orch__task_rec(s->o, s->t);
 
 		set_str(r, "title", cJSON_IsString(title) ? title->valuestring : NULL);
 		set_str(r, "kind", cJSON_IsString(tkind) ? tkind->valuestring : NULL);
-		record(s->o, "tool", r);
+		orch__record(s->o, "tool", r);
 		slog(s, "\n[tool] %s\n", cJSON_IsString(title) ? title->valuestring : "(untitled)");
 	}
 }
@@ -733,10 +528,10 @@ static void record_usage(struct slot *s, const struct acp_turn *turn)
 	in = num_member(u, "inputTokens");
 	out = num_member(u, "outputTokens");
 	cost = cost_of(u);
-	r = task_rec(o, s->t);
+	r = orch__task_rec(o, s->t);
 	cJSON_AddNumberToObject(r, "attempt", s->attempt);
 	cJSON_AddItemToObject(r, "usage", cJSON_Duplicate(u, 1));
-	record(o, "usage", r);
+	orch__record(o, "usage", r);
 	if (in > 0)
 		s->tokens += in;
 	if (out > 0)
@@ -755,7 +550,7 @@ static void record_usage(struct slot *s, const struct acp_turn *turn)
 			cJSON_AddNumberToObject(r, "budgetTokens", (double)o->opts->budget_tokens);
 		if (o->opts->budget_usd > 0)
 			cJSON_AddNumberToObject(r, "budgetUsd", o->opts->budget_usd);
-		record(o, "budget", r);
+		orch__record(o, "budget", r);
 		cancel_all(o, "the budget is spent");
 	}
 }
@@ -1006,12 +801,12 @@ static void review_done(struct acp_client *c, int rc, const struct sw_error *err
 	}
 	v = packet_verdict(turn->text.ptr, &reasons);
 	slog(s, "\n== review: %s\n", turn->text.ptr);
-	r = task_rec(s->o, s->t);
+	r = orch__task_rec(s->o, s->t);
 	cJSON_AddStringToObject(r, "check", "review");
 	cJSON_AddBoolToObject(r, "ok", v == 1);
 	if (v == 0)
 		cJSON_AddStringToObject(r, "reasons", reasons);
-	record(s->o, "verify", r);
+	orch__record(s->o, "verify", r);
 	acp_client_shutdown(s->rev, agent_closed, NULL);
 	s->rev = NULL;
 	if (v == 1) {
@@ -1106,7 +901,7 @@ static void lint_check(struct slot *s)
 	struct sw_error err = SW_ERROR_INIT;
 	struct spec *sp = NULL;
 	struct sw_buf out = SW_BUF_INIT;
-	cJSON *r = task_rec(o, s->t);
+	cJSON *r = orch__task_rec(o, s->t);
 	size_t i, errors = 0;
 	int ok;
 
@@ -1136,7 +931,7 @@ static void lint_check(struct slot *s)
 	cJSON_AddStringToObject(r, "check", "spec lint");
 	cJSON_AddBoolToObject(r, "ok", ok);
 	cJSON_AddNumberToObject(r, "errors", errors == (size_t)-1 ? -1 : (double)errors);
-	record(o, "verify", r);
+	orch__record(o, "verify", r);
 	spec_free(sp);
 	free(wt_spec);
 	if (ok) {
@@ -1162,7 +957,7 @@ static void verify_exited(struct sw_proc *p, void *data)
 	struct slot *s = data;
 	struct orch *o = s->o;
 	struct sw_buf what = SW_BUF_INIT, out = SW_BUF_INIT;
-	cJSON *r = task_rec(o, s->t);
+	cJSON *r = orch__task_rec(o, s->t);
 	int ok = !p->timed_out && !p->term_signal && p->exit_status == 0;
 
 	cJSON_AddStringToObject(r, "check", o->opts->verify);
@@ -1170,7 +965,7 @@ static void verify_exited(struct sw_proc *p, void *data)
 	if (!p->term_signal)
 		cJSON_AddNumberToObject(r, "exit", p->exit_status);
 	cJSON_AddNumberToObject(r, "elapsedMs", (double)(p->ended_ms - p->started_ms));
-	record(o, "verify", r);
+	orch__record(o, "verify", r);
 	s->proc = NULL;
 	sw_buf_addbuf(&out, &p->out);
 	sw_buf_addbuf(&out, &p->errout);
@@ -1223,38 +1018,6 @@ static void start_verify(struct slot *s)
 
 /* ---- dispatch ------------------------------------------------------------------------------- */
 
-/* The task's own worktree from HEAD, under the run's folder (a leftover of a killed run is replaced). */
-static int start_worktree(struct slot *s, struct sw_error *err)
-{
-	struct orch *o = s->o;
-	struct sw_buf name = SW_BUF_INIT, path = SW_BUF_INIT;
-	cJSON *r;
-	int rc;
-
-	sw_buf_addf(&name, "sw-%s-%s", o->res->run_id, plan_task_id(o->plan, s->t));
-	sw_buf_addf(&path, "%s/worktrees", o->run_dir);
-	if ((rc = sw_mkdir_p(path.ptr, err)) < 0)
-		goto out;
-	sw_buf_addf(&path, "/%s", plan_task_id(o->plan, s->t));
-	vcs_worktree_remove(o->opts->root, name.ptr, NULL);
-	rc = vcs_worktree_add(o->opts->root, name.ptr, path.ptr, err);
-	if (rc == 0) {
-		free(s->cwd);
-		s->cwd = sw_buf_detach(&path, NULL);
-		s->wt_name = sw_buf_detach(&name, NULL);
-		r = task_rec(o, s->t);
-		cJSON_AddStringToObject(r, "worktree", s->cwd);
-		cJSON_AddStringToObject(r, "branch", s->wt_name);
-		record(o, "worktree", r);
-	}
-out:
-	if (rc < 0)
-		sw_error_prefix(err, "no worktree for task %s", plan_task_id(o->plan, s->t));
-	sw_buf_release(&name);
-	sw_buf_release(&path);
-	return rc;
-}
-
 static void start_task(struct orch *o, size_t t)
 {
 	struct slot *s = sw_xcalloc(1, sizeof(*s));
@@ -1284,14 +1047,14 @@ static void start_task(struct orch *o, size_t t)
 	s->packet = sw_buf_detach(&packet, NULL);
 	set_state(o, t, TASKS_DOING);
 	build_agent_argv(s);
-	r = task_rec(o, t);
+	r = orch__task_rec(o, t);
 	cJSON_AddNumberToObject(r, "attempt", 1);
 	cJSON_AddItemToObject(r, "agent", strings(s->argv.v, s->argv.nr));
 	cJSON_AddNumberToObject(r, "packetBytes", (double)strlen(s->packet));
 	cJSON_AddNumberToObject(r, "running", (double)plan_sched_running(o->sched));
-	record(o, "dispatch", r);
+	orch__record(o, "dispatch", r);
 	slog(s, "== task %s, attempt 1\n", plan_task_id(o->plan, t));
-	if (o->opts->worktrees && start_worktree(s, &err) < 0) {
+	if (o->opts->worktrees && orch__start_worktree(s, &err) < 0) {
 		task_failed(s, err.msg);
 		return;
 	}
@@ -1318,7 +1081,7 @@ static void cancel_all(struct orch *o, const char *why)
 	if (!o->cancelling) {
 		r = cJSON_CreateObject();
 		cJSON_AddStringToObject(r, "reason", why);
-		record(o, "cancel", r);
+		orch__record(o, "cancel", r);
 	}
 	o->cancelling = 1;
 	o->res->cancelled_run = 1;
@@ -1551,7 +1314,7 @@ static void record_plan(struct orch *o)
 		cJSON_AddItemToArray(tasks, t);
 	}
 	cJSON_AddItemToObject(r, "tasks", tasks);
-	record(o, "plan", r);
+	orch__record(o, "plan", r);
 }
 
 int orch_run(struct orch_result *res, const struct orch_opts *opts, struct sw_diags *diags, struct sw_error *err)
@@ -1631,10 +1394,10 @@ int orch_run(struct orch_result *res, const struct orch_opts *opts, struct sw_di
 				continue;
 			o.told[i] = 1;
 			if (opts->commit)
-				commit_task(&o, i);
-			rec = task_rec(&o, i);
+				orch__commit_task(&o, i);
+			rec = orch__task_rec(&o, i);
 			cJSON_AddBoolToObject(rec, "recovered", 1);
-			record(&o, "done", rec);
+			orch__record(&o, "done", rec);
 			res->done++;
 		}
 		for (i = 0; i < o.plan->n; i++)
@@ -1642,7 +1405,7 @@ int orch_run(struct orch_result *res, const struct orch_opts *opts, struct sw_di
 				cJSON_AddItemToArray(left, cJSON_CreateString(plan_task_id(o.plan, i)));
 		cJSON_AddItemToObject(r, "tasks", left);
 		cJSON_AddNumberToObject(r, "pid", (double)getpid());
-		record(&o, "resume", r);
+		orch__record(&o, "resume", r);
 	} else {
 		record_plan(&o);
 	}
@@ -1659,7 +1422,7 @@ int orch_run(struct orch_result *res, const struct orch_opts *opts, struct sw_di
 			cJSON *r = cJSON_CreateObject();
 
 			cJSON_AddStringToObject(r, "error", qerr.msg);
-			record(&o, "status-error", r);
+			orch__record(&o, "status-error", r);
 			if (!o.io_err.code)
 				o.io_err = qerr;
 		}
