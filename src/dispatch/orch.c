@@ -93,8 +93,7 @@ cJSON *orch__task_rec(struct orch *o, size_t t)
 	return r;
 }
 
-static void slog(struct slot *s, const char *fmt, ...) SW_PRINTF(2, 3);
-static void slog(struct slot *s, const char *fmt, ...)
+void orch__slog(struct slot *s, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -131,7 +130,7 @@ static void schedule(struct orch *o);
 static void pool_put(struct orch *o, struct acp_client *c, const struct sw_strvec *argv);
 static void pool_drain(struct orch *o);
 
-static void agent_closed(struct acp_client *c, int rc, const struct sw_error *err, void *data)
+void orch__agent_closed(struct acp_client *c, int rc, const struct sw_error *err, void *data)
 {
 	SW_UNUSED(rc);
 	SW_UNUSED(err);
@@ -142,11 +141,11 @@ static void agent_closed(struct acp_client *c, int rc, const struct sw_error *er
 static void slot_free(struct slot *s)
 {
 	if (s->acp)
-		acp_client_shutdown(s->acp, agent_closed, NULL);
+		acp_client_shutdown(s->acp, orch__agent_closed, NULL);
 	sw_proc_free(s->proc);
 	hooks_action_free(s->hook);
 	if (s->rev)
-		acp_client_shutdown(s->rev, agent_closed, NULL);
+		acp_client_shutdown(s->rev, orch__agent_closed, NULL);
 	sw_strvec_clear(&s->rev_argv);
 	if (s->log)
 		fclose(s->log);
@@ -254,13 +253,11 @@ static void end_slot(struct slot *s, int ok)
 	maybe_finish(o);
 }
 
-static void task_failed(struct slot *s, const char *why);
 
 /* ---- Kiro's task hooks ------------------------------------------------------------------ */
 
 static void run_task_hooks(struct slot *s);
 static int start_agent(struct slot *s, const char *prompt, struct sw_error *err);
-static void task_failed(struct slot *s, const char *why);
 
 /* After the pre-task hooks: the agent; after the post-task hooks: the end of the slot. */
 static void task_hooks_done(struct slot *s)
@@ -272,11 +269,11 @@ static void task_hooks_done(struct slot *s)
 		return;
 	}
 	if (s->o->cancelling) {
-		task_failed(s, "the run was cancelled");
+		orch__task_failed(s, "the run was cancelled");
 		return;
 	}
 	if (start_agent(s, NULL, &err) < 0)
-		task_failed(s, err.msg);
+		orch__task_failed(s, err.msg);
 }
 
 static void task_hook_done(struct hooks_action *a, void *data)
@@ -294,7 +291,7 @@ static void task_hook_done(struct hooks_action *a, void *data)
 	if (!a->term_signal)
 		cJSON_AddNumberToObject(r, "exit", a->exit_status);
 	orch__record(o, "hook", r);
-	slog(s, "\n== hook %s (%s): %s\n%.*s%.*s", h->id, s->post ? "postTaskExecution" : "preTaskExecution",
+	orch__slog(s, "\n== hook %s (%s): %s\n%.*s%.*s", h->id, s->post ? "postTaskExecution" : "preTaskExecution",
 	     ok ? "ok" : "failed", (int)a->out.len, a->out.ptr, (int)a->errout.len, a->errout.ptr);
 	if (!ok && !s->post) {
 		/* A pre-task hook that fails blocks the task (as Kiro's PreTaskExec can). */
@@ -303,7 +300,7 @@ static void task_hook_done(struct hooks_action *a, void *data)
 			 a->errout.ptr);
 		hooks_action_free(a);
 		s->hook = NULL;
-		task_failed(s, why);
+		orch__task_failed(s, why);
 		return;
 	}
 	hooks_action_free(a);
@@ -340,7 +337,7 @@ static void run_task_hooks(struct slot *s)
 		cJSON_AddStringToObject(r, "error", err.msg);
 		orch__record(o, "hook", r);
 		if (!s->post) {
-			task_failed(s, err.msg);
+			orch__task_failed(s, err.msg);
 			return;
 		}
 		sw_error_clear(&err);
@@ -348,14 +345,14 @@ static void run_task_hooks(struct slot *s)
 	task_hooks_done(s);
 }
 
-static void task_succeeded(struct slot *s)
+void orch__task_succeeded(struct slot *s)
 {
 	struct orch *o = s->o;
 	cJSON *r;
 	char why[700];
 
 	if (s->wt_name && orch__merge_task(s, why, sizeof(why)) < 0) {
-		task_failed(s, why);
+		orch__task_failed(s, why);
 		return;
 	}
 	r = orch__task_rec(o, s->t);
@@ -378,7 +375,7 @@ static void task_succeeded(struct slot *s)
 	run_task_hooks(s);
 }
 
-static void task_failed(struct slot *s, const char *why)
+void orch__task_failed(struct slot *s, const char *why)
 {
 	struct orch *o = s->o;
 	cJSON *r = orch__task_rec(o, s->t);
@@ -394,7 +391,7 @@ static void task_failed(struct slot *s, const char *why)
 		orch__record(o, "failed", r);
 		o->res->failed++;
 	}
-	slog(s, "\n== task failed: %s\n", why);
+	orch__slog(s, "\n== task failed: %s\n", why);
 	end_slot(s, 0);
 }
 
@@ -404,7 +401,7 @@ static int start_agent(struct slot *s, const char *prompt, struct sw_error *err)
 static void start_verify(struct slot *s);
 static void turn_done(struct acp_client *c, int rc, const struct sw_error *err, void *data);
 
-static void attempt_failed(struct slot *s, const char *what, const char *output, size_t len, int agent_dead)
+void orch__attempt_failed(struct slot *s, const char *what, const char *output, size_t len, int agent_dead)
 {
 	struct orch *o = s->o;
 	struct sw_error err = SW_ERROR_INIT;
@@ -413,11 +410,11 @@ static void attempt_failed(struct slot *s, const char *what, const char *output,
 	cJSON *r;
 	int rc;
 
-	slog(s, "\n== attempt %d failed: %s\n", s->attempt, what);
+	orch__slog(s, "\n== attempt %d failed: %s\n", s->attempt, what);
 	if (len)
-		slog(s, "%.*s\n", (int)(len > 65536 ? 65536 : len), output);
+		orch__slog(s, "%.*s\n", (int)(len > 65536 ? 65536 : len), output);
 	if (o->cancelling || s->attempt > o->opts->max_retries) {
-		task_failed(s, what);
+		orch__task_failed(s, what);
 		return;
 	}
 	s->attempt++;
@@ -432,15 +429,15 @@ static void attempt_failed(struct slot *s, const char *what, const char *output,
 
 		rc = acp_client_prompt_text(s->acp, retry.ptr, deadline, turn_done, s, &err);
 		if (rc == 0) {
-			slog(s, "\n== attempt %d (same session)\n", s->attempt);
+			orch__slog(s, "\n== attempt %d (same session)\n", s->attempt);
 			sw_buf_release(&retry);
 			return;
 		}
 	}
 	/* A fresh agent gets the whole packet and what went wrong. */
-	slog(s, "\n== attempt %d (new agent)\n", s->attempt);
+	orch__slog(s, "\n== attempt %d (new agent)\n", s->attempt);
 	if (s->acp) {
-		acp_client_shutdown(s->acp, agent_closed, NULL);
+		acp_client_shutdown(s->acp, orch__agent_closed, NULL);
 		s->acp = NULL;
 		s->session = 0;
 	}
@@ -455,7 +452,7 @@ static void attempt_failed(struct slot *s, const char *what, const char *output,
 	}
 	sw_buf_release(&retry);
 	if (rc < 0)
-		task_failed(s, err.msg);
+		orch__task_failed(s, err.msg);
 }
 
 static void on_update(struct acp_client *c, const char *kind, const cJSON *update, void *data)
@@ -470,7 +467,7 @@ static void on_update(struct acp_client *c, const char *kind, const cJSON *updat
 		const cJSON *text = cJSON_GetObjectItemCaseSensitive(content, "text");
 
 		if (cJSON_IsString(text))
-			slog(s, "%s", text->valuestring);
+			orch__slog(s, "%s", text->valuestring);
 	} else if (!strcmp(kind, "tool_call")) {
 		const cJSON *title = cJSON_GetObjectItemCaseSensitive(update, "title");
 		const cJSON *tkind = cJSON_GetObjectItemCaseSensitive(update, "kind");
@@ -479,17 +476,17 @@ static void on_update(struct acp_client *c, const char *kind, const cJSON *updat
 		set_str(r, "title", cJSON_IsString(title) ? title->valuestring : NULL);
 		set_str(r, "kind", cJSON_IsString(tkind) ? tkind->valuestring : NULL);
 		orch__record(s->o, "tool", r);
-		slog(s, "\n[tool] %s\n", cJSON_IsString(title) ? title->valuestring : "(untitled)");
+		orch__slog(s, "\n[tool] %s\n", cJSON_IsString(title) ? title->valuestring : "(untitled)");
 	}
 }
 
-static void on_stderr(struct acp_client *c, const char *buf, size_t len, void *data)
+void orch__on_stderr(struct acp_client *c, const char *buf, size_t len, void *data)
 {
 	struct slot *s = data;
 
 	SW_UNUSED(c);
 	if (s)
-		slog(s, "%.*s", (int)len, buf);
+		orch__slog(s, "%.*s", (int)len, buf);
 }
 
 static long num_member(const cJSON *o, const char *key)
@@ -564,16 +561,16 @@ static void turn_done(struct acp_client *c, int rc, const struct sw_error *err, 
 	record_usage(s, turn);
 	if (rc < 0) {
 		snprintf(why, sizeof(why), "the agent's turn failed: %s", err->msg);
-		attempt_failed(s, why, NULL, 0, 1);
+		orch__attempt_failed(s, why, NULL, 0, 1);
 		return;
 	}
 	if (!turn->stop_reason || strcmp(turn->stop_reason, "end_turn")) {
 		snprintf(why, sizeof(why), "the agent stopped with '%s', not end_turn",
 			 turn->stop_reason ? turn->stop_reason : "(none)");
-		attempt_failed(s, why, NULL, 0, 0);
+		orch__attempt_failed(s, why, NULL, 0, 0);
 		return;
 	}
-	slog(s, "\n== agent ended its turn; verifying\n");
+	orch__slog(s, "\n== agent ended its turn; verifying\n");
 	start_verify(s);
 }
 
@@ -583,7 +580,7 @@ static void send_prompt(struct slot *s, const char *prompt)
 	uint64_t deadline = s->o->opts->task_timeout_ms ? s->o->opts->task_timeout_ms : ORCH_TURN_DEFAULT_MS;
 
 	if (acp_client_prompt_text(s->acp, prompt, deadline, turn_done, s, &err) < 0)
-		attempt_failed(s, err.msg, NULL, 0, 1);
+		orch__attempt_failed(s, err.msg, NULL, 0, 1);
 }
 
 static void session_ready(struct acp_client *c, int rc, const struct sw_error *err, void *data)
@@ -595,7 +592,7 @@ static void session_ready(struct acp_client *c, int rc, const struct sw_error *e
 	SW_UNUSED(c);
 	if (rc < 0) {
 		snprintf(why, sizeof(why), "the agent did not open a session: %s", err->msg);
-		attempt_failed(s, why, NULL, 0, 1);
+		orch__attempt_failed(s, why, NULL, 0, 1);
 		return;
 	}
 	s->session = 1;
@@ -619,7 +616,7 @@ static void agent_started(struct acp_client *c, int rc, const struct sw_error *e
 		free(pp->prompt);
 		free(pp);
 		snprintf(why, sizeof(why), "the agent did not start: %s", err->msg);
-		attempt_failed(s, why, NULL, 0, 1);
+		orch__attempt_failed(s, why, NULL, 0, 1);
 		return;
 	}
 	/* session_ready sends s->packet; a restarted agent sends the packet with the failure */
@@ -630,11 +627,11 @@ static void agent_started(struct acp_client *c, int rc, const struct sw_error *e
 	free(pp);
 	if (acp_client_new_session(c, s->cwd, NULL, session_ready, s, &e2) < 0) {
 		snprintf(why, sizeof(why), "the agent did not open a session: %s", e2.msg);
-		attempt_failed(s, why, NULL, 0, 1);
+		orch__attempt_failed(s, why, NULL, 0, 1);
 	}
 }
 
-static void build_agent_argv(struct slot *s)
+void orch__build_agent_argv(struct slot *s)
 {
 	const struct orch_opts *oo = s->o->opts;
 	const struct plan_task *pt = &s->o->plan->v[s->t];
@@ -694,7 +691,7 @@ static void pool_put(struct orch *o, struct acp_client *c, const struct sw_strve
 
 	if (o->cancelling || o->ended || o->opts->worktrees || o->nidle >= o->plan->parallel ||
 	    acp_client_reuse(c, NULL, &err) < 0) {
-		acp_client_shutdown(c, agent_closed, NULL);
+		acp_client_shutdown(c, orch__agent_closed, NULL);
 		return;
 	}
 	SW_ALLOC_GROW(o->idle, o->nidle + 1, o->aidle);
@@ -720,7 +717,7 @@ static struct acp_client *pool_take(struct orch *o, const struct sw_strvec *argv
 		o->idle[i] = o->idle[--o->nidle];
 		if (acp_client_reuse(c, s, &err) < 0) {
 			/* it died while it waited */
-			acp_client_shutdown(c, agent_closed, NULL);
+			acp_client_shutdown(c, orch__agent_closed, NULL);
 			c = NULL;
 			i--;
 		}
@@ -734,7 +731,7 @@ static void pool_drain(struct orch *o)
 	size_t i;
 
 	for (i = 0; i < o->nidle; i++) {
-		acp_client_shutdown(o->idle[i].c, agent_closed, NULL);
+		acp_client_shutdown(o->idle[i].c, orch__agent_closed, NULL);
 		free(o->idle[i].key);
 	}
 	o->nidle = 0;
@@ -747,7 +744,7 @@ static int start_agent(struct slot *s, const char *prompt, struct sw_error *err)
 	struct pending_prompt *pp = sw_xcalloc(1, sizeof(*pp));
 	int rc;
 
-	build_agent_argv(s);
+	orch__build_agent_argv(s);
 	pp->s = s;
 	pp->prompt = prompt ? sw_xstrdup(prompt) : NULL;
 	s->session = 0;
@@ -759,7 +756,7 @@ static int start_agent(struct slot *s, const char *prompt, struct sw_error *err)
 	client_opts(&co, s->o->opts, s->cwd);
 	co.argv = (const char *const *)s->argv.v;
 	co.on_update = on_update;
-	co.on_stderr = on_stderr;
+	co.on_stderr = orch__on_stderr;
 	co.data = s;
 	s->o->agents_started++;
 	rc = acp_client_start(&s->acp, &s->o->loop, &co, agent_started, pp, err);
@@ -773,127 +770,6 @@ static int start_agent(struct slot *s, const char *prompt, struct sw_error *err)
 }
 
 /* ---- verification --------------------------------------------------------------------------- */
-
-/* ---- review by a second, read-only session ------------------------------------------------ */
-
-static void review_failed(struct slot *s, const char *why)
-{
-	if (s->rev) {
-		acp_client_shutdown(s->rev, agent_closed, NULL);
-		s->rev = NULL;
-	}
-	attempt_failed(s, why, NULL, 0, 0);
-}
-
-static void review_done(struct acp_client *c, int rc, const struct sw_error *err, void *data)
-{
-	struct slot *s = data;
-	const struct acp_turn *turn = acp_client_turn(c);
-	const char *reasons = NULL;
-	char why[600];
-	cJSON *r;
-	int v;
-
-	if (rc < 0) {
-		snprintf(why, sizeof(why), "the review failed: %s", err->msg);
-		review_failed(s, why);
-		return;
-	}
-	v = packet_verdict(turn->text.ptr, &reasons);
-	slog(s, "\n== review: %s\n", turn->text.ptr);
-	r = orch__task_rec(s->o, s->t);
-	cJSON_AddStringToObject(r, "check", "review");
-	cJSON_AddBoolToObject(r, "ok", v == 1);
-	if (v == 0)
-		cJSON_AddStringToObject(r, "reasons", reasons);
-	orch__record(s->o, "verify", r);
-	acp_client_shutdown(s->rev, agent_closed, NULL);
-	s->rev = NULL;
-	if (v == 1) {
-		task_succeeded(s);
-		return;
-	}
-	if (v == 0) {
-		snprintf(why, sizeof(why), "the reviewer rejected it");
-		attempt_failed(s, why, reasons, strlen(reasons), 0);
-		return;
-	}
-	attempt_failed(s, "the reviewer gave no verdict (ACCEPT or REJECT)", turn->text.ptr, turn->text.len, 0);
-}
-
-static void review_session(struct acp_client *c, int rc, const struct sw_error *err, void *data)
-{
-	struct slot *s = data;
-	struct orch *o = s->o;
-	struct sw_buf prompt = SW_BUF_INIT, diff = SW_BUF_INIT;
-	struct sw_error e2 = SW_ERROR_INIT;
-	const struct acp_turn *impl = s->acp ? acp_client_turn(s->acp) : NULL;
-	char why[600];
-	uint64_t deadline = o->opts->task_timeout_ms ? o->opts->task_timeout_ms : ORCH_TURN_DEFAULT_MS;
-
-	if (rc < 0) {
-		snprintf(why, sizeof(why), "the reviewer did not start: %s", err->msg);
-		review_failed(s, why);
-		return;
-	}
-	if (vcs_diff_worktree(&diff, s->cwd, 48u << 10, &e2) < 0)
-		sw_buf_addf(&diff, "(the changes cannot be shown: %s)\n", e2.msg);
-	packet_review(&prompt, o->spec, o->plan, s->t, impl ? impl->text.ptr : NULL, diff.ptr);
-	sw_buf_release(&diff);
-	if (acp_client_prompt_text(c, prompt.ptr, deadline, review_done, s, &e2) < 0) {
-		snprintf(why, sizeof(why), "the reviewer did not start: %s", e2.msg);
-		review_failed(s, why);
-	}
-	sw_buf_release(&prompt);
-}
-
-static void review_started(struct acp_client *c, int rc, const struct sw_error *err, void *data)
-{
-	struct slot *s = data;
-	struct sw_error e2 = SW_ERROR_INIT;
-	char why[600];
-
-	if (rc < 0) {
-		snprintf(why, sizeof(why), "the reviewer did not start: %s", err->msg);
-		review_failed(s, why);
-		return;
-	}
-	if (acp_client_new_session(c, s->cwd, NULL, review_session, s, &e2) < 0) {
-		snprintf(why, sizeof(why), "the reviewer did not open a session: %s", e2.msg);
-		review_failed(s, why);
-	}
-}
-
-static void start_review(struct slot *s)
-{
-	struct acp_client_opts co = ACP_CLIENT_OPTS_INIT;
-	struct sw_error err = SW_ERROR_INIT;
-	struct sw_strvec keep = s->argv;
-
-	if (s->o->cancelling) {
-		task_failed(s, "the run was cancelled");
-		return;
-	}
-	/* the same agent command, in a session that may read and not write */
-	s->argv = (struct sw_strvec)SW_STRVEC_INIT;
-	build_agent_argv(s);
-	sw_strvec_clear(&s->rev_argv); /* a review after a rejection */
-	s->rev_argv = s->argv;
-	s->argv = keep;
-	co.argv = (const char *const *)s->rev_argv.v;
-	co.cwd = s->cwd;
-	co.fs_read = 1;
-	co.fs_write = 0;
-	co.terminal = 0;
-	co.policy.mode = ACP_PERMIT_NONE;
-	co.on_stderr = on_stderr;
-	co.data = s;
-	if (acp_client_start(&s->rev, &s->o->loop, &co, review_started, s, &err) < 0) {
-		acp_client_free(s->rev);
-		s->rev = NULL;
-		attempt_failed(s, err.msg, NULL, 0, 0);
-	}
-}
 
 static void lint_check(struct slot *s)
 {
@@ -937,9 +813,9 @@ static void lint_check(struct slot *s)
 	if (ok) {
 		sw_buf_release(&out);
 		if (o->opts->review)
-			start_review(s);
+			orch__start_review(s);
 		else
-			task_succeeded(s);
+			orch__task_succeeded(s);
 		return;
 	}
 	{
@@ -947,7 +823,7 @@ static void lint_check(struct slot *s)
 
 		snprintf(what, sizeof(what), "the spec's lint found %zu error%s where the run began with %zu",
 			 errors, errors == 1 ? "" : "s", o->base_errors);
-		attempt_failed(s, errors == (size_t)-1 ? "the spec no longer loads" : what, out.ptr, out.len, 0);
+		orch__attempt_failed(s, errors == (size_t)-1 ? "the spec no longer loads" : what, out.ptr, out.len, 0);
 	}
 	sw_buf_release(&out);
 }
@@ -969,7 +845,7 @@ static void verify_exited(struct sw_proc *p, void *data)
 	s->proc = NULL;
 	sw_buf_addbuf(&out, &p->out);
 	sw_buf_addbuf(&out, &p->errout);
-	slog(s, "\n== verify: %s\n%s", o->opts->verify, out.ptr);
+	orch__slog(s, "\n== verify: %s\n%s", o->opts->verify, out.ptr);
 	if (ok) {
 		sw_proc_free(p);
 		sw_buf_release(&out);
@@ -979,7 +855,7 @@ static void verify_exited(struct sw_proc *p, void *data)
 	sw_buf_addf(&what, "'%s' ", o->opts->verify);
 	sw_proc_describe(p, &what);
 	sw_proc_free(p);
-	attempt_failed(s, what.ptr, out.ptr, out.len, 0);
+	orch__attempt_failed(s, what.ptr, out.ptr, out.len, 0);
 	sw_buf_release(&what);
 	sw_buf_release(&out);
 }
@@ -992,7 +868,7 @@ static void start_verify(struct slot *s)
 	const char *argv[4];
 
 	if (o->cancelling) {
-		task_failed(s, "the run was cancelled");
+		orch__task_failed(s, "the run was cancelled");
 		return;
 	}
 	if (!o->opts->verify) {
@@ -1012,7 +888,7 @@ static void start_verify(struct slot *s)
 	po.data = s;
 	if (sw_proc_start(&s->proc, &o->loop, &po, &err) < 0) {
 		s->proc = NULL;
-		task_failed(s, err.msg);
+		orch__task_failed(s, err.msg);
 	}
 }
 
@@ -1046,16 +922,16 @@ static void start_task(struct orch *o, size_t t)
 	packet_build(&packet, o->spec, o->plan, t);
 	s->packet = sw_buf_detach(&packet, NULL);
 	set_state(o, t, TASKS_DOING);
-	build_agent_argv(s);
+	orch__build_agent_argv(s);
 	r = orch__task_rec(o, t);
 	cJSON_AddNumberToObject(r, "attempt", 1);
 	cJSON_AddItemToObject(r, "agent", strings(s->argv.v, s->argv.nr));
 	cJSON_AddNumberToObject(r, "packetBytes", (double)strlen(s->packet));
 	cJSON_AddNumberToObject(r, "running", (double)plan_sched_running(o->sched));
 	orch__record(o, "dispatch", r);
-	slog(s, "== task %s, attempt 1\n", plan_task_id(o->plan, t));
+	orch__slog(s, "== task %s, attempt 1\n", plan_task_id(o->plan, t));
 	if (o->opts->worktrees && orch__start_worktree(s, &err) < 0) {
-		task_failed(s, err.msg);
+		orch__task_failed(s, err.msg);
 		return;
 	}
 	run_task_hooks(s); /* preTaskExecution hooks, then the agent */
@@ -1147,12 +1023,12 @@ static int probe_agent(struct orch *o, struct sw_error *err)
 	tmp.o = o;
 	tmp.t = 0;
 	tmp.argv = (struct sw_strvec)SW_STRVEC_INIT;
-	build_agent_argv(&tmp);
+	orch__build_agent_argv(&tmp);
 	client_opts(&co, o->opts, o->opts->root);
 	co.argv = (const char *const *)tmp.argv.v;
 	co.request_timeout_ms = 30000;
 	co.on_update = on_update; /* for when it serves a task later */
-	co.on_stderr = on_stderr;
+	co.on_stderr = orch__on_stderr;
 	o->agents_started++;
 	rc = acp_client_start(&c, &o->loop, &co, probe_started, &p, err);
 	if (rc == 0) {

@@ -84,6 +84,21 @@ void orch__record(struct orch *o, const char *event, cJSON *rec);
 /* A new record {"task": id of plan entry @t}. */
 cJSON *orch__task_rec(struct orch *o, size_t t);
 
+/* Appends to the task's log. */
+void orch__slog(struct slot *s, const char *fmt, ...) SW_PRINTF(2, 3);
+/* Frees an agent client once it has shut down (an acp_done_cb). */
+void orch__agent_closed(struct acp_client *c, int rc, const struct sw_error *err, void *data);
+/* The agent's stderr into the task's log (an acp_stderr_cb; NULL data: an idle agent). */
+void orch__on_stderr(struct acp_client *c, const char *buf, size_t len, void *data);
+/* The agent command for slot @s into s->argv. */
+void orch__build_agent_argv(struct slot *s);
+/* A task's ends: verified; failed for @why; one attempt failed (retried while attempts are left). */
+void orch__task_succeeded(struct slot *s);
+void orch__task_failed(struct slot *s, const char *why);
+void orch__attempt_failed(struct slot *s, const char *what, const char *output, size_t len, int agent_dead);
+/* Review of a verified task by a read-only session (orch_review.c). */
+void orch__start_review(struct slot *s);
+
 /* One commit of what task @t changed in the working tree (tasks.md left out). */
 void orch__commit_task(struct orch *o, size_t t);
 /* At the end of a committing run: tasks.md as the run left it. */
