@@ -398,14 +398,30 @@ out:
 	return rc;
 }
 
+/* Commits @tree on HEAD (its parent, if any) with @msg; @oid_hex gets the new id. */
+static int create_on_head(struct vcs_spec_commit *c, const git_signature *author, const char *msg,
+			  const git_tree *tree, char oid_hex[VCS_OID_HEX], struct sw_error *err)
+{
+	const git_commit *parents[1] = { c->head };
+	git_oid oid;
+	int lrc;
+
+	lrc = git_commit_create(&oid, c->repo, "HEAD", author, c->committer, NULL, msg, tree, c->head ? 1 : 0,
+				parents);
+	if (lrc == GIT_EMODIFIED)
+		return sw_error_set(err, SW_ECONFLICT, "the branch moved while committing; try again");
+	if (lrc < 0)
+		return lg_fail(err, SW_ERROR, "cannot commit");
+	git_oid_tostr(oid_hex, VCS_OID_HEX, &oid);
+	return 0;
+}
+
 int vcs_spec_commit(struct vcs_spec_commit *c, const char *message, char oid_hex[VCS_OID_HEX],
 		    struct sw_error *err)
 {
 	git_buf msg = GIT_BUF_INIT;
 	git_tree *tree = NULL;
-	git_oid oid;
-	const git_commit *parents[1];
-	int rc = 0, lrc;
+	int rc = 0;
 
 	oid_hex[0] = '\0';
 	if (c->committed || !c->nchanges) {
@@ -416,22 +432,12 @@ int vcs_spec_commit(struct vcs_spec_commit *c, const char *message, char oid_hex
 		rc = sw_error_set(err, SW_EINVAL, "the commit message is empty");
 		goto out;
 	}
-	parents[0] = c->head;
 	if (git_tree_lookup(&tree, c->repo, &c->tree_oid) < 0) {
 		rc = lg_fail(err, SW_ERROR, "cannot read the new tree");
 		goto out;
 	}
-	lrc = git_commit_create(&oid, c->repo, "HEAD", c->author, c->committer, NULL, msg.ptr, tree,
-				c->head ? 1 : 0, parents);
-	if (lrc == GIT_EMODIFIED) {
-		rc = sw_error_set(err, SW_ECONFLICT, "the branch moved while committing; try again");
+	if ((rc = create_on_head(c, c->author, msg.ptr, tree, oid_hex, err)) < 0)
 		goto out;
-	}
-	if (lrc < 0) {
-		rc = lg_fail(err, SW_ERROR, "cannot commit");
-		goto out;
-	}
-	git_oid_tostr(oid_hex, VCS_OID_HEX, &oid);
 	c->committed = 1;
 	rc = update_index(c, oid_hex, err);
 out:
@@ -500,9 +506,8 @@ static int commit_index(struct vcs_spec_commit *c, git_index *idx, const char *m
 {
 	git_buf msg = GIT_BUF_INIT;
 	git_tree *tree = NULL;
-	git_oid tree_oid, oid;
-	const git_commit *parents[1];
-	int rc = 0, lrc;
+	git_oid tree_oid;
+	int rc = 0;
 
 	if (git_index_write_tree(&tree_oid, idx) < 0) {
 		rc = lg_fail(err, SW_ERROR, "cannot write the tree");
@@ -520,18 +525,8 @@ static int commit_index(struct vcs_spec_commit *c, git_index *idx, const char *m
 		rc = lg_fail(err, SW_ERROR, "cannot read the new tree");
 		goto out;
 	}
-	parents[0] = c->head;
-	lrc = git_commit_create(&oid, c->repo, "HEAD", c->author, c->committer, NULL, msg.ptr, tree,
-				c->head ? 1 : 0, parents);
-	if (lrc == GIT_EMODIFIED) {
-		rc = sw_error_set(err, SW_ECONFLICT, "the branch moved while committing; try again");
+	if ((rc = create_on_head(c, c->author, msg.ptr, tree, oid_hex, err)) < 0)
 		goto out;
-	}
-	if (lrc < 0) {
-		rc = lg_fail(err, SW_ERROR, "cannot commit");
-		goto out;
-	}
-	git_oid_tostr(oid_hex, VCS_OID_HEX, &oid);
 	if (git_index_write(idx) < 0)
 		rc = lg_fail(err, SW_ERROR, "committed, but the index could not be written");
 out:
@@ -816,7 +811,6 @@ int vcs_pick_onto_head(const char *dir, const char *oid_hex, char new_oid[VCS_OI
 	git_checkout_options co;
 	struct checkout_notes cn = { SW_BUF_INIT, 0 };
 	struct sw_buf paths = SW_BUF_INIT;
-	const git_commit *parents[1];
 	int rc = 0, lrc;
 
 	new_oid[0] = '\0';
@@ -861,15 +855,7 @@ int vcs_pick_onto_head(const char *dir, const char *oid_hex, char new_oid[VCS_OI
 			  : lg_fail(err, SW_ERROR, "cannot check the task's changes out");
 		goto out;
 	}
-	parents[0] = c->head;
-	lrc = git_commit_create(&oid, c->repo, "HEAD", git_commit_author(pick), c->committer, NULL,
-				git_commit_message(pick), tree, 1, parents);
-	if (lrc < 0) {
-		rc = lrc == GIT_EMODIFIED ? sw_error_set(err, SW_ECONFLICT, "the branch moved while committing")
-					  : lg_fail(err, SW_ERROR, "cannot commit");
-		goto out;
-	}
-	git_oid_tostr(new_oid, VCS_OID_HEX, &oid);
+	rc = create_on_head(c, git_commit_author(pick), git_commit_message(pick), tree, new_oid, err);
 out:
 	sw_buf_release(&paths);
 	sw_buf_release(&cn.paths);
